@@ -1,0 +1,308 @@
+"""Every ini key and command-line option, read and validated once into one typed object.
+
+The table :data:`INI_SETTINGS` is the single source for ``pytest --help``, docs/configuration.md and
+:func:`read_settings`. Precedence is command-line option > ini. Secrets are never written in ini:
+settings such as ``launchready_jwt_key`` name an environment variable (``env:APP_JWT_SECRET``).
+
+This module is imported at start-up for every pytest run with the plugin installed, so it imports
+nothing beyond the standard library and pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from pytest_launchready.check_names import CHECK_NAMES
+
+DOCS_URL = "https://github.com/pytest-launchready/pytest-launchready/blob/main/docs/configuration.md"
+
+
+@dataclass(frozen=True)
+class IniSetting:
+    """One ini key: its pytest type (``string``, ``linelist``, ``bool``), default and help."""
+
+    name: str
+    type: str
+    default: Any
+    help: str
+
+
+INI_SETTINGS: tuple[IniSetting, ...] = (
+    IniSetting("launchready", "bool", False, "Generate the launch checklist tests (same as --launchready)."),
+    IniSetting("launchready_app", "string", "", "ASGI/WSGI app or zero-argument factory, 'package.module:attr', tested in-process."),
+    IniSetting("launchready_base_url", "string", "", "Base URL of a running server to test (or --launchready-url)."),
+    IniSetting("launchready_openapi", "string", "", "OpenAPI/Swagger spec: a file path, or a URL path on the target. Default: introspect the app, or fetch the usual spec paths."),
+    IniSetting("launchready_public_routes", "linelist", [], "Routes public by design, 'METHOD /path' one per line; everything else must fail closed."),
+    IniSetting("launchready_exclude_routes", "linelist", [], "Routes never probed, 'METHOD /path' or '* /path' one per line."),
+    IniSetting("launchready_roles", "linelist", ["owner", "admin", "member"], "Roles, highest first; tenant_a and tenant_b use the first."),
+    IniSetting("launchready_role_routes", "linelist", [], "'ROLE: METHOD /path': operations only ROLE and higher may call."),
+    IniSetting("launchready_shared_routes", "linelist", [], "Routes whose data is legitimately shared across tenants, 'METHOD /path'."),
+    IniSetting("launchready_deny_status", "linelist", ["401", "403"], "Status codes that count as a denial of access (404 also counts for a foreign tenant's object)."),
+    IniSetting("launchready_jwt_key", "string", "", "env:VARNAME holding the JWT signing secret or private key, for minting expired tokens."),
+    IniSetting("launchready_jwt_public_key", "string", "", "env:VARNAME or a file path holding the JWT public key (RS/ES algorithms), for key-confusion tests."),
+    IniSetting("launchready_logout_route", "string", "", "'METHOD /path' that logs the caller out, when no launchready_logout fixture is given."),
+    IniSetting("launchready_privileged_fields", "linelist", [], "Extra body fields that must not be mass-assignable (added to role, is_admin, org_id, ...)."),
+    IniSetting("launchready_allowed_origins", "linelist", [], "Browser origins allowed by CORS, e.g. https://app.example.com."),
+    IniSetting("launchready_rate_limited", "linelist", [], "Routes that must throttle, 'METHOD /path' (default: login-like routes found by discovery)."),
+    IniSetting("launchready_rate_limit_burst", "string", "50", "Requests in a burst that must draw a 429."),
+    IniSetting("launchready_rate_limit_window", "string", "10", "Seconds a burst may take at most."),
+    IniSetting("launchready_tls_min_days", "string", "14", "Days a TLS certificate must still be valid."),
+    IniSetting("launchready_secret_paths", "linelist", [], "Built bundles, static folders and log files to scan for secrets (default: dist build .next static public, *.log)."),
+    IniSetting("launchready_secret_allowlist", "linelist", [], "Secret findings to accept: a fingerprint, or a path glob."),
+    IniSetting("launchready_mail_domains", "linelist", [], "Domains that send mail (SPF, DKIM, DMARC, MX are checked)."),
+    IniSetting("launchready_dkim_selectors", "linelist", [], "DKIM selectors to check for each mail domain."),
+    IniSetting("launchready_nameservers", "linelist", [], "DNS servers to ask, 'host[:port]' (default: the system resolver)."),
+    IniSetting("launchready_mail_samples", "linelist", [], "Raw signed messages (.eml) whose DKIM signature and alignment are verified."),
+    IniSetting("launchready_strict_mail", "bool", False, "Mail warnings fail too."),
+    IniSetting("launchready_p95_ms", "string", "500", "p95 latency budget per route under load, in milliseconds."),
+    IniSetting("launchready_load_users", "string", "25", "Concurrent users for the load check."),
+    IniSetting("launchready_max_error_rate", "string", "0.01", "Highest error rate allowed under load (0.01 = 1%)."),
+    IniSetting("launchready_allow_hosts", "linelist", [], "Hosts other than loopback that state-changing checks may send to."),
+    IniSetting("launchready_timeout", "string", "10", "Seconds every request may take."),
+    IniSetting("launchready_waivers", "linelist", [], "'test-id-pattern: reason' for accepted findings (shown as waived, never hidden)."),
+)
+
+_ROUTE_RE = re.compile(r"^(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE|TRACE|\*)\s+(/\S*)$", re.IGNORECASE)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Register the command-line options and ini keys (cheap: runs for every pytest start)."""
+    group = parser.getgroup("launchready", "launch checklist (pytest-launchready)")
+    group.addoption("--launchready", action="store_true", default=None, help="Generate and run the launch checklist tests.")
+    group.addoption("--launchready-url", metavar="URL", default=None, help="Base URL of a running server to test (overrides launchready_base_url).")
+    group.addoption("--launchready-checks", metavar="a,b", type=_check_list, default=None, help=f"Run only these checks: {', '.join(CHECK_NAMES)}.")
+    group.addoption("--launchready-strict", action="store_true", default=False, help="WARN and NOT RUN fail the run too.")
+    group.addoption("--launchready-fuzz-seed", metavar="N", type=_non_negative_int, default=None, help="Seed for generated data (default: fixed, 0).")
+    group.addoption("--launchready-report", metavar="PATH", default=None, help="Also write the launch scorecard as JSON to PATH.")
+    for setting in INI_SETTINGS:
+        parser.addini(setting.name, setting.help, type=setting.type, default=setting.default)  # type: ignore[arg-type]
+
+
+def _check_list(value: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in CHECK_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown check {', '.join(unknown) or '(none given)'}; valid checks: {', '.join(CHECK_NAMES)}"
+        )
+    return names
+
+
+def _non_negative_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
+    return number
+
+
+@dataclass(frozen=True)
+class RoleRoute:
+    """``admin: DELETE /admin/users/{user_id}``: only ``role`` and higher may call the route."""
+
+    role: str
+    route_key: str
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted finding: test ids matching ``pattern`` (fnmatch) are reported as waived."""
+
+    pattern: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the plugin reads from ini and the command line, validated."""
+
+    enabled: bool = False
+    app: str = ""
+    base_url: str = ""
+    openapi: str = ""
+    public_routes: tuple[str, ...] = ()
+    exclude_routes: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ("owner", "admin", "member")
+    role_routes: tuple[RoleRoute, ...] = ()
+    shared_routes: tuple[str, ...] = ()
+    deny_status: frozenset[int] = frozenset({401, 403})
+    jwt_key_env: str = ""
+    jwt_public_key: str = ""
+    logout_route: str = ""
+    privileged_fields: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    rate_limited: tuple[str, ...] = ()
+    rate_limit_burst: int = 50
+    rate_limit_window: float = 10.0
+    tls_min_days: int = 14
+    secret_paths: tuple[str, ...] = ()
+    secret_allowlist: tuple[str, ...] = ()
+    mail_domains: tuple[str, ...] = ()
+    dkim_selectors: tuple[str, ...] = ()
+    nameservers: tuple[tuple[str, int], ...] = ()
+    mail_samples: tuple[str, ...] = ()
+    strict_mail: bool = False
+    p95_ms: float = 500.0
+    load_users: int = 25
+    max_error_rate: float = 0.01
+    allow_hosts: tuple[str, ...] = ()
+    timeout: float = 10.0
+    waivers: tuple[Waiver, ...] = ()
+    checks: tuple[str, ...] = CHECK_NAMES
+    strict: bool = False
+    fuzz_seed: int = 0
+    report_path: str = ""
+    rootpath: str = field(default=".", compare=False)
+
+    @property
+    def jwt_key(self) -> str | None:
+        """The JWT signing key from the environment variable named in ``launchready_jwt_key``."""
+        return os.environ.get(self.jwt_key_env) if self.jwt_key_env else None
+
+    @property
+    def role_rank(self) -> dict[str, int]:
+        """Role name -> rank, 0 for the highest."""
+        return {role: rank for rank, role in enumerate(self.roles)}
+
+
+def is_enabled(config: pytest.Config) -> bool:
+    """True when ``--launchready`` or ini ``launchready = true`` asks for the generated tests."""
+    option = config.getoption("launchready", None)
+    return bool(option if option is not None else config.getini("launchready"))
+
+
+def read_settings(config: pytest.Config) -> Settings:
+    """Read and validate every setting; raise ``pytest.UsageError`` naming the bad one."""
+    ini = config.getini
+    base_url = config.getoption("launchready_url") or ini("launchready_base_url")
+    app = ini("launchready_app").strip()
+    if app and ":" not in app:
+        _bad("launchready_app", app, "'package.module:attr', e.g. 'myproduct.main:app'")
+    if base_url and not re.match(r"^https?://[^/\s]+", base_url):
+        _bad("launchready_base_url", base_url, "an http:// or https:// URL, e.g. http://127.0.0.1:8000")
+    roles = tuple(r.strip() for r in ini("launchready_roles") if r.strip())
+    if not roles:
+        _bad("launchready_roles", "(empty)", "at least one role, highest first")
+    return Settings(
+        enabled=is_enabled(config),
+        app=app,
+        base_url=base_url.rstrip("/"),
+        openapi=ini("launchready_openapi").strip(),
+        public_routes=_routes(ini, "launchready_public_routes"),
+        exclude_routes=_routes(ini, "launchready_exclude_routes"),
+        roles=roles,
+        role_routes=_role_routes(ini("launchready_role_routes"), roles),
+        shared_routes=_routes(ini, "launchready_shared_routes"),
+        deny_status=frozenset(_int(s, "launchready_deny_status", 100, 599) for s in _items(ini("launchready_deny_status"))),
+        jwt_key_env=_env_name(ini("launchready_jwt_key"), "launchready_jwt_key"),
+        jwt_public_key=ini("launchready_jwt_public_key").strip(),
+        logout_route=_route(ini("launchready_logout_route"), "launchready_logout_route") if ini("launchready_logout_route").strip() else "",
+        privileged_fields=tuple(_items(ini("launchready_privileged_fields"))),
+        allowed_origins=tuple(o.rstrip("/") for o in _items(ini("launchready_allowed_origins"))),
+        rate_limited=_routes(ini, "launchready_rate_limited"),
+        rate_limit_burst=_int(ini("launchready_rate_limit_burst"), "launchready_rate_limit_burst", 1, 10_000),
+        rate_limit_window=_float(ini("launchready_rate_limit_window"), "launchready_rate_limit_window", 0.1, 600),
+        tls_min_days=_int(ini("launchready_tls_min_days"), "launchready_tls_min_days", 0, 3650),
+        secret_paths=tuple(_items(ini("launchready_secret_paths"))),
+        secret_allowlist=tuple(_items(ini("launchready_secret_allowlist"))),
+        mail_domains=tuple(d.lower().rstrip(".") for d in _items(ini("launchready_mail_domains"))),
+        dkim_selectors=tuple(_items(ini("launchready_dkim_selectors"))),
+        nameservers=tuple(_nameserver(n) for n in _items(ini("launchready_nameservers"))),
+        mail_samples=tuple(_items(ini("launchready_mail_samples"))),
+        strict_mail=bool(ini("launchready_strict_mail")),
+        p95_ms=_float(ini("launchready_p95_ms"), "launchready_p95_ms", 1, 600_000),
+        load_users=_int(ini("launchready_load_users"), "launchready_load_users", 1, 10_000),
+        max_error_rate=_float(ini("launchready_max_error_rate"), "launchready_max_error_rate", 0, 1),
+        allow_hosts=tuple(h.lower() for h in _items(ini("launchready_allow_hosts"))),
+        timeout=_float(ini("launchready_timeout"), "launchready_timeout", 0.1, 600),
+        waivers=tuple(_waiver(w) for w in _items(ini("launchready_waivers"))),
+        checks=config.getoption("launchready_checks") or CHECK_NAMES,
+        strict=bool(config.getoption("launchready_strict")),
+        fuzz_seed=config.getoption("launchready_fuzz_seed") or 0,
+        report_path=config.getoption("launchready_report") or "",
+        rootpath=str(config.rootpath),
+    )
+
+
+def _bad(name: str, value: object, valid: str) -> None:
+    raise pytest.UsageError(f"{name} = {value!r} is not valid: expected {valid}. See {DOCS_URL}#{name}")
+
+
+def _items(values: list[str]) -> list[str]:
+    return [v.strip() for v in values if v.strip() and not v.strip().startswith("#")]
+
+
+def _route(value: str, name: str) -> str:
+    match = _ROUTE_RE.match(value.strip())
+    if not match:
+        _bad(name, value, "'METHOD /path' such as 'POST /auth/login' (METHOD may be * for all)")
+    assert match is not None
+    return f"{match.group(1).upper()} {match.group(2)}"
+
+
+def _routes(ini: Any, name: str) -> tuple[str, ...]:
+    return tuple(_route(v, name) for v in _items(ini(name)))
+
+
+def _role_routes(values: list[str], roles: tuple[str, ...]) -> tuple[RoleRoute, ...]:
+    result = []
+    for value in _items(values):
+        role, sep, route = value.partition(":")
+        if not sep or role.strip() not in roles:
+            _bad("launchready_role_routes", value, f"'ROLE: METHOD /path' with ROLE one of {', '.join(roles)}")
+        result.append(RoleRoute(role.strip(), _route(route, "launchready_role_routes")))
+    return tuple(result)
+
+
+def _int(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        _bad(name, value, f"a whole number from {low} to {high}")
+    return number
+
+
+def _float(value: str, name: str, low: float, high: float) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        _bad(name, value, f"a number from {low} to {high}")
+    return number
+
+
+def _env_name(value: str, name: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if not value.startswith("env:") or not value[4:].strip():
+        _bad(name, "<hidden>", "env:VARNAME, the name of an environment variable holding the secret (never the secret itself)")
+    return value[4:].strip()
+
+
+def _nameserver(value: str) -> tuple[str, int]:
+    host, port = value, "53"
+    if value.startswith("["):  # [::1]:5353
+        host, _, rest = value[1:].partition("]")
+        port = rest.lstrip(":") or "53"
+    elif value.count(":") == 1:
+        host, port = value.split(":")
+    return host, _int(port, "launchready_nameservers", 1, 65535)
+
+
+def _waiver(value: str) -> Waiver:
+    pattern, sep, reason = value.partition(": ")
+    if not sep or not reason.strip():
+        _bad("launchready_waivers", value, "'test-id-pattern: reason', e.g. 'test_cors[*]: public API, no cookies'")
+    return Waiver(pattern.strip(), reason.strip())
