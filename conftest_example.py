@@ -1,0 +1,164 @@
+"""Template conftest.py for pytest-launchready: copy it next to your tests and adapt the marked lines.
+
+As written it drives the bundled demo (``pytest_launchready/demo``), whose API is:
+
+    POST /auth/signup        {email, password, org_name} -> {user_id, org_id}   a new org, you its owner
+    POST /auth/login         {email, password}           -> {access_token}
+    POST /orgs/invites       {email, role}               -> {invite_token}      (owner/admin)
+    POST /auth/accept-invite {invite_token, password}    -> {id, ...}           joins the inviter's org
+    PATCH /admin/users/{id}  {role}                                             (owner)
+
+Only ``launchready_login`` is required; the other fixtures switch on more checks (see each docstring).
+Every fixture uses ``launchready_client``: a plain, anonymous ``httpx.Client`` the plugin binds to your
+app (in-process or a running server), so the same code works in both cases.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+from typing import Any, Callable
+
+import httpx
+import jwt  # PyJWT; only for launchready_mint_token
+import pytest
+
+from pytest_launchready import Credentials, Tenant
+
+# The app signs tokens with this key. The plugin reads it through `launchready_jwt_key = env:DEMO_JWT_SECRET`
+# in the ini file, so the key itself is never written anywhere. Set it before the app is imported.
+os.environ.setdefault("DEMO_JWT_SECRET", secrets.token_urlsafe(32))
+
+# One random password per run: a literal password in the tree is exactly what the secrets check flags.
+PASSWORD = secrets.token_urlsafe(18)
+
+
+class DemoAccounts:
+    """Creates orgs and users through the public API, the way a real customer would.
+
+    For each tenant it keeps a private owner session (the "steward") to invite users and change
+    roles, so the checklist may log out, demote or delete any user it was given without breaking
+    the setup of the next test.
+    """
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+        self.stewards: dict[str, tuple[Credentials, str]] = {}  # tenant -> (owner session, its user id)
+        self._serial = itertools.count(1)
+
+    def login(self, tenant: str, role: str) -> Credentials:
+        """A new user of ``tenant`` in ``role``, logged in; the first call creates the org."""
+        if tenant not in self.stewards:
+            # ADAPT: how your product creates a tenant. Signing up makes an org with its first user as owner.
+            email = self._email(tenant, "owner")
+            user = self.call("POST", "/auth/signup", {"email": email, "password": PASSWORD, "org_name": tenant})
+            self.stewards[tenant] = (self._session(email), user["user_id"])
+            if role == "owner":
+                return self._session(email)  # a session of its own: logging it out leaves the steward's alone
+        # Any other user (or any later call for the tenant) joins the same org by invitation.
+        return self._session(self.add_user(tenant, role)[0])
+
+    def add_user(self, tenant: str, role: str) -> tuple[str, str]:
+        """Invite and accept a new user of ``tenant`` in ``role``; returns its email and id."""
+        # ADAPT: how your product adds a user in a given role to an existing tenant.
+        email = self._email(tenant, role)
+        invite = self.call("POST", "/orgs/invites", {"email": email, "role": role}, auth=self.stewards[tenant][0])
+        user = self.call("POST", "/auth/accept-invite", {"invite_token": invite["invite_token"], "password": PASSWORD})
+        return email, user["id"]
+
+    def set_role(self, tenant: str, credentials: Credentials, role: str) -> None:
+        """Change the role of the user behind ``credentials``, as the tenant's owner."""
+        # ADAPT: how to find a user's id, and how an owner changes a role.
+        user_id = self.call("GET", "/me", auth=credentials)["id"]
+        if user_id == self.stewards[tenant][1]:  # never demote the org's only owner: hand over first
+            email, new_id = self.add_user(tenant, "owner")
+            self.stewards[tenant] = (self._session(email), new_id)
+        self.call("PATCH", f"/admin/users/{user_id}", {"role": role}, auth=self.stewards[tenant][0])
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None, auth: Credentials | None = None) -> dict[str, Any]:
+        """Send one request; any error status stops the setup with a clear message."""
+        response = self.client.request(method, path, json=body, **({"auth": auth} if auth else {}))
+        if response.is_error:
+            raise RuntimeError(f"setup: {method} {path} answered {response.status_code}: {response.text[:200]}")
+        return response.json() if response.content else {}
+
+    def _email(self, tenant: str, role: str) -> str:
+        # Unique per call; tenant names are already unique per run and per xdist worker.
+        return f"{role}-{next(self._serial)}@{tenant}.example.com"
+
+    def _session(self, email: str) -> Credentials:
+        # ADAPT: how your product logs in. Credentials also take cookies=... for cookie sessions,
+        # and token=... when the raw token is not the bearer value (e.g. a JWT inside a cookie).
+        token = self.call("POST", "/auth/login", {"email": email, "password": PASSWORD})["access_token"]
+        return Credentials(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture(scope="session")
+def demo_accounts(launchready_client: httpx.Client) -> DemoAccounts:
+    """The account helper shared by the fixtures below."""
+    return DemoAccounts(launchready_client)
+
+
+@pytest.fixture(scope="session")
+def launchready_login(demo_accounts: DemoAccounts) -> Callable[[str, str], Credentials]:
+    """Required. ``login(tenant, role)``: a fresh user of ``tenant`` in ``role``, logged in.
+
+    The first call for a tenant creates it; later calls add users to that same tenant. Roles are
+    those of ``launchready_roles`` (default ``owner admin member``, highest first).
+    """
+    return demo_accounts.login
+
+
+@pytest.fixture(scope="session")
+def launchready_logout(launchready_client: httpx.Client) -> Callable[[Credentials], None]:
+    """Optional (tokens check: revocation). ``logout(credentials)`` ends that session.
+
+    Without it the plugin uses ``launchready_logout_route`` from the ini file.
+    """
+
+    def logout(credentials: Credentials) -> None:
+        launchready_client.post("/auth/logout", auth=credentials).raise_for_status()
+
+    return logout
+
+
+@pytest.fixture(scope="session")
+def launchready_set_role(demo_accounts: DemoAccounts) -> Callable[[str, Credentials, str], None]:
+    """Optional (tokens check: a role change takes effect at once). ``set_role(tenant, credentials, role)``."""
+    return lambda tenant, credentials, role: demo_accounts.set_role(getattr(tenant, "name", tenant), credentials, role)
+
+
+@pytest.fixture(scope="session")
+def launchready_mint_token() -> Callable[[dict[str, Any]], str]:
+    """Optional (tokens check: expired tokens). ``mint(claims)`` signs claims the way the app does.
+
+    The plugin passes a real user's decoded claims with one thing changed (``exp`` in the past...).
+    """
+    # ADAPT: your algorithm and key (for RS256, sign with the private key).
+    return lambda claims: jwt.encode(claims, os.environ["DEMO_JWT_SECRET"], algorithm="HS256")
+
+
+@pytest.fixture(scope="session")
+def launchready_seed(demo_accounts: DemoAccounts) -> Callable[[Tenant], dict[str, str]]:
+    """Optional (tenant_isolation). ``seed(tenant)`` creates objects the tenant owns, holding its canary,
+    and returns ``{path-parameter name: id}``: for ids the plugin cannot harvest by itself (here
+    ``user_id``, since users are created by invitation, not by a POST the plugin can see).
+    """
+
+    def seed(tenant: Tenant) -> dict[str, str]:
+        def post(path: str, body: dict[str, str]) -> dict[str, Any]:
+            return demo_accounts.call("POST", path, body, auth=tenant.credentials)
+
+        # ADAPT: your product's objects. Put tenant.canary in each: finding it in another tenant's
+        # response is the proof of a leak.
+        conversation = post("/conversations", {"title": f"Order question {tenant.canary}"})
+        message = post(f"/conversations/{conversation['id']}/messages", {"content": f"My order is {tenant.canary}"})
+        document = post("/documents", {"title": f"Refunds {tenant.canary}", "content": f"Refund policy {tenant.canary}"})
+        ids = {"conversation_id": conversation["id"], "message_id": str(message["id"]), "document_id": document["id"]}
+        if tenant.name in demo_accounts.stewards:
+            # A throwaway member, so tests that remove or re-role {user_id} never touch a login in use.
+            ids["user_id"] = demo_accounts.add_user(tenant.name, "member")[1]
+        return ids
+
+    return seed
