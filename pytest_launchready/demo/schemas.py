@@ -17,7 +17,7 @@ Email = Annotated[
     str,
     Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["ana@clinic.example"]),
 ]
-Password = Annotated[str, Field(min_length=12, max_length=128, examples=["correct horse battery"])]
+Password = Annotated[str, Field(min_length=12, max_length=128)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 

