@@ -40,9 +40,9 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _LOCATIONS:
-        value = getattr(importlib.import_module(_LOCATIONS[name]), name)
-        globals()[name] = value
-        return value
+        # Not cached in globals(): the defining module stays the single source even when a test
+        # harness (pytester) drops and re-imports it.
+        return getattr(importlib.import_module(_LOCATIONS[name]), name)
     raise AttributeError(f"module 'pytest_launchready' has no attribute {name!r}")
 
 

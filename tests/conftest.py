@@ -1,0 +1,46 @@
+"""Shared test helpers: pytester runs pytest on small projects, as users meet the plugin."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+class Outcomes:
+    """Each generated test's outcome by node id: passed, failed, skipped, error or xfailed (waived).
+
+    Registered as a plugin of the inner run (so it must stay hashable: not a dataclass).
+    """
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, str] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or report.outcome != "passed":
+            if hasattr(report, "wasxfail"):
+                outcome = "xfailed"
+            elif report.failed and report.when != "call":
+                outcome = "error"
+            else:
+                outcome = report.outcome
+            if self.by_id.get(report.nodeid) in (None, "passed", "skipped"):
+                self.by_id[report.nodeid] = outcome
+
+    def ids(self, outcome: str) -> list[str]:
+        """Sorted node ids with that outcome."""
+        return sorted(nodeid for nodeid, seen in self.by_id.items() if seen == outcome)
+
+
+@pytest.fixture
+def run_launchready(pytester: pytest.Pytester) -> Callable[..., tuple[pytest.RunResult, Outcomes]]:
+    """``run(*args) -> (result, outcomes)``: an in-process pytest run that also records each test's outcome."""
+
+    def run(*args: Any) -> tuple[pytest.RunResult, Outcomes]:
+        outcomes = Outcomes()
+        result = pytester.runpytest_inprocess(*args, "-p", "no:cacheprovider", plugins=[outcomes])
+        return result, outcomes
+
+    return run

@@ -1,0 +1,193 @@
+"""The frame as users meet it: opt-in, targets, generated ids, scorecard, fail-closed errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+APPS = Path(__file__).parent / "apps"
+
+LOGIN_CONFTEST = '''
+import pytest
+from pytest_launchready import Credentials
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        token = launchready_client.post("/auth/login", json={"org": tenant, "role": role}).json()["access_token"]
+        return Credentials(headers={"Authorization": f"Bearer {token}"})
+    return login
+'''
+
+# Sorted by path, then method: the order every run and every xdist worker collects.
+FASTAPI_IDS = [
+    "launchready::test_auth[POST /auth/login]",
+    "launchready::test_auth[GET /docs]",
+    "launchready::test_auth[GET /docs/oauth2-redirect]",
+    "launchready::test_auth[GET /health]",
+    "launchready::test_auth[GET /items]",
+    "launchready::test_auth[GET /items/{item_id}]",
+    "launchready::test_auth[GET /openapi.json]",
+    "launchready::test_auth[GET /redoc]",
+]
+AUTH_ONLY = "--launchready-checks=auth"
+
+
+def make_project(pytester: pytest.Pytester, app: str = "frame_fastapi", extra_ini: str = "", conftest: str = LOGIN_CONFTEST) -> None:
+    """A user project: the app module, pytest.ini and conftest.py."""
+    pytester.makepyfile(**{"myapp": (APPS / f"{app}.py").read_text()})
+    pytester.makeini(
+        f"""
+        [pytest]
+        launchready_app = myapp:app
+        launchready_public_routes =
+            POST /auth/login
+            GET /health
+        {extra_ini}
+        """
+    )
+    pytester.makeconftest(conftest)
+
+
+def test_not_enabled_generates_nothing(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    pytester.makepyfile(test_user="def test_mine():\n    pass\n")
+    result = pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["test_user.py::test_mine", "1 test collected*"])
+    assert "launchready::" not in result.stdout.str()
+
+
+def test_importing_the_plugin_is_cheap() -> None:
+    code = (
+        "import sys, pytest_launchready, pytest_launchready.plugin\n"
+        "heavy = [m for m in ('httpx', 'hypothesis', 'locust', 'dns', 'jwt', 'fastapi', 'anyio') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_collect_only_pins_sorted_ids(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    result = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "--collect-only", "-q", "-p", "no:cacheprovider")
+    collected = [line for line in result.stdout.lines if line.startswith("launchready::")]
+    assert collected == FASTAPI_IDS
+    assert result.ret == 0
+
+
+def test_ini_switch_enables_too(pytester: pytest.Pytester) -> None:
+    make_project(pytester, extra_ini="launchready = true")
+    result = pytester.runpytest_inprocess(AUTH_ONLY, "--collect-only", "-q", "-p", "no:cacheprovider")
+    assert sum(line.startswith("launchready::test_auth[") for line in result.stdout.lines) == len(FASTAPI_IDS)
+
+
+def test_secure_app_passes_with_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FRAME_FLAWS", raising=False)
+    make_project(pytester)
+    result = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "-v", "-p", "no:cacheprovider", "--launchready-report=card.json")
+    result.stdout.fnmatch_lines(
+        [
+            "*test_auth?GET /health? SKIPPED*",
+            "*test_auth?GET /items? PASSED*",
+            "*test_auth?GET /items/{item_id}? PASSED*",
+            "*launch scorecard*",
+            "auth*PASS*/8 routes*",
+            "mail*NOT RUN*not selected*",
+        ]
+    )
+    assert result.ret == 0
+    card = json.loads((pytester.path / "card.json").read_text())["scorecard"]
+    auth = next(row for row in card if row["check"] == "auth")
+    assert auth["verdict"] == "PASS" and auth["total"] == 8 and auth["tested"] >= 2
+
+
+def test_vulnerable_route_fails_by_name(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    make_project(pytester)
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY, "-rf")
+    result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*1 failed: test_auth[[]GET /items[]]*"])
+    assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
+    assert outcomes.ids("passed") == ["launchready::test_auth[GET /items/{item_id}]"]
+    assert result.ret == 1
+
+
+def test_wsgi_flask_app_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    make_project(pytester, app="frame_flask")
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY)
+    assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
+    assert outcomes.ids("passed") == ["launchready::test_auth[GET /items/{item_id}]"]
+    assert result.ret == 1
+
+
+def test_xdist_gives_same_ids_and_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    make_project(pytester)
+    result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-n", "2", "-p", "no:cacheprovider", "-rf")
+    result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*"])
+    result.assert_outcomes(passed=1, failed=1, skipped=6)
+
+
+def test_checks_option_rejects_unknown_names(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,nope")
+    result.stderr.fnmatch_lines(["*unknown check nope; valid checks: auth, tokens*"])
+    assert result.ret == 4
+
+
+def test_markers_select_checks(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    result = pytester.runpytest_inprocess("--launchready", "-m", "launchready_auth and not launchready_mail", "--collect-only", "-q")
+    assert sum(line.startswith("launchready::") for line in result.stdout.lines) == len(FASTAPI_IDS)
+
+
+# --- Fail closed ---------------------------------------------------------------------------------
+
+
+def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    make_project(pytester, extra_ini="launchready_timeout = soon")
+    result = pytester.runpytest_inprocess("--launchready")
+    result.stderr.fnmatch_lines(["*launchready_timeout = 'soon' is not valid: expected a number from 0.1 to 600*"])
+    assert result.ret == 4
+
+
+def test_app_import_failure_is_an_error(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    pytester.makeini("[pytest]\nlaunchready_app = nosuchmodule:app\n")
+    result = pytester.runpytest_inprocess("--launchready")
+    result.stderr.fnmatch_lines(["*launchready_app = 'nosuchmodule:app': importing 'nosuchmodule' failed*"])
+    assert result.ret == 4
+
+
+def test_no_routes_is_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(myapp="from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n")
+    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
+    result = pytester.runpytest_inprocess("--launchready")
+    result.stderr.fnmatch_lines(["*no routes discovered for myapp:app*"])
+    assert result.ret == 4
+
+
+def test_malformed_spec_is_an_error(pytester: pytest.Pytester) -> None:
+    make_project(pytester, extra_ini="launchready_openapi = spec.json")
+    pytester.path.joinpath("spec.json").write_text("{not json")
+    result = pytester.runpytest_inprocess("--launchready")
+    assert result.ret == 4
+    assert "spec.json" in result.stderr.str()
+
+
+def test_no_target_is_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth")
+    result.stderr.fnmatch_lines(["*no target for the checks auth: set launchready_app*"])
+    assert result.ret == 4
+
+
+def test_unreachable_live_target_is_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nlaunchready_base_url = http://127.0.0.1:9\n")
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth")
+    result.stderr.fnmatch_lines(["*target http://127.0.0.1:9 is unreachable*"])
+    assert result.ret == 4
