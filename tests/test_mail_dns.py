@@ -289,3 +289,14 @@ def test_dkim_dnsfunc_reports_a_dead_server_as_a_timeout(silent_server: tuple[st
 def test_resolver_describes_its_servers(world: MailWorld) -> None:
     assert MailResolver((world.server.address,)).description == world.server.setting
     assert MailResolver((("::1", 5353),)).description == "[::1]:5353"
+
+
+def test_no_system_resolver_fails_every_query_with_the_setting_to_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dns.resolver
+
+    def no_config(self: object, *args: object) -> None:
+        raise dns.resolver.NoResolverConfiguration("no nameservers")
+
+    monkeypatch.setattr(dns.resolver.Resolver, "read_resolv_conf", no_config)
+    (finding,) = inspect_spf("good.test", MailResolver()).findings
+    assert finding.level == "fail" and "set launchready_nameservers" in finding.message

@@ -44,6 +44,7 @@ def cases(plan: Plan) -> Iterable[Case]:
 
 def run(ctx: RunContext, case: Case) -> None:
     """Look the aspect up, then fail on its failures and warn on its warnings."""
+    __tracebackhide__ = True  # the message says it all; our frames would only add noise
     from pytest_launchready.mail.dkim import inspect_dkim
     from pytest_launchready.mail.dmarc import inspect_dmarc
     from pytest_launchready.mail.domain import resolver_for
@@ -85,6 +86,7 @@ def _sample_evidence(sample: SampleReport, resolver: MailResolver) -> str:
 
 
 def _judge(ctx: RunContext, result: Result, what: str) -> None:
+    __tracebackhide__ = True
     failures = list(result.failures)
     warnings = list(result.warnings)
     if ctx.settings.strict_mail and warnings:

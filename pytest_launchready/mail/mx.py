@@ -27,6 +27,7 @@ def inspect_mx(domain: str, resolver: MailResolver) -> MxResult:
             if not any(a.answers for a in addresses) and not any(a.failed for a in addresses):
                 unresolvable.append(host)
     findings = policy.mx_findings(domain, hosts, unresolvable)
+    findings += [policy.lookup_failed(address) for address in lookups[1:] if address.failed]
     return MxResult(domain=domain, hosts=hosts, lookups=tuple(lookups), findings=tuple(findings))
 
 

@@ -47,7 +47,13 @@ class MailResolver:
     def __init__(self, nameservers: tuple[tuple[str, int], ...] = (), timeout: float = DEFAULT_TIMEOUT, budget: float = 10.0) -> None:
         self.nameservers = nameservers
         self.timeout = timeout
-        resolver = _BudgetResolver(configure=not nameservers)
+        #: Why the system resolver could not be set up (no /etc/resolv.conf), reported by every query.
+        self.setup_error = ""
+        try:
+            resolver = _BudgetResolver(configure=not nameservers)
+        except dns.resolver.NoResolverConfiguration as error:
+            resolver = _BudgetResolver(configure=False)
+            self.setup_error = f"no system resolver configured ({error}); set launchready_nameservers"
         if nameservers:
             resolver.nameservers = [dns.nameserver.Do53Nameserver(_address(host), port) for host, port in nameservers]
         resolver.timeout = timeout
@@ -66,6 +72,8 @@ class MailResolver:
     def query(self, name: str, rtype: str) -> Lookup:
         """Ask for ``rtype`` records at ``name``; never raises for DNS trouble (see :class:`Lookup`)."""
         name = name.rstrip(".").lower()
+        if self.setup_error:
+            return Lookup(name, rtype, "ERROR", error=self.setup_error)
         try:
             answer = self.resolver.resolve(name, rtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
