@@ -220,3 +220,12 @@ def test_an_unreachable_nameserver_fails_rather_than_passes(pytester: pytest.Pyt
     result = pytester.runpytest_inprocess(*ARGS, "-k", "SPF")
     assert outcomes(result) == {"FAILED": ["good.test SPF"]}
     result.stdout.fnmatch_lines([f"*no answer from 127.0.0.1:{port} within 1s*"])
+
+
+def test_xdist_gives_the_same_verdicts(pytester: pytest.Pytester, world: MailWorld) -> None:
+    result = run(pytester, world, ["good.test", "plusall.test"], ["s1"], "", "-n", "2")
+    found = outcomes(result)
+    assert found["FAILED"] == ["plusall.test SPF"]
+    assert found["PASSED"] == sorted(f"{d} {a}" for d in ("good.test", "plusall.test") for a in ("SPF", "DKIM s1", "DMARC", "MX")
+                                     if (d, a) != ("plusall.test", "SPF"))
+    result.stdout.re_match_lines([r"mail\s+FAIL\s+8/8 tests"])
