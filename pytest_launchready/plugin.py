@@ -48,6 +48,8 @@ ROUTE_PROPERTY = "launchready_route"
 TOTAL_PROPERTY = "launchready_routes_total"
 WAIVED_PROPERTY = "launchready_waived"
 PLUGIN_NAME = "launchready-session"
+BY_DESIGN = "BY DESIGN: "
+NOT_RUN = "NOT RUN: "
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -137,10 +139,7 @@ class LaunchreadySession:
         name = metafunc.function.__name__.removeprefix("test_")
         if metafunc.module is None or getattr(metafunc.module, "__name__", "") != "launchready" or name not in self.cases:
             return
-        params = [
-            pytest.param(case, id=case.id, marks=[pytest.mark.skip(reason=f"NOT RUN: {case.not_run}")] if case.not_run else [])
-            for case in self.cases[name]
-        ]
+        params = [pytest.param(case, id=case.id, marks=_skip_marks(case)) for case in self.cases[name]]
         metafunc.parametrize("launchready_case", params, indirect=True)
 
     def _label(self, item: pytest.Item) -> None:
@@ -180,7 +179,7 @@ class LaunchreadySession:
                     report.wasxfail = f"waived: {waiver.reason}"
                     report.user_properties.append((WAIVED_PROPERTY, waiver.reason))
                     break
-        if settings.strict and report.skipped and not hasattr(report, "wasxfail"):
+        if settings.strict and report.skipped and not hasattr(report, "wasxfail") and BY_DESIGN not in str(report.longrepr):
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             report.outcome = "failed"
             report.longrepr = f"{reason} (failing because of --launchready-strict)"
@@ -212,6 +211,14 @@ class LaunchreadySession:
         settings = self.state.settings
         target = f"{settings.app} (in-process)" if settings.app and not settings.base_url else settings.base_url or "none"
         return [f"launchready: target {target}; checks {', '.join(settings.checks)}"]
+
+
+def _skip_marks(case: Case) -> list[pytest.MarkDecorator]:
+    if case.by_design:
+        return [pytest.mark.skip(reason=BY_DESIGN + case.by_design)]
+    if case.not_run:
+        return [pytest.mark.skip(reason=NOT_RUN + case.not_run)]
+    return []
 
 
 def prop_value(properties: list[tuple[str, object]], key: str) -> Any:

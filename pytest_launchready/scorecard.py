@@ -17,15 +17,16 @@ from pytest_launchready.check_names import CHECK_MODULES, CHECK_NAMES
 from pytest_launchready.checks.context import WARN_PROPERTY
 
 PASS, FAIL, WARN, NOT_RUN, ERROR, WAIVED = "PASS", "FAIL", "WARN", "NOT RUN", "ERROR", "WAIVED"
+BY_DESIGN = "BY DESIGN"  # listed, never a verdict of its own
 #: Worst first: a check's verdict is the worst of its tests.
-_SEVERITY = (ERROR, FAIL, WAIVED, WARN, PASS, NOT_RUN)
+_SEVERITY = (ERROR, FAIL, WAIVED, WARN, PASS, NOT_RUN, BY_DESIGN)
 
 
 @dataclass
 class _Test:
     route: str = ""
     total_routes: int = 0
-    outcome: str = NOT_RUN
+    outcome: str = ""  # nothing reported yet
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -58,7 +59,7 @@ class Scorecard:
         test.warnings = [str(v) for k, v in report.user_properties if k == WARN_PROPERTY]
         if report.when == "call" or report.outcome != "passed":
             outcome = _outcome(report, bool(test.warnings))
-            if outcome is not None and _SEVERITY.index(outcome) <= _SEVERITY.index(test.outcome):
+            if outcome is not None and (not test.outcome or _SEVERITY.index(outcome) <= _SEVERITY.index(test.outcome)):
                 test.outcome = outcome
                 test.reason = _reason(report)
 
@@ -75,14 +76,18 @@ class Scorecard:
             why = "not selected (--launchready-checks)" if name not in chosen else "no test of this check ran (deselected by -k/-m?)"
             return Row(name, NOT_RUN, 0, 0, "", why)
         values = list(tests.values())
-        verdict = min((t.outcome for t in values), key=_SEVERITY.index)
-        route_tests = [t for t in values if t.route]
+        verdict = min((t.outcome or NOT_RUN for t in values), key=_SEVERITY.index)
+        verdict = NOT_RUN if verdict == BY_DESIGN else verdict
+        counted = [t for t in values if t.outcome != BY_DESIGN]
+        route_tests = [t for t in counted if t.route]
         if route_tests:
             total = max(t.total_routes for t in values)
             tested = len({t.route for t in route_tests if t.outcome != NOT_RUN})
             unit = "routes"
         else:
-            total, tested, unit = len(values), sum(t.outcome != NOT_RUN for t in values), "tests"
+            total, tested, unit = len(counted), sum(t.outcome != NOT_RUN for t in counted), "tests"
+        if tested == 0 and verdict == NOT_RUN:
+            unit = ""
         failed = [nodeid.split("::", 1)[-1] for nodeid, t in tests.items() if t.outcome in (FAIL, ERROR)]
         return Row(name, verdict, tested, total, unit, _notes(verdict, tests), failed)
 
@@ -93,7 +98,7 @@ def _outcome(report: pytest.TestReport, warned: bool) -> str | None:
     if report.failed:
         return FAIL if report.when == "call" else ERROR
     if report.skipped:
-        return NOT_RUN
+        return BY_DESIGN if "BY DESIGN: " in str(report.longrepr) else NOT_RUN
     if report.when == "call":
         return WARN if warned else PASS
     return None
@@ -103,7 +108,7 @@ def _reason(report: pytest.TestReport) -> str:
     if hasattr(report, "wasxfail"):
         return str(report.wasxfail)
     if report.skipped and isinstance(report.longrepr, tuple):
-        return str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix("NOT RUN: ")
+        return str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix("NOT RUN: ").removeprefix("BY DESIGN: ")
     return ""
 
 
@@ -119,6 +124,9 @@ def _notes(verdict: str, tests: dict[str, _Test]) -> str:
     warned = [w for t in tests.values() for w in t.warnings]
     if warned:
         parts.append(f"{len(warned)} warning{'s' * (len(warned) > 1)}: {warned[0][:90]}")
+    designed = [t for t in tests.values() if t.outcome == BY_DESIGN]
+    if designed:
+        parts.append(f"{len(designed)} by design: {designed[0].reason}")
     reasons = sorted({t.reason for t in tests.values() if t.outcome == NOT_RUN and t.reason})
     skipped = sum(t.outcome == NOT_RUN for t in tests.values())
     if skipped:

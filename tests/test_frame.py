@@ -26,6 +26,7 @@ def launchready_login(launchready_client):
 # Sorted by path, then method: the order every run and every xdist worker collects.
 FASTAPI_IDS = [
     "launchready::test_auth[POST /auth/login]",
+    "launchready::test_auth[GET /crash]",
     "launchready::test_auth[GET /docs]",
     "launchready::test_auth[GET /docs/oauth2-redirect]",
     "launchready::test_auth[GET /health]",
@@ -95,14 +96,14 @@ def test_secure_app_passes_with_scorecard(pytester: pytest.Pytester, monkeypatch
             "*test_auth?GET /items? PASSED*",
             "*test_auth?GET /items/{item_id}? PASSED*",
             "*launch scorecard*",
-            "auth*PASS*/8 routes*",
+            "auth*PASS*3/3 routes*6 by design*",
             "mail*NOT RUN*not selected*",
         ]
     )
     assert result.ret == 0
     card = json.loads((pytester.path / "card.json").read_text())["scorecard"]
     auth = next(row for row in card if row["check"] == "auth")
-    assert auth["verdict"] == "PASS" and auth["total"] == 8 and auth["tested"] >= 2
+    assert (auth["verdict"], auth["tested"], auth["total"]) == ("PASS", 3, 3)
 
 
 def test_vulnerable_route_fails_by_name(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
@@ -111,7 +112,7 @@ def test_vulnerable_route_fails_by_name(pytester: pytest.Pytester, monkeypatch: 
     result, outcomes = run_launchready("--launchready", AUTH_ONLY, "-rf")
     result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*1 failed: test_auth[[]GET /items[]]*"])
     assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
-    assert outcomes.ids("passed") == ["launchready::test_auth[GET /items/{item_id}]"]
+    assert outcomes.ids("passed") == ["launchready::test_auth[GET /crash]", "launchready::test_auth[GET /items/{item_id}]"]
     assert result.ret == 1
 
 
@@ -129,7 +130,7 @@ def test_xdist_gives_same_ids_and_scorecard(pytester: pytest.Pytester, monkeypat
     make_project(pytester)
     result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-n", "2", "-p", "no:cacheprovider", "-rf")
     result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*"])
-    result.assert_outcomes(passed=1, failed=1, skipped=6)
+    result.assert_outcomes(passed=2, failed=1, skipped=6)
 
 
 def test_checks_option_rejects_unknown_names(pytester: pytest.Pytester) -> None:
@@ -191,3 +192,62 @@ def test_unreachable_live_target_is_an_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth")
     result.stderr.fnmatch_lines(["*target http://127.0.0.1:9 is unreachable*"])
     assert result.ret == 4
+
+
+def test_public_routes_are_not_gaps_even_when_strict(pytester: pytest.Pytester, run_launchready) -> None:
+    make_project(pytester)
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY, "--launchready-strict")
+    assert outcomes.ids("failed") == []
+    assert len(outcomes.ids("passed")) == 3
+    result.stdout.fnmatch_lines(["auth*PASS*3/3 routes*6 by design: public route*"])
+    assert result.ret == 0
+
+
+def test_waiver_reports_failure_as_waived_not_hidden(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    make_project(pytester, extra_ini="launchready_waivers = test_auth[[]GET /items[]]: internal catalogue, public on purpose")
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY, "-rx")
+    assert outcomes.ids("xfailed") == ["launchready::test_auth[GET /items]"]
+    result.stdout.fnmatch_lines(["auth*WAIVED*1 waived: test_auth[[]GET /items[]]*"])
+    assert result.ret == 0
+
+
+def test_same_identity_for_a_and_b_is_an_error(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "same-user")
+    make_project(pytester)
+    pytester.makepyfile(test_qa="def test_b_is_not_a(tenant_b):\n    pass\n")
+    result, outcomes = run_launchready("test_qa.py")
+    assert outcomes.ids("error") == ["test_qa.py::test_b_is_not_a"]
+    result.stdout.fnmatch_lines(["*launchready_login returned the same credentials for tenant A and tenant B*"])
+    assert "tok-shared" not in result.stdout.str()
+
+
+def test_missing_login_is_explained_to_qa_tests(pytester: pytest.Pytester, run_launchready) -> None:
+    make_project(pytester, conftest="")
+    pytester.makepyfile(test_qa="def test_a(tenant_a):\n    pass\n")
+    result, outcomes = run_launchready("test_qa.py")
+    assert outcomes.ids("error") == ["test_qa.py::test_a"]
+    result.stdout.fnmatch_lines(["*launchready_login is not defined*", "*Define a `launchready_login` fixture in your rootdir conftest.py*"])
+
+
+def test_missing_login_with_an_authorization_check_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    make_project(pytester, conftest="")
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,tokens")
+    result.stderr.fnmatch_lines(["*the checks tokens need tenants, and launchready_login is not defined*"])
+    assert result.ret == 4
+
+
+def test_without_login_auth_still_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    make_project(pytester, conftest="")
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY)
+    assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
+
+
+def test_credentials_never_reach_the_output(pytester: pytest.Pytester, run_launchready) -> None:
+    make_project(pytester)
+    pytester.makepyfile(test_qa="def test_show(tenant_a):\n    assert tenant_a.credentials is None\n")
+    result, _ = run_launchready("test_qa.py", "--showlocals", "-vv")
+    out = result.stdout.str()
+    assert "Credentials(headers={'Authorization': '[REDACTED]'})" in out
+    assert "tok-lr-" not in out

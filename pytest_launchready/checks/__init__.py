@@ -37,7 +37,9 @@ class Case:
     must be deterministic, unique within the check, and free of secrets. ``route`` is the route under
     test when there is one. ``variant`` and ``data`` carry small frozen facts the check wants back at
     run time (``data`` is a tuple of ``(key, value)`` string pairs). ``not_run`` makes it a skipped
-    item with that reason. ``counts_as_route`` says whether it counts in the ``tested/total routes``
+    item with that reason. ``by_design`` makes it a skipped item that is listed but is neither a gap
+    in coverage nor a failure under ``--launchready-strict`` (a public route for auth, a route shared
+    across tenants by design). ``counts_as_route`` says whether it counts in the ``tested/total routes``
     coverage of the scorecard.
     """
 
@@ -47,6 +49,7 @@ class Case:
     data: tuple[tuple[str, str], ...] = ()
     not_run: str | None = None
     counts_as_route: bool = True
+    by_design: str | None = None
 
     def get(self, key: str, default: str = "") -> str:
         """The value stored under ``key`` in :attr:`data`."""

@@ -10,7 +10,6 @@ import os
 
 from fastapi import Depends, FastAPI, Header, HTTPException
 
-FLAWS = set(filter(None, os.environ.get("FRAME_FLAWS", "").split(",")))
 USERS: dict[str, str] = {}  # token -> org
 
 
@@ -21,7 +20,8 @@ def current_org(authorization: str = Header(default="")) -> str:
     return USERS[token]
 
 
-def create_app() -> FastAPI:
+def create_app(flaws: set[str] | None = None) -> FastAPI:
+    FLAWS = set(filter(None, os.environ.get("FRAME_FLAWS", "").split(","))) if flaws is None else flaws
     app = FastAPI()
     started = []
 
@@ -47,6 +47,10 @@ def create_app() -> FastAPI:
         @app.get("/items")
         def items(org: str = Depends(current_org)) -> list[dict[str, str]]:
             return [{"id": "1", "org": org}]
+
+    @app.get("/crash")
+    def crash(org: str = Depends(current_org)) -> None:
+        raise RuntimeError("boom")
 
     @app.get("/items/{item_id}")
     def item(item_id: int, org: str = Depends(current_org)) -> dict[str, object]:

@@ -1,0 +1,129 @@
+"""The target layer directly: in-process ASGI bridge, live uvicorn, and the safety guard."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from pytest_launchready.target import GuardedTransport, Target, UnsafeRequestError
+from tests.apps.frame_fastapi import create_app
+
+
+async def slow_app(scope, receive, send):  # type: ignore[no-untyped-def]
+    if scope["type"] != "http":
+        raise RuntimeError("no lifespan here")
+    await asyncio.sleep(5)
+
+
+@pytest.fixture
+def live_url() -> Iterator[str]:
+    """The frame app served by a real uvicorn on 127.0.0.1 (an ephemeral port)."""
+    server = uvicorn.Server(uvicorn.Config(create_app(set()), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+
+
+def test_asgi_lifespan_runs_and_app_errors_become_500() -> None:
+    target = Target.for_app(create_app(set()), timeout=5)
+    client = target.client()
+    assert client.get("/health").json() == {"ok": True, "lifespan_ran": True}
+    token = client.post("/auth/login", json={"org": "o", "role": "owner"}).json()["access_token"]
+    assert client.get("/crash", headers={"Authorization": f"Bearer {token}"}).status_code == 500
+    target.close()
+
+
+def test_asgi_requests_are_time_limited() -> None:
+    target = Target.for_app(slow_app, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        target.client().get("/")
+    assert time.monotonic() - started < 3
+    target.close()
+
+
+def test_clients_keep_no_cookies() -> None:
+    from fastapi import FastAPI, Response
+
+    app = FastAPI()
+
+    @app.get("/set")
+    def set_cookie(response: Response) -> dict[str, str]:
+        response.set_cookie("session", "s3cr3t-session")
+        return {}
+
+    @app.get("/echo")
+    def echo(response: Response) -> dict[str, str]:
+        return {}
+
+    target = Target.for_app(app, timeout=5)
+    client = target.client()
+    client.get("/set")
+    assert "cookie" not in client.get("/echo").request.headers
+    target.close()
+
+
+def test_live_server_mode(live_url: str) -> None:
+    target = Target.for_url(live_url, timeout=5)
+    assert target.client().get("/health").json()["ok"] is True
+    target.close()
+
+
+def test_live_mode_end_to_end(pytester: pytest.Pytester, live_url: str, run_launchready) -> None:
+    from tests.test_frame import LOGIN_CONFTEST
+
+    pytester.makeini("[pytest]\nlaunchready_public_routes =\n    POST /auth/login\n    GET /health\n")
+    pytester.makeconftest(LOGIN_CONFTEST)
+    result, outcomes = run_launchready("--launchready", f"--launchready-url={live_url}", "--launchready-checks=auth")
+    assert outcomes.ids("passed") == [
+        "launchready::test_auth[GET /crash]",
+        "launchready::test_auth[GET /items/{item_id}]",
+        "launchready::test_auth[GET /items]",
+    ]
+    assert outcomes.ids("failed") == []
+
+
+class _Recorder(httpx.BaseTransport):
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(f"{request.method} {request.url.host}")
+        return httpx.Response(204)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"),
+    [
+        ("POST", "http://203.0.113.7/x", False),
+        ("DELETE", "https://api.example.com/x", False),
+        ("POST", "https://staging.example.com/x", True),
+        ("POST", "http://127.0.0.2:8000/x", True),
+        ("POST", "http://[::1]:8000/x", True),
+        ("POST", "http://localhost/x", True),
+        ("GET", "https://api.example.com/x", True),
+    ],
+)
+def test_safety_guard(method: str, url: str, allowed: bool) -> None:
+    inner = _Recorder()
+    client = httpx.Client(transport=GuardedTransport(inner, allow_hosts=("staging.example.com",), in_process=False))
+    if allowed:
+        assert client.request(method, url).status_code == 204
+        assert len(inner.sent) == 1
+    else:
+        with pytest.raises(UnsafeRequestError, match="launchready_allow_hosts"):
+            client.request(method, url)
+        assert inner.sent == []
