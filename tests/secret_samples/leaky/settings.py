@@ -1,0 +1,17 @@
+"""Service settings."""
+import os
+
+AWS_ACCESS_KEY_ID = "AKIAD444BH7VH4HKMRAK"
+AWS_SECRET_ACCESS_KEY = "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"
+AWS_REGION = "eu-west-1"
+GITHUB_TOKEN = "ghp_ChWfbuHUZTr2JUiNQS2DTzIILBE2u7llkeam"
+SLACK_BOT_TOKEN = "xoxb-394895443839-3987288440202-aqs8b0TxxwgnzW6JqcBCy240"
+MAILGUN_API_KEY = "key-12fa92c9348bf0a7b3fb719f0fd5689e"
+TWILIO_ACCOUNT_SID = "ACef052e180582f8fe6ef5825e3db669f7"
+TWILIO_API_KEY = "SK8f571d164ba77947d69ba24e7e036606"
+SECRET_KEY = 'django-insecure-Wb6nX3PZ8XGqsG#VAF4V'
+
+
+def database_password() -> str:
+    password = os.environ["DB_PASSWORD"]
+    return password
