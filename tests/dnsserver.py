@@ -122,7 +122,7 @@ class LocalDNSServer:
 
 @dataclass(frozen=True)
 class MailKeys:
-    """DKIM keys for the test zones: RSA 2048/1024/512, ed25519, and two keys DNS never publishes for good.test."""
+    """DKIM keys for the test zones: RSA 2048/1024/512 and ed25519 for good.test, the provider's, and a stranger's (never published)."""
 
     rsa2048: rsa.RSAPrivateKey
     rsa1024: rsa.RSAPrivateKey

@@ -169,15 +169,16 @@ def test_signed_samples(pytester: pytest.Pytester, world: MailWorld) -> None:
     }
     for name, raw in files.items():
         pytester.path.joinpath(name).write_bytes(raw)
-    samples = "launchready_mail_samples =\n" + "".join(f"    {name}\n" for name in files)
+    samples = "launchready_mail_samples =\n" + "".join(f"    {name}\n" for name in [*files, "mail/missing.eml"])
     pytester.makeini(f"[pytest]\nlaunchready_nameservers = {world.server.setting}\n{samples}")
     result = pytester.runpytest_inprocess(*ARGS)
     assert outcomes(result) == {
-        "FAILED": ["mail/provider-signed.eml", "mail/tampered.eml", "mail/wrong-key.eml"],
+        "FAILED": ["mail/missing.eml", "mail/provider-signed.eml", "mail/tampered.eml", "mail/wrong-key.eml"],
         "PASSED": ["mail/esp-bounce.eml", "mail/good.eml"],
     }
     result.stdout.fnmatch_lines(["*d=good.test s=s1 a=rsa-sha256: FAILED (the body was changed after signing*"])
     result.stdout.fnmatch_lines(["*no valid DKIM signature in mail/provider-signed.eml is aligned with its From domain good.test*"])
+    result.stdout.fnmatch_lines(["*Read the mail sample mail/missing.eml (relative to the rootdir): No such file*"])
     result.stdout.re_match_lines([r"mail\s+FAIL\s"])
 
 

@@ -77,10 +77,12 @@ def _dns_evidence(subject: str, result: Result, resolver: MailResolver) -> str:
 
 
 def _sample_evidence(sample: SampleReport, resolver: MailResolver) -> str:
+    if sample.read_error:
+        return f"Read the mail sample {sample.path} (relative to the rootdir): {sample.read_error}"
     head = (f"Verified the DKIM signatures of {sample.path} (From: @{sample.from_domain or '?'}, "
             f"Return-Path: @{sample.return_path_domain or '?'}), keys looked up through {resolver.description}:")
-    lines = [f"  d={s.domain} s={s.selector} a={s.algorithm}: "
-             + ("verified" if s.valid else "NOT verified" if s.valid is None else f"FAILED ({s.error})")
+    lines = [f"  d={s.domain or '?'} s={s.selector or '?'} a={s.algorithm or '?'}: "
+             + ("verified" if s.valid else f"not checked ({s.error})" if s.valid is None else f"FAILED ({s.error})")
              for s in sample.signatures]
     return "\n".join([head, *(lines or ["  (no DKIM-Signature header)"])])
 

@@ -196,6 +196,7 @@ class SampleReport(_Result):
     """A raw signed message checked for DKIM validity and DMARC alignment with its From domain."""
 
     path: str = ""
+    read_error: str = ""
     from_domain: str = ""
     return_path_domain: str = ""
     signatures: tuple[SignatureResult, ...] = ()

@@ -23,9 +23,10 @@ def inspect_sample(path: str, rootpath: str, resolver: MailResolver) -> SampleRe
     try:
         message = (Path(rootpath) / path).read_bytes()
     except OSError as error:
-        finding = policy.fail(f"cannot read the mail sample {path}: {error.strerror or error}",
+        reason = str(error.strerror or error)
+        finding = policy.fail(f"cannot read the mail sample {path}: {reason}",
                               "Fix the path in launchready_mail_samples (relative to the rootdir).")
-        return SampleReport(path=path, findings=(finding,))
+        return SampleReport(path=path, read_error=reason, findings=(finding,))
     headers = BytesHeaderParser().parsebytes(message)
     from_domain = _single_domain(headers.get_all("From") or [])
     return_path_domain = _domain(parseaddr(str(headers.get("Return-Path", "")))[1])
