@@ -28,5 +28,6 @@ CHECK_NAMES: tuple[str, ...] = (
 #: A check missing here is listed in the scorecard as NOT RUN (not built yet).
 CHECK_MODULES: dict[str, str] = {
     "auth": "pytest_launchready.checks.auth",
+    "tokens": "pytest_launchready.checks.tokens",
     "mail": "pytest_launchready.checks.mail",
 }
