@@ -30,4 +30,5 @@ CHECK_MODULES: dict[str, str] = {
     "auth": "pytest_launchready.checks.auth",
     "tokens": "pytest_launchready.checks.tokens",
     "mail": "pytest_launchready.checks.mail",
+    "secrets": "pytest_launchready.checks.secrets",
 }

@@ -5,6 +5,10 @@ check is selected (``Check.configure``) and lives in ``config.stash`` under :dat
 sees the records that reach the root logger at the levels the logging configuration lets through
 (pytest's ``log_level`` ini option lowers that for the run). Records are kept as formatted text up to
 :data:`MAX_CAPTURED_CHARS`; later records are counted but dropped.
+
+Installed before pytest adds its own log handlers, it sees each record first: a record holding a
+secret is kept as it was for the ``logs`` case, then masked in place, so pytest's "Captured log"
+sections (and any root handler after this one) never print the secret.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+
+from pytest_launchready.redact import MASK
+from pytest_launchready.secrets.scanner import find_secrets
 
 #: Text kept from captured records at most (later records are counted in ``dropped``).
 MAX_CAPTURED_CHARS = 20_000_000
@@ -30,11 +37,15 @@ class LogCapture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            text = f"{record.name} {record.levelname}: {record.getMessage()}"
-            if record.exc_info:
-                text += "\n" + self._formatter.formatException(record.exc_info)
-            if record.stack_info:
-                text += "\n" + record.stack_info
+            message = record.getMessage()
+            trace = self._formatter.formatException(record.exc_info) if record.exc_info else record.exc_text or ""
+            text = f"{record.name} {record.levelname}: {message}"
+            for extra in (trace, record.stack_info):
+                if extra:
+                    text += "\n" + extra
+            secrets = {s.decode("utf-8", errors="replace") for _, _, s in find_secrets(text.encode("utf-8", "replace"))}
+            if secrets:
+                _mask(record, message, trace, secrets)
         except Exception:  # noqa: BLE001 - a bad record must not break the app's logging
             self.handleError(record)
             return
@@ -46,6 +57,17 @@ class LogCapture(logging.Handler):
 
     def __repr__(self) -> str:
         return f"<LogCapture {len(self.records)} records>"
+
+
+def _mask(record: logging.LogRecord, message: str, trace: str, secrets: set[str]) -> None:
+    """Replace each secret in the record's message, traceback and stack with the mask, for later handlers."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        message, trace = message.replace(secret, MASK), trace.replace(secret, MASK)
+        if record.stack_info:
+            record.stack_info = record.stack_info.replace(secret, MASK)
+    record.msg, record.args = message, None
+    if trace:
+        record.exc_text = trace  # formatters reuse exc_text instead of formatting exc_info again
 
 
 CAPTURE_KEY = pytest.StashKey[LogCapture]()
