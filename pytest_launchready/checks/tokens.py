@@ -152,7 +152,7 @@ class Probe:
     body: Any = field(default=None, compare=False)
 
     def describe(self) -> str:
-        """``GET /items (sent as /items)``."""
+        """``GET /notes/{note_id} (sent as /notes/8f2c)``, or just the route key when the path has no parameters."""
         return self.route.key if self.path == self.route.path else f"{self.route.key} (sent as {self.path})"
 
 
@@ -234,7 +234,7 @@ def _try_variants(ctx: RunContext, probe: Probe, credentials: Credentials, varia
             outcome.accepted.append((name, response))
         elif response.status_code >= 500:
             outcome.crashed.append((name, response))
-        elif not response.status_code in ctx.settings.deny_status:
+        elif response.status_code not in ctx.settings.deny_status:
             outcome.other.append((name, response.status_code))
     return outcome
 
@@ -319,7 +319,7 @@ def _run_forged(ctx: RunContext, case_id: str, family: Callable[[forge.Jwt], dic
 
 def run_alg_none(ctx: RunContext) -> None:
     """``alg`` none / None / NONE, with an empty signature and with the original one kept."""
-    _run_forged(ctx, "alg none", forge.alg_none_variants, "re-headed as alg 'none' (none/None/NONE, with and without a signature)")
+    _run_forged(ctx, "alg none", forge.alg_none_variants, "alg set to none, None or NONE, with and without a signature")
 
 
 def run_stripped(ctx: RunContext) -> None:
