@@ -33,7 +33,7 @@ _SECRET_FIELD = re.compile(
     r"(password|passwd|secret|token|apikey|privatekey|credential|sessionid|authorization|cookie)", re.IGNORECASE
 )
 _JSON_FIELD_VALUE = re.compile(r'("(?P<key>[^"\\]{1,64})"\s*:\s*)"(?P<value>(?:[^"\\]|\\.)*)"')
-_BEARER = re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 
 _MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
