@@ -29,6 +29,8 @@ CHECK_NAMES: tuple[str, ...] = (
 CHECK_MODULES: dict[str, str] = {
     "auth": "pytest_launchready.checks.auth",
     "tokens": "pytest_launchready.checks.tokens",
+    "tenant_isolation": "pytest_launchready.checks.tenant_isolation",
+    "roles": "pytest_launchready.checks.roles",
     "mail": "pytest_launchready.checks.mail",
     "secrets": "pytest_launchready.checks.secrets",
 }

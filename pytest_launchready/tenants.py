@@ -112,7 +112,8 @@ class Tenant:
     ``client`` is an ``httpx.Client`` bound to the target that sends this user's credentials on every
     request. ``canary`` is a unique string the plugin plants in this tenant's data: finding it in
     another tenant's response proves a leak. ``ids`` maps path-parameter names to ids this tenant owns
-    (from seeding or ``launchready_seed``).
+    (from seeding or ``launchready_seed``). ``seed_notes`` says what seeding could not create, and why;
+    ``objects`` holds what it did create (:class:`pytest_launchready.seeding.SeededObject` records).
     """
 
     name: str
@@ -121,6 +122,8 @@ class Tenant:
     client: httpx.Client
     canary: str
     ids: dict[str, str] = field(default_factory=dict)
+    seed_notes: list[str] = field(default_factory=list)
+    objects: list[Any] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"Tenant(name={self.name!r}, role={self.role!r}, credentials={self.credentials!r})"

@@ -1,0 +1,200 @@
+"""roles: a lower role cannot call an operation reserved for a higher role of the same tenant.
+
+Which operations: ``launchready_role_routes`` (``admin: DELETE /admin/users/{user_id}``) and the
+OpenAPI extension ``x-launchready-roles`` (the lowest role listed is the minimum). Roles come from
+``launchready_roles``, highest first.
+
+Each test makes a throwaway tenant whose first-role user is the reference, seeds what the route
+needs (a user-id parameter gets a victim user of its own, in the lowest role), then asks a new user
+of every lower role to send the request:
+
+- a denial (``launchready_deny_status`` or 404) passes; a 5xx fails;
+- a 2xx read fails when it shows what the higher role sees (the tenant's canary, ids in the higher
+  role's answer that are not the caller's own, or the very same answer);
+- a 2xx write fails when re-reading as the higher role shows the change or the deletion.
+
+Last, the higher role sends the same request itself: if it is refused too, the lower roles' denials
+proved nothing and the route is NOT RUN with that reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterable
+
+import httpx
+import pytest
+
+from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.context import RunContext
+from pytest_launchready.checks.tenant_isolation import ids_of, missing_reason, victim_users, whoami
+from pytest_launchready.evidence import fail
+from pytest_launchready.probing import Probe, Views, build
+from pytest_launchready.seeding import lookup, seed_tenant
+from pytest_launchready.settings import Settings
+from pytest_launchready.tenant_leaks import Victim, find_leak, id_values, owned_values
+from pytest_launchready.tenants import make_canary
+
+FIX = (
+    "Enforce the role on the server for this operation (a dependency or decorator that checks the caller's role, "
+    "read fresh from the database, on every request), not only by hiding the button in the UI; answer 403."
+)
+
+
+def required_role(route: Any, settings: Settings) -> str | None:
+    """The lowest role allowed to call ``route``: from launchready_role_routes, else x-launchready-roles."""
+    for entry in settings.role_routes:
+        method, _, path = entry.route_key.partition(" ")
+        if path == route.path and method in ("*", route.method):
+            return entry.role
+    known = [r for r in route.roles if r in settings.role_rank]
+    return max(known, key=lambda r: settings.role_rank[r]) if known else None
+
+
+def cases(plan: Plan) -> Iterable[Case]:
+    """One case per role-restricted route; entries of launchready_role_routes matching no route are NOT RUN."""
+    settings = plan.settings
+    for route in plan.routes:
+        role = required_role(route, settings)
+        if role is None:
+            if route.roles:
+                yield Case(id=route.key, route=route, not_run=f"x-launchready-roles {list(route.roles)} names no role of "
+                           f"launchready_roles ({', '.join(settings.roles)})")
+            continue
+        lower = [r for r in settings.roles if settings.role_rank[r] > settings.role_rank[role]]
+        if route.public:
+            yield Case(id=route.key, route=route, not_run="the route is public and role-restricted at once: fix one setting")
+        elif not lower:
+            yield Case(id=route.key, route=route, not_run=f"{role} is the lowest role in launchready_roles: no lower role to try")
+        else:
+            yield Case(id=route.key, route=route, data=(("role", role),))
+    keys = {r.key for r in plan.routes}
+    for entry in settings.role_routes:
+        method, _, path = entry.route_key.partition(" ")
+        if not any(k == entry.route_key or (method == "*" and k.endswith(" " + path)) for k in keys):
+            yield Case(id=entry.route_key, not_run="no discovered route matches this launchready_role_routes entry",
+                       counts_as_route=False)
+
+
+def run(ctx: RunContext, case: Case) -> None:
+    """Ask every lower role to call the route; any success the higher role can see fails."""
+    route = case.route
+    assert route is not None
+    settings = ctx.settings
+    minimum = case.get("role")
+    highest = settings.roles[0]
+    lower_roles = [r for r in settings.roles if settings.role_rank[r] > settings.role_rank[minimum]]
+    label = "r" + hashlib.sha1(route.key.encode()).hexdigest()[:6]
+    owner = ctx.fresh_tenant(label)
+    seed_tenant(owner, ctx.routes, settings, ctx.fixture("launchready_seed"), needed=[route])
+    overrides = victim_users(ctx, owner, route)
+    ids, missing = ids_of(owner, route, overrides)
+    if missing:
+        pytest.skip(missing_reason(f"the {highest} of a throwaway tenant", owner, route, missing, ctx))
+    marker = make_canary("role")
+    probe = build(route, ids, marker)
+    reading = route.method == "GET"
+    # Every user is made before the reference reads: a new member must not look like the attack's effect.
+    callers = []
+    for role in lower_roles:
+        user = ctx.tenant_role(role, owner)
+        me, _ = whoami(ctx, user)
+        if me is not None and me.status_code == 401:
+            pytest.skip(f"the {role} login is not accepted (GET {me.request.url.path} answered 401), so its denials prove "
+                        "nothing: check launchready_login for that role")
+        callers.append((role, user, me))
+    control_json: Any = None
+    views = None
+    if reading:
+        control = _send(ctx, owner.client, probe)
+        if not control.is_success:
+            pytest.skip(f"the {highest} itself gets {control.status_code} for {probe.text}, so a lower role's denial proves "
+                        "nothing: check what seeding gave (or return working ids from launchready_seed)")
+        control_json = _json(control)
+    else:
+        marks = [owner.canary, *owned_values(owner), *overrides.values()]
+        views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks)
+        views.prime()
+    unverified = []
+    for role, user, me in callers:
+        response = _send(ctx, user.client, probe)
+        what = f"Sent {probe.text} as {_a(role)} of the tenant ({owner.name}); the operation is reserved for {minimum} and higher."
+        if response.status_code >= 500:
+            fail(what, f"the route crashed ({response.status_code}) instead of refusing the {role} with 403.", FIX,
+                 response=response, redact=ctx.redact, docs=CHECK.docs)
+        if not response.is_success:
+            continue
+        if reading:
+            own = set(id_values(_json(me))) if me is not None and me.is_success else set()
+            _judge_read(ctx, response, what, owner.canary, control_json, own, probe, role, minimum)
+            continue
+        assert views is not None
+        if not views.views:
+            unverified.append(f"{role} -> {response.status_code}")
+            continue
+        change = views.changed(marker)
+        if change is not None:
+            view, how, _ = change
+            fail(what, f"the {role} was allowed ({response.status_code}) and re-reading GET {view.path} as the {highest} shows "
+                 f"the effect: {how}.", FIX, response=response, redact=ctx.redact, mark=marker, docs=CHECK.docs)
+    if not reading:
+        control = _send(ctx, owner.client, probe)
+        if not control.is_success:
+            pytest.skip(f"the {highest} itself gets {control.status_code} for {probe.text}, so a lower role's denial proves "
+                        "nothing: the request the check builds is not one the app accepts (give the body an example in the "
+                        "schema, or return working ids from launchready_seed)")
+    if unverified:
+        ctx.warn(f"{route.key} answered 2xx to lower roles ({', '.join(unverified)}) and no GET route lets the {highest} "
+                 "confirm the effect")
+
+
+def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: str, control: Any, own: set[str],
+                probe: Probe, role: str, minimum: str) -> None:
+    sent = probe.sent()
+    highest = ctx.settings.roles[0]
+    reference = Victim(f"the {highest}'s answer", canary, {v: k for v, k in id_values(control).items() if v not in own})
+    leak = find_leak(response.text, [reference], sent)
+    if leak is not None:
+        shown = (f"the tenant's canary {leak.mark}" if leak.mark == canary else
+                 f"{reference.ids[leak.mark]} {leak.mark}, which the {highest}'s own answer shows and the {role}'s own "
+                 "identity does not hold")
+        fail(what, f"the {role} was allowed and read what only {minimum} and higher may see: the response carries {shown}.",
+             FIX, response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs)
+    body = _json(response)
+    if control not in (None, [], {}, "") and body == control:
+        fail(what, f"the {role} was allowed and got exactly the answer the {ctx.settings.roles[0]} gets.", FIX,
+             response=response, redact=ctx.redact, docs=CHECK.docs)
+    if control in (None, [], {}, "") and reference.ids == {}:
+        ctx.warn(f"{probe.text} answered {response.status_code} to a {role}; the {ctx.settings.roles[0]}'s own answer holds "
+                 "nothing to compare with, so no data could be shown to leak")
+
+
+def _a(role: str) -> str:
+    return ("an " if role[:1].lower() in "aeiou" else "a ") + role
+
+
+def _send(ctx: RunContext, client: httpx.Client, probe: Probe) -> httpx.Response:
+    try:
+        return probe.send(client)
+    except httpx.TimeoutException:
+        fail(f"Sent {probe.text}: no answer within {ctx.settings.timeout:g} s.",
+             "a route must refuse a caller without the role quickly.", FIX, redact=ctx.redact, docs=CHECK.docs)
+
+
+def _json(response: httpx.Response | None) -> Any:
+    if response is None:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+CHECK = Check(
+    name="roles",
+    title="A lower role cannot call operations reserved for a higher role of the same tenant.",
+    cases=cases,
+    run=run,
+    needs_login=True,
+    enable_hint="set launchready_role_routes (ROLE: METHOD /path) or x-launchready-roles in the spec",
+)
