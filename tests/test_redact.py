@@ -1,0 +1,38 @@
+"""Redaction: known values, credential headers, bearer values, JWTs and secret JSON fields."""
+
+from __future__ import annotations
+
+from pytest_launchready.redact import MASK, Redactor, preview
+from pytest_launchready.tenants import Credentials
+
+
+def test_known_values_are_masked_everywhere() -> None:
+    redact = Redactor()
+    redact.add("sess-0123456789", "abc")  # too short to mask safely: ordinary words would vanish
+    assert redact("cookie sess-0123456789 and abc") == f"cookie {MASK} and abc"
+
+
+def test_shapes_are_masked_without_being_registered() -> None:
+    redact = Redactor()
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
+    text = f'Authorization: Bearer abcdefghijklmnop {jwt} {{"password": "hunter22", "name": "ok"}}'
+    out = redact(text)
+    assert "abcdefghijklmnop" not in out and jwt not in out and "hunter22" not in out
+    assert '"name": "ok"' in out
+    assert redact("the token verifies with the key") == "the token verifies with the key"
+
+
+def test_credentials_redact_their_own_repr() -> None:
+    creds = Credentials(headers={"Authorization": "Bearer s3cr3t-value"}, cookies={"sid": "c00kie-value"})
+    assert "s3cr3t" not in repr(creds) and "c00kie" not in str(creds)
+    assert creds.token == "s3cr3t-value"
+    assert set(creds.secret_values()) >= {"s3cr3t-value", "c00kie-value"}
+
+
+def test_equal_credentials_mean_one_identity() -> None:
+    assert Credentials(token="t-1234567") == Credentials(token="t-1234567")
+    assert Credentials(token="t-1234567") != Credentials(token="t-7654321")
+
+
+def test_preview_shows_at_most_four_characters() -> None:
+    assert preview("sk_live_abcdefgh") == "sk_l... (16 chars)"
