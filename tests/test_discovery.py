@@ -7,6 +7,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -264,6 +265,33 @@ def test_wide_reference_graphs_are_bounded(tmp_path: Path) -> None:
     assert schema is not None and schema["properties"]["a"]["properties"]["a"]["type"] == "object"
     assert len(route.body_schema_json or "") < 500_000
     assert '"properties": {}' not in route.body_schema_json and "{}" in route.body_schema_json  # cut, not broken
+
+
+def test_densely_linked_components_stay_small_and_are_expanded_once(tmp_path: Path) -> None:
+    # Every component links to three others, in cycles; 300 operations use them, wrapped or not.
+    schemas = {f"S{i}": {"type": "object", "properties": {f"p{j}": {"$ref": f"#/components/schemas/S{(i * 7 + j) % 30}"} for j in range(3)}} for i in range(30)}
+    operations = {
+        f"/r{i}": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"x": {"$ref": f"#/components/schemas/S{i % 30}"}}}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/S{i % 30}"}}}}},
+            }
+        }
+        for i in range(300)
+    }
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": operations, "components": {"schemas": schemas}}
+    started = time.perf_counter()
+    routes = discover(spec_settings(tmp_path, document), None).routes
+    assert time.perf_counter() - started < 10  # about 0.3 s; unmemoised it takes minutes
+    assert len(routes) == 300
+    for route in routes:
+        body, response = route.body_schema, route.response_schema
+        assert body is not None and response is not None
+        assert body["properties"]["x"] == response  # the same expansion, wrapped or not
+        assert set(response["properties"]) == {"p0", "p1", "p2"}
+        assert all(set(nested["properties"]) == {"p0", "p1", "p2"} for nested in response["properties"].values())
+        assert "{}" in (route.response_schema_json or "")  # cut somewhere below
+        assert len(route.response_schema_json or "") < 200_000
 
 
 # --- OpenAPI 3.1, JSON and YAML files ---------------------------------------------------------

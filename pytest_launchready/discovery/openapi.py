@@ -83,6 +83,15 @@ class _Reader:
         self.document = loaded.document
         self.swagger = swagger
         self.deref = Dereferencer(loaded, json_schema_31)
+        self._frozen: dict[int, tuple[Any, str]] = {}
+
+    def frozen(self, schema: dict[str, Any]) -> str:
+        """:func:`paths.frozen`, once per schema object: routes sharing a component share its text."""
+        cached = self._frozen.get(id(schema))
+        if cached is None or cached[0] is not schema:
+            cached = (schema, paths.frozen(schema))
+            self._frozen[id(schema)] = cached
+        return cached[1]
 
     def route(self, method: str, path: str, item: dict[str, Any], operation: dict[str, Any], resolver: Any) -> Route:
         where = f"{method} {path}"
@@ -105,10 +114,10 @@ class _Reader:
             method=method,
             path=path,
             parameters=tuple(parameters),
-            body_schema_json=None if body_schema is None else paths.frozen(body_schema),
+            body_schema_json=None if body_schema is None else self.frozen(body_schema),
             body_content_type=body_type,
             body_required=body_required,
-            response_schema_json=None if response is None else paths.frozen(response),
+            response_schema_json=None if response is None else self.frozen(response),
             public=self._public(operation),
             documented=True,
             operation_id=operation.get("operationId") if isinstance(operation.get("operationId"), str) else None,

@@ -3,9 +3,16 @@
 ``referencing`` (from the jsonschema project) does the URI and JSON-pointer work: relative refs,
 ``~1`` escapes, other documents, and ``$id`` base changes in OpenAPI 3.1 schemas. This module only
 decides *what* to inline: every ``$ref`` in a schema is replaced by its target, so a route's schema
-stands alone. Recursion is bounded: a schema nested in itself more than :data:`RECURSION_LIMIT`
-times, any schema deeper than :data:`MAX_DEPTH`, or anything past :data:`MAX_NODES` objects becomes
-``{}`` (any value), which keeps huge or self-referencing specs finite without losing the top levels.
+stands alone. Size is bounded: a schema nested in itself more than :data:`RECURSION_LIMIT` times,
+anything nested deeper than :data:`MAX_DEPTH` levels or :data:`MAX_REF_NESTING` ``$ref``s, and
+whatever does not fit :data:`MAX_COMPONENT_NODES` objects per component or :data:`MAX_NODES` per
+schema becomes ``{}`` (any value). Expansion deepens one level of ``$ref`` nesting at a time and
+keeps the deepest result that fits, so every branch keeps its top levels (property names, types,
+required fields: what checks use) before any branch gets deep ones.
+
+Results are memoised per spec, so a component used by a thousand operations is expanded once: the
+expansion of a component met outside any other ``$ref`` depends on nothing around it, and neither
+does that of any subschema whose expansion needed no cut (nothing it reaches leads back to it).
 
 OpenAPI 3.0 and Swagger 2 schemas are also rewritten into the JSON Schema that 3.1 uses, so checks
 read one dialect: ``nullable``/``x-nullable`` become a ``"null"`` type, boolean
@@ -15,15 +22,18 @@ binary string.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 from urllib.parse import urljoin
 
 from pytest_launchready.discovery.errors import DiscoveryError
 from pytest_launchready.discovery.loading import LoadedSpec
 
 RECURSION_LIMIT = 2
-MAX_DEPTH = 64
-MAX_NODES = 5000
+MAX_DEPTH = 32
+MAX_NODES = 2000
+MAX_COMPONENT_NODES = 1000
+MAX_REF_NESTING = 16
 _MAX_REF_CHAIN = 32
 
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
@@ -34,6 +44,20 @@ _SCHEMA_VALUES = frozenset({
 })  # fmt: skip
 # Once every $ref is inlined these only add weight (and relative refs inside them would dangle).
 _DROPPED = frozenset({"$defs", "definitions"})
+
+
+@dataclass(frozen=True)
+class _Expansion:
+    """An inlined subschema and what it took: objects made, nesting depth, ``$ref`` nesting, cuts."""
+
+    value: Any
+    objects: int
+    height: int
+    ref_height: int
+    ref_limit: int = 0
+    cut: bool = False
+    budget_cut: bool = False
+    ref_cut: bool = False
 
 
 class Dereferencer:
@@ -61,7 +85,18 @@ class Dereferencer:
         if json_schema_31:
             registry = registry.with_resources(_embedded_resources(loaded.document, loaded.base_uri, DRAFT202012))
         self.root = registry.resolver(loaded.base_uri)
-        self._budget = MAX_NODES
+        # Memos, keyed by id() of objects that the documents (or the memo entry itself) keep alive.
+        self._lookups: dict[int, tuple[Any, Any]] = {}  # $ref holder -> (holder, Resolved)
+        self._fresh: dict[int, tuple[Any, dict[str, Any]]] = {}  # schema() input -> (input, result)
+        self._complete: dict[int, _Expansion] = {}  # target -> expansion that needed no cut
+        self._components: dict[int, list[_Expansion]] = {}  # target -> expansion per $ref nesting limit
+        # The walk in progress.
+        self._budget = 0  # objects it may still make
+        self._ref_limit = 0  # $ref nesting it may reach
+        self._open_refs = 0  # $refs being inlined around the current position
+        self._deepest = 0
+        self._deepest_ref = 0
+        self._cuts = self._budget_cuts = self._ref_cuts = 0  # running totals
 
     def resolve(self, node: Any, resolver: Any, where: str) -> tuple[Any, Any]:
         """Follow a chain of ``$ref`` on a non-schema object (parameter, request body, response, path item)."""
@@ -73,10 +108,55 @@ class Dereferencer:
         raise DiscoveryError(f"{where} in {self._origin}: $ref chain longer than {_MAX_REF_CHAIN} (a reference cycle?)")
 
     def schema(self, node: Any, resolver: Any, where: str) -> dict[str, Any]:
-        """A self-contained JSON Schema: every ``$ref`` inlined, recursion bounded."""
-        self._budget = MAX_NODES
-        result = self._walk(node, resolver, {}, 0, where)
-        return result if isinstance(result, dict) else ({} if result is True or result is None else {"not": {}})
+        """A self-contained JSON Schema: every ``$ref`` inlined, size and recursion bounded.
+
+        Expanded one more level of ``$ref`` nesting at a time, keeping the deepest expansion that
+        fits the budget: every branch gets its top levels before any branch gets deep ones.
+        """
+        key = id(node)
+        if isinstance(node, dict) and list(node) == ["$ref"] and isinstance(node["$ref"], str):
+            key = id(self._lookup_in(node, resolver, where).contents)  # many routes, one component
+        if key not in self._fresh:
+            self._open_refs = 0
+            best = self._deepening(lambda: self._walk(node, resolver, {}, 0, where), MAX_NODES, MAX_REF_NESTING)[-1]
+            value = best.value
+            value = value if isinstance(value, dict) else ({} if value is True or value is None else {"not": {}})
+            self._fresh[key] = (node, value)
+        return self._fresh[key][1]
+
+    def _deepening(self, walk: Callable[[], Any], budget: int, up_to: int, tried: list[_Expansion] | None = None) -> list[_Expansion]:
+        """Expansions at $ref nesting limits 1, 2, ... ``up_to``, stopping once one is complete or
+        over budget (then the one before it is the answer, unless there is none)."""
+        tried = [] if tried is None else tried
+        while len(tried) < up_to and not (tried and (not tried[-1].ref_cut or tried[-1].budget_cut)):
+            tried.append(self._attempt(walk, budget, len(tried) + 1))
+        if len(tried) > 1 and tried[-1].budget_cut:
+            return tried[:-1]
+        return tried
+
+    def _attempt(self, walk: Callable[[], Any], budget: int, ref_limit: int) -> _Expansion:
+        outer = (self._budget, self._ref_limit, self._deepest, self._deepest_ref)
+        cuts, budget_cuts, ref_cuts = self._cuts, self._budget_cuts, self._ref_cuts
+        self._budget, self._ref_limit, self._deepest, self._deepest_ref = budget, ref_limit, 0, self._open_refs
+        try:
+            value = walk()
+            return _Expansion(
+                value, budget - max(self._budget, 0), self._deepest, self._deepest_ref, ref_limit,
+                cut=self._cuts != cuts, budget_cut=self._budget_cuts != budget_cuts, ref_cut=self._ref_cuts != ref_cuts,
+            )  # fmt: skip
+        finally:
+            # What was cut in here is this expansion's business; where it is placed, _place says
+            # what it means for the walk around it.
+            self._budget, self._ref_limit, self._deepest, self._deepest_ref = outer
+            self._cuts, self._budget_cuts, self._ref_cuts = cuts, budget_cuts, ref_cuts
+
+    def _lookup_in(self, node: dict[str, Any], resolver: Any, where: str) -> Any:
+        # A $ref holder sits at one place in one document, so it always means the same target.
+        cached = self._lookups.get(id(node))
+        if cached is None or cached[0] is not node:
+            cached = (node, self._lookup(node["$ref"], resolver, where))
+            self._lookups[id(node)] = cached
+        return cached[1]
 
     def _lookup(self, ref: str, resolver: Any, where: str) -> Any:
         from referencing.exceptions import PointerToNowhere, Unresolvable
@@ -92,6 +172,12 @@ class Dereferencer:
             why = f" ({type(cause).__name__}: {cause})" if cause is not None else ""
         raise DiscoveryError(f"{where} in {self._origin}: $ref {ref!r} cannot be resolved{why}. Fix the reference in the spec, or point launchready_openapi at a bundled (single-file) spec") from None
 
+    def _cut(self, budget: bool = False, ref: bool = False) -> dict[str, Any]:
+        self._cuts += 1
+        self._budget_cuts += budget
+        self._ref_cuts += ref
+        return {}
+
     def _walk(self, node: Any, resolver: Any, active: dict[int, int], depth: int, where: str) -> Any:
         result = self._walk_raw(node, resolver, active, depth, where)
         if self._json_schema_31 or not isinstance(result, dict) or isinstance(node.get("$ref"), str):
@@ -101,14 +187,17 @@ class Dereferencer:
     def _walk_raw(self, node: Any, resolver: Any, active: dict[int, int], depth: int, where: str) -> Any:
         if not isinstance(node, dict):
             return node
-        self._budget -= 1
-        if self._budget < 0 or depth > MAX_DEPTH:
-            return {}
+        if depth > MAX_DEPTH:
+            return self._cut()
+        self._deepest = max(self._deepest, depth)
         if self._json_schema_31 and isinstance(node.get("$id"), str):
             resolver = resolver.in_subresource(self._draft.create_resource(node))
         ref = node.get("$ref")
         if isinstance(ref, str):
-            return self._inline(node, ref, resolver, active, depth, where)
+            return self._inline(node, resolver, active, depth, where)
+        self._budget -= 1  # a $ref holder is replaced by its target: only the objects kept count
+        if self._budget < 0:
+            return self._cut(budget=True)
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in _DROPPED:
@@ -126,17 +215,13 @@ class Dereferencer:
                 out[key] = value  # data (enum, default, example) or an annotation: kept as written
         return out
 
-    def _inline(self, node: dict[str, Any], ref: str, resolver: Any, active: dict[int, int], depth: int, where: str) -> Any:
-        resolved = self._lookup(ref, resolver, where)
+    def _inline(self, node: dict[str, Any], resolver: Any, active: dict[int, int], depth: int, where: str) -> Any:
+        resolved = self._lookup_in(node, resolver, where)
         identity = id(resolved.contents)  # the same target object, however the ref was spelled
-        if active.get(identity, 0) >= RECURSION_LIMIT:
-            target: Any = {}
+        if self._open_refs == 0:
+            target = self._place(self._component(identity, resolved, where), depth)
         else:
-            active[identity] = active.get(identity, 0) + 1
-            try:
-                target = self._walk(resolved.contents, resolved.resolver, active, depth + 1, where)
-            finally:
-                active[identity] -= 1
+            target = self._nested(identity, resolved, active, depth, where)
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         if not siblings:
             return target
@@ -144,6 +229,67 @@ class Dereferencer:
         merged = dict(target) if isinstance(target, dict) else {}
         merged.update(self._walk_raw(siblings, resolver, active, depth + 1, where))
         return merged if self._json_schema_31 else _to_json_schema(merged)
+
+    def _nested(self, identity: int, resolved: Any, active: dict[int, int], depth: int, where: str) -> Any:
+        """A ``$ref`` inside another: reuse a complete expansion when it fits, else expand or cut."""
+        known = self._complete.get(identity)
+        if known is not None and self._open_refs + known.ref_height <= self._ref_limit and depth + known.height <= MAX_DEPTH:
+            return self._place(known, depth)
+        if active.get(identity, 0) >= RECURSION_LIMIT:
+            return self._cut()
+        if self._open_refs >= self._ref_limit:
+            return self._cut(ref=True)
+        cuts, budget, open_refs = self._cuts, self._budget, self._open_refs
+        outer_deepest, outer_deepest_ref = self._deepest, self._deepest_ref
+        self._deepest, self._deepest_ref = depth + 1, open_refs + 1
+        active[identity] = active.get(identity, 0) + 1
+        self._open_refs += 1
+        try:
+            value = self._walk(resolved.contents, resolved.resolver, active, depth + 1, where)
+        finally:
+            active[identity] -= 1
+            self._open_refs -= 1
+        if self._cuts == cuts:
+            # Nothing had to be cut, so nothing it reaches leads back to it: the same anywhere.
+            self._complete[identity] = _Expansion(value, budget - self._budget, self._deepest - depth, self._deepest_ref - open_refs)
+        self._deepest, self._deepest_ref = max(outer_deepest, self._deepest), max(outer_deepest_ref, self._deepest_ref)
+        return value
+
+    def _component(self, identity: int, resolved: Any, where: str) -> _Expansion:
+        """A ``$ref`` met outside any other: its expansions depend on nothing around it, so each is
+        made once per spec, with a budget of its own, up to the nesting limit the walk is at."""
+
+        def walk() -> Any:
+            self._open_refs = self._deepest_ref = 1
+            try:
+                return self._walk(resolved.contents, resolved.resolver, {identity: 1}, 1, where)
+            finally:
+                self._open_refs = 0
+
+        tried = self._components.setdefault(identity, [])
+        usable = self._deepening(walk, MAX_COMPONENT_NODES, self._ref_limit, tried)
+        if tried and not tried[-1].cut:
+            self._complete.setdefault(identity, tried[-1])
+        return usable[min(self._ref_limit, len(usable)) - 1]
+
+    def _place(self, expansion: _Expansion, depth: int) -> Any:
+        """Put an expansion made elsewhere under the ``$ref`` holder at ``depth``, charging its cost.
+
+        ``height`` counts levels from the holder, ``ref_height`` the ``$ref`` nesting it uses.
+        """
+        if depth + expansion.height > MAX_DEPTH:
+            return self._cut()
+        if expansion.objects > self._budget:
+            return self._cut(budget=True)
+        self._budget -= expansion.objects
+        self._deepest = max(self._deepest, depth + expansion.height)
+        self._deepest_ref = max(self._deepest_ref, self._open_refs + expansion.ref_height)
+        if expansion.ref_cut and expansion.ref_limit == self._ref_limit:
+            self._ref_cuts += 1  # one more level of nesting could still show more of it
+            self._cuts += 1
+        elif expansion.cut:
+            self._cuts += 1
+        return expansion.value
 
 
 def _to_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
