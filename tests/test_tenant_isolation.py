@@ -1,0 +1,366 @@
+"""tenant_isolation as users meet it: exact failing ids on vulnerable apps, all green on secure ones and
+on the traps (apps that answer with the caller's own data), seeding with and without launchready_seed;
+then direct tests of the seeding, id-variant and leak-recognition helpers."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pytest_launchready.idfuzz import Position, select, variants
+from pytest_launchready.probing import difference
+from pytest_launchready.routes import Parameter, Route
+from pytest_launchready.seeding import Seeder, blank, collection_of, is_create_route, seed_body, singular
+from pytest_launchready.settings import Settings
+from pytest_launchready.tenant_leaks import Victim, find_leak, sent_values
+
+APPS = Path(__file__).parent / "apps"
+
+#: Signup makes the org and its owner; other roles are invited by the owner.
+INVITE_LOGIN = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+PASSWORD = "pw-long-enough-1"
+
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    owners = {}
+    serial = itertools.count(1)
+
+    def token(email):
+        response = launchready_client.post("/auth/login", json={"email": email, "password": PASSWORD})
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def login(tenant, role):
+        if tenant not in owners:
+            email = f"owner-{next(serial)}@{tenant}.example.com"
+            body = {"email": email, "password": PASSWORD, "org_name": tenant}
+            launchready_client.post("/auth/signup", json=body).raise_for_status()
+            owners[tenant] = token(email)
+            if role == "owner":
+                return Credentials(headers={"Authorization": f"Bearer {token(email)}"})
+        email = f"{role}-{next(serial)}@{tenant}.example.com"
+        invite = launchready_client.post("/orgs/invites", json={"email": email, "role": role},
+                                         headers={"Authorization": f"Bearer {owners[tenant]}"})
+        invite.raise_for_status()
+        accept = {"invite_token": invite.json()["invite_token"], "password": PASSWORD}
+        launchready_client.post("/auth/accept-invite", json=accept).raise_for_status()
+        return Credentials(headers={"Authorization": f"Bearer {token(email)}"})
+
+    return login
+'''
+
+FLASK_LOGIN = '''
+import pytest
+from pytest_launchready import Credentials
+
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        token = launchready_client.post("/auth/login", json={"org": tenant, "role": role}).json()["access_token"]
+        return Credentials(headers={"Authorization": f"Bearer {token}"})
+    return login
+'''
+
+VAULT_SEED = '''
+
+@pytest.fixture(scope="session")
+def launchready_seed(launchready_client):
+    def seed(tenant):
+        vault = launchready_client.post("/vaults/import", json={"name": f"vault {tenant.canary}"}, auth=tenant.credentials)
+        vault.raise_for_status()
+        return {"vault_id": vault.json()["id"]}
+    return seed
+'''
+
+FASTAPI_PUBLIC = "GET /health\n    POST /auth/signup\n    POST /auth/login\n    POST /auth/accept-invite"
+
+ISOLATION_TESTED = [
+    "GET /admin/users",
+    "PATCH /admin/users/{user_id}",
+    "DELETE /admin/users/{user_id}",
+    "POST /chat",
+    "GET /conversations",
+    "GET /conversations/{conversation_id}",
+    "PATCH /conversations/{conversation_id}",
+    "DELETE /conversations/{conversation_id}",
+    "GET /conversations/{conversation_id}/messages",
+    "POST /conversations/{conversation_id}/messages",
+    "GET /conversations/{conversation_id}/messages/{message_id}",
+    "DELETE /conversations/{conversation_id}/messages/{message_id}",
+    "GET /documents",
+    "GET /documents/{document_id}",
+    "GET /me",
+    "GET /search",
+]
+NO_OBJECT_ID = ["POST /conversations", "POST /documents", "POST /orgs/invites"]
+
+ISOLATION_FLAWS = {
+    "list-leak": "GET /conversations",
+    "read-any-conversation": "GET /conversations/{conversation_id}",
+    "patch-foreign": "PATCH /conversations/{conversation_id}",
+    "delete-foreign": "DELETE /conversations/{conversation_id}",
+    "nested-parent-only": "GET /conversations/{conversation_id}/messages/{message_id}",
+    "system-docs-shared": "GET /documents/{document_id}",
+    "search-leak": "GET /search",
+    "chat-foreign-conversation": "POST /chat",
+}
+
+
+def make_project(pytester: pytest.Pytester, app: str = "isolation_fastapi", conftest: str = INVITE_LOGIN,
+                 public: str = FASTAPI_PUBLIC, extra_ini: str = "") -> None:
+    """A user project: the app as myapp.py, pytest.ini and a login conftest."""
+    pytester.makepyfile(**{"myapp": (APPS / f"{app}.py").read_text()})
+    pytester.makeini(f"[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    {public}\n{extra_ini}\n")
+    pytester.makeconftest(conftest)
+
+
+def run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, list[str]]]:
+    """Run the generated tests in-process; outcome -> sorted test ids (the part in brackets)."""
+    result = pytester.runpytest_inprocess("--launchready", "-p", "no:cacheprovider", *args)
+    outcomes: dict[str, list[str]] = {"passed": [], "failed": [], "skipped": []}
+    for report in result.reprec.getreports("pytest_runtest_logreport"):  # type: ignore[attr-defined]
+        name = report.nodeid.split("[", 1)[-1].rstrip("]")
+        if report.failed:
+            outcomes["failed"].append(name)
+        elif report.skipped:
+            outcomes["skipped"].append(name)
+        elif report.passed and report.when == "call":
+            outcomes["passed"].append(name)
+    return result, {k: sorted(v) for k, v in outcomes.items()}
+
+
+def skip_reasons(result: pytest.RunResult) -> dict[str, str]:
+    """Test id -> the reason it was skipped."""
+    reasons = {}
+    for report in result.reprec.getreports("pytest_runtest_logreport"):  # type: ignore[attr-defined]
+        if report.skipped:
+            reasons[report.nodeid.split("[", 1)[-1].rstrip("]")] = str(report.longrepr[2]).removeprefix("Skipped: ")
+    return reasons
+
+
+def assert_no_raw_token(output: str) -> None:
+    assert not re.search(r"Bearer (?!\[REDACTED\])[A-Za-z0-9_-]{8,}", output), "a raw token reached the output"
+
+
+# --- FastAPI: secure, vulnerable, traps ------------------------------------------------------------
+
+
+def test_secure_app_passes_everything(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ISOLATION_FLAWS", raising=False)
+    make_project(pytester)
+    result, outcome = run(pytester, "--launchready-checks=tenant_isolation", "-v")
+    result.stdout.fnmatch_lines([
+        "launchready::test_tenant_isolation[[]GET /conversations/{conversation_id}[]] PASSED*",
+        "launchready::test_tenant_isolation[[]GET /conversations/{conversation_id}/messages/{message_id}[]] PASSED*",
+    ])
+    assert outcome["failed"] == []
+    assert outcome["passed"] == sorted(ISOLATION_TESTED)
+    reasons = skip_reasons(result)
+    assert len(reasons) == len(NO_OBJECT_ID) + 8  # 8 public: the auth routes, health and FastAPI's docs
+    assert all(reasons[key].startswith("BY DESIGN: takes no object id") for key in NO_OBJECT_ID)
+    assert reasons["GET /health"].startswith("BY DESIGN: public by design")
+    result.stdout.fnmatch_lines(["tenant_isolation*PASS*16/16 routes*"])
+    assert result.ret == 0
+
+
+def test_vulnerable_app_fails_exactly_the_flawed_routes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISOLATION_FLAWS", ",".join(ISOLATION_FLAWS))
+    make_project(pytester)
+    result, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    assert outcome["failed"] == sorted(ISOLATION_FLAWS.values())
+    assert outcome["passed"] == sorted(set(ISOLATION_TESTED) - set(ISOLATION_FLAWS.values()))
+    assert result.ret == 1
+    out = result.stdout.str()
+    # The read: which tenant sent it with whose id, the canary marked, the curl and the fix.
+    assert re.search(r"Sent GET /conversations/cv_\w+ as tenant B \(lr-[\w-]+-b\), with tenant A's conversation_id=cv_\w+\.", out)
+    assert re.search(r"body: .*>>>lrcanary[\w-]+-a<<<", out)
+    assert "the response carries tenant A's canary lrcanary" in out
+    assert "curl -i -X GET -H 'authorization: Bearer [REDACTED]' http://testserver/conversations/cv_" in out
+    assert "Fix: Scope every lookup by the caller's tenant" in out
+    # The nested route: B's own parent with A's child.
+    assert re.search(r"with tenant A's message_id=\d+, and tenant B's own conversation_id=cv_\w+\.", out)
+    # Integer neighbours of A's id find A's welcome document (it names A's org id).
+    assert re.search(r"with a neighbour [-+]\d of tenant A's document_id=\d+: document_id=\d+\.", out)
+    assert re.search(r"carries tenant A's org_id org_\w+", out)
+    # Writes are proven by re-reading as A.
+    assert re.search(r"re-reading GET /conversations/cv_\w+ as tenant A shows the write: it now answers 404", out)
+    assert re.search(r"re-reading GET /conversations/cv_\w+ as tenant A shows the write: it now holds the attacker's canary", out)
+    assert re.search(r"re-reading GET /conversations/cv_\w+/messages as tenant A shows the write", out)  # POST /chat
+    assert_no_raw_token(out)
+
+
+def test_caller_own_data_traps_and_shared_routes_pass(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A foreign id answered with the caller's own object, and a 204 PATCH that renames only the caller's
+    own record, reveal and change nothing of tenant A's: no finding. Routes shared by design (here
+    leaking lists) are listed, not tested."""
+    monkeypatch.setenv("ISOLATION_FLAWS", "own-object-on-foreign-id,patch-own-record,list-leak,search-leak")
+    make_project(pytester, extra_ini="launchready_shared_routes =\n    GET /conversations\n    GET /search")
+    result, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    assert outcome["failed"] == []
+    assert "GET /documents/{document_id}" in outcome["passed"] and "PATCH /conversations/{conversation_id}" in outcome["passed"]
+    reasons = skip_reasons(result)
+    assert reasons["GET /conversations"] == reasons["GET /search"] == "BY DESIGN: shared by design (launchready_shared_routes)"
+    assert result.ret == 0
+
+
+def test_custom_deny_status_and_xdist(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each xdist worker seeds its own tenants; the same ids fail."""
+    monkeypatch.setenv("ISOLATION_FLAWS", "read-any-conversation,patch-foreign")
+    make_project(pytester, extra_ini="launchready_deny_status =\n    403")
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tenant_isolation", "-n", "2",
+                                           "-p", "no:cacheprovider", "-rf")
+    result.stdout.fnmatch_lines_random([
+        "FAILED launchready::test_tenant_isolation[[]GET /conversations/{conversation_id}[]]*",
+        "FAILED launchready::test_tenant_isolation[[]PATCH /conversations/{conversation_id}[]]*",
+    ])
+    result.assert_outcomes(failed=2, passed=len(ISOLATION_TESTED) - 2, skipped=len(NO_OBJECT_ID) + 8)
+
+
+def test_without_login_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    make_project(pytester, conftest="")
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tenant_isolation", "-p", "no:cacheprovider")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(["*the checks tenant_isolation need tenants, and launchready_login is not defined*"])
+
+
+# --- Flask: introspected routes, guessed bodies, launchready_seed ---------------------------------
+
+
+def test_flask_app_without_seed_fixture(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Introspected routes, guessed bodies: all green; vaults only launchready_seed could reach are NOT RUN."""
+    monkeypatch.delenv("ISOLATION_FLAWS", raising=False)
+    make_project(pytester, app="isolation_flask", conftest=FLASK_LOGIN, public="POST /auth/login")
+    result, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    assert outcome["failed"] == []
+    assert outcome["passed"] == sorted(["GET /me", "GET /notes", "GET /notes/{note_id}", "PATCH /notes/{note_id}",
+                                        "DELETE /notes/{note_id}"])
+    reason = skip_reasons(result)["GET /vaults/{vault_id}"]
+    assert reason.startswith("tenant A has no id for {vault_id}: POST /vaults/import looks like an action")
+    assert "launchready_seed" in reason
+    result.stdout.fnmatch_lines(["tenant_isolation*PASS*5/6 routes*1 not run: tenant A has no id for {vault_id}*"])
+
+
+def test_flask_app_vulnerable_with_seed_fixture(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISOLATION_FLAWS", "read-any-note,notes-list-leak,delete-any-note,patch-any-note,read-any-vault")
+    make_project(pytester, app="isolation_flask", conftest=FLASK_LOGIN + VAULT_SEED, public="POST /auth/login")
+    _, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    assert outcome["failed"] == sorted(["GET /notes", "GET /notes/{note_id}", "PATCH /notes/{note_id}",
+                                        "DELETE /notes/{note_id}", "GET /vaults/{vault_id}"])
+    assert outcome["passed"] == ["GET /me"]
+
+
+# --- helpers, directly -----------------------------------------------------------------------------
+
+
+def _route(method: str, path: str, body: dict[str, Any] | None = None, query: tuple[Parameter, ...] = ()) -> Route:
+    params = tuple(Parameter.make(name, "path", True, {"type": "string"}) for name in re.findall(r"{(\w+)}", path))
+    import json
+
+    return Route(method, path, parameters=params + query, body_schema_json=None if body is None else json.dumps(body),
+                 body_content_type=None if body is None else "application/json")
+
+
+def test_path_helpers() -> None:
+    assert singular("conversations") == "conversation"
+    assert singular("categories") == "category"
+    assert singular("addresses") == "address"
+    assert singular("api-keys") == "api_key"
+    assert blank("/a/{a_id}/b/{b_id}") == "/a/{}/b/{}"
+    assert collection_of("/a/{a_id}/b/{b_id}", "b_id") == "/a/{}/b"
+    assert collection_of("/a/{a_id}/b/{b_id}", "a_id") == "/a"
+
+
+def test_create_routes_and_param_names_come_from_the_route_table() -> None:
+    routes = (
+        _route("POST", "/items"), _route("GET", "/items/{id}"), _route("POST", "/items/{id}/parts"),
+        _route("GET", "/items/{id}/parts/{part_id}"), _route("POST", "/orders"), _route("POST", "/auth/logout"),
+        _route("POST", "/orders/{order_id}/cancel"), _route("POST", "/vaults/import"),
+    )
+    settings = Settings()
+    seeder = Seeder(routes, settings)
+    assert [r.key for r in seeder.creates] == ["POST /items", "POST /items/{id}/parts", "POST /orders"]
+    assert seeder._names == {"/items": "id", "/items/{}/parts": "part_id", "/orders": "order_id"}
+    assert not is_create_route(_route("POST", "/auth/logout"), settings)
+    assert seeder.collections_for([_route("DELETE", "/items/{id}/parts/{part_id}")]) == {"/items", "/items/{}/parts"}
+
+
+def test_seed_body_writes_the_canary_into_free_text_only() -> None:
+    schema = {
+        "type": "object",
+        "required": ["title", "email", "role", "project_id"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "notes": {"type": "string"},
+            "email": {"type": "string", "format": "email"},
+            "role": {"type": "string", "enum": ["member", "admin"]},
+            "project_id": {"type": "integer"},
+            "archived": {"type": "boolean"},
+        },
+    }
+    body = seed_body(_route("POST", "/tasks", schema), "lrcanaryX", {"project_id": "42"}.get)
+    assert body == {"title": "lrcanaryX", "notes": "lrcanaryX", "email": "launchready@example.com", "role": "member",
+                    "project_id": 42}
+    assert seed_body(_route("POST", "/notes"), "lrcanaryX", lambda n: None)["title"] == "lrcanaryX"  # no schema: a guess
+
+
+def test_id_variants_are_deterministic_and_bounded() -> None:
+    path = variants(Position("document_id", "path"), "7", "9", integer=True)
+    labels = [v.label for v in path]
+    assert "with a trailing slash" in labels and "percent-encoded" in labels and "with a leading zero" in labels
+    assert [v.value for v in path if v.neighbour] == ["6", "8", "5", "9"]
+    encoded = next(v for v in path if v.label == "percent-encoded")
+    assert encoded.value == "%37"
+    pollution = next(v for v in path if v.extra_query)
+    assert pollution.value == "9" and ("document_id", "7") in pollution.extra_query
+    query = variants(Position("conversation_id", "query"), "cv_A", "cv_B")
+    assert ["cv_B", "cv_A"] in [v.value for v in query] and "CV_A" in [v.value for v in query]
+    body = variants(Position("conversation_id", "body"), "12", "13", integer=False)
+    assert [["12"], ["13", "12"], {"id": "12"}, 12] == [v.value for v in body][:4]
+    many = list(range(40))
+    assert select(many, random.Random("1"), 16) == select(many, random.Random("1"), 16)
+    assert len(select(many, random.Random("1"), 16)) == 16 and select(many[:5], random.Random("1"), 16) == many[:5]
+
+
+def test_find_leak_needs_whole_unsent_ids() -> None:
+    a = Victim("tenant A", "lrcanaryAAA", {"conv-1234": "conversation_id", "org_abcdef": "org_id"})
+    assert find_leak('{"title": "lrcanaryAAA"}', [a]).what == "tenant A's canary lrcanaryAAA"  # type: ignore[union-attr]
+    assert find_leak('{"id": "conv-12345"}', [a]) is None  # a longer id is another object
+    assert find_leak('{"id": "conv-1234"}', [a], sent={"conv-1234"}) is None  # an echo of what was asked
+    assert find_leak('{"org": "org_abcdef"}', [a]).mark == "org_abcdef"  # type: ignore[union-attr]
+    assert "cv_1" in sent_values("GET", "/conversations/cv_1?x=2", {"a": [3]})
+
+
+def test_difference_names_the_first_change() -> None:
+    assert difference([{"role": "member"}, {"role": "member"}], [{"role": "member"}, {"role": "owner"}]) == \
+        '[1].role: "member" -> "owner"'
+    assert difference([1, 2], [1]) == "the list had 2 items, now 1"
+
+
+def test_seeding_never_raises_on_app_errors() -> None:
+    from pytest_launchready.seeding import seed_tenant
+    from pytest_launchready.tenants import Credentials, Tenant
+
+    def app(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/projects":
+            return httpx.Response(500, text="boom")
+        raise httpx.ConnectError("down", request=request)
+
+    client = httpx.Client(base_url="http://testserver", transport=httpx.MockTransport(app))
+    tenant = Tenant("t", "owner", Credentials(headers={"Authorization": "Bearer x" * 3}), client, "lrcanaryT")
+    routes = (_route("POST", "/projects"), _route("POST", "/projects/{project_id}/tasks"), _route("POST", "/labels"))
+    seed_tenant(tenant, routes, Settings(), None)
+    assert tenant.ids == {}
+    assert "POST /projects answered 500: boom" in tenant.seed_notes
+    assert "POST /labels failed: ConnectError" in tenant.seed_notes
+    assert "POST /projects/{project_id}/tasks not called: no id for {project_id}" in tenant.seed_notes
