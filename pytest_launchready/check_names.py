@@ -31,6 +31,8 @@ CHECK_MODULES: dict[str, str] = {
     "tokens": "pytest_launchready.checks.tokens",
     "tenant_isolation": "pytest_launchready.checks.tenant_isolation",
     "roles": "pytest_launchready.checks.roles",
+    "validation": "pytest_launchready.checks.validation",
+    "rate_limits": "pytest_launchready.checks.rate_limits",
     "mail": "pytest_launchready.checks.mail",
     "secrets": "pytest_launchready.checks.secrets",
 }

@@ -1,0 +1,244 @@
+"""rate_limits: login-like routes and the routes in ``launchready_rate_limited`` throttle bursts.
+
+One test per route: ``launchready_rate_limited`` (``*`` as the method means every method of that
+path) plus, found by discovery, every POST whose last fixed path segment names a login, token,
+password reset, OTP or verification step (:func:`pytest_launchready.accounts.is_login_like`).
+
+Each test sends one bounded burst (``launchready_rate_limit_burst`` requests, at most
+``launchready_rate_limit_window`` seconds) from a loopback address of its own, so it throttles
+nothing else: anonymously to public routes (the per-client limit), as a throwaway tenant's user to
+private ones (the per-user limit). Login-like routes get wrong-password attempts for a throwaway
+user, never a real one. A 429 at any point passes (a WARN when it has no valid ``Retry-After``); no
+429 after the whole burst fails; a 5xx during the burst fails. The plugin runs these tests last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, Iterable
+
+import httpx
+import pytest
+
+from pytest_launchready import accounts
+from pytest_launchready import invalid_payloads as payloads
+from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.client_addresses import burst_address, client_at
+from pytest_launchready.evidence import fail
+from pytest_launchready.payloads import dummy_path_values, example
+from pytest_launchready.state import get_state
+from pytest_launchready.target import is_loopback
+
+if TYPE_CHECKING:
+    from pytest_launchready.checks.context import RunContext
+    from pytest_launchready.routes import Route
+
+CONFIGURED, DISCOVERED = "launchready_rate_limited", "discovered (login-like)"
+FIX = (
+    "Throttle this route per client address and per account (e.g. a sliding window in Redis, slowapi / "
+    "django-ratelimit / flask-limiter, or the API gateway), answer 429 Too Many Requests with a Retry-After header, "
+    "and count failed attempts separately so real users are not locked out by someone else's guesses."
+)
+
+
+def cases(plan: Plan) -> Iterable[Case]:
+    """Configured routes first matched against discovery, then login-like routes; one address each."""
+    chosen: dict[str, tuple[Route, str]] = {}
+    missing: list[str] = []
+    for entry in plan.settings.rate_limited:
+        method, path = entry.split(" ", 1)
+        matched = [r for r in plan.routes if r.path == path and (method == "*" or r.method == method)]
+        if not matched:
+            missing.append(entry)
+        for route in matched:
+            chosen.setdefault(route.key, (route, CONFIGURED))
+    for route in plan.routes:
+        if accounts.is_login_like(route):
+            chosen.setdefault(route.key, (route, DISCOVERED))
+    ordered = sorted(chosen.values(), key=lambda pair: pair[0].sort_key())
+    for index, (route, source) in enumerate(ordered):
+        yield Case(id=route.key, route=route, data=(("address", burst_address(index)), ("source", source)))
+    for entry in missing:
+        yield Case(id=entry, not_run=f"{entry} is listed in launchready_rate_limited but no such route was discovered",
+                   counts_as_route=False)
+
+
+def run(ctx: RunContext, case: Case) -> None:
+    """Send one burst; pass at the first 429, fail on a 5xx or when the whole burst gets through."""
+    route = case.route
+    assert route is not None
+    settings = ctx.settings
+    target = ctx.target
+    host = httpx.URL(target.base_url).host
+    if not target.in_process and not is_loopback(host) and host not in settings.allow_hosts:
+        pytest.skip(f"refusing to send a burst of {settings.rate_limit_burst} requests to {host}: bursts go only to "
+                    "loopback; add the host to launchready_allow_hosts if it is a test environment you own")
+    content_type = _content_type(route)
+    if route.body_schema and content_type not in (payloads.JSON, payloads.FORM):
+        pytest.skip(f"the body is {content_type}: bursts send JSON and form bodies only")
+    address = case.get("address")
+    client, who, email, known = _caller(ctx, route, address)
+    path = _path(route, known)
+    query = {p.name: known.get(p.name) or example(p.schema, name=p.name) for p in route.params_in("query") if p.required}
+    body = _burst_body(ctx, route, email)
+    request_kwargs: dict[str, Any] = {"params": query or None}
+    if body is not None:
+        request_kwargs["content"] = payloads.encode(body, content_type)
+        request_kwargs["headers"] = {"content-type": content_type}
+    burst, window = settings.rate_limit_burst, settings.rate_limit_window
+    what = (f"{'wrong-password attempts' if accounts.is_login_like(route) and route.public else 'requests'} "
+            f"to {route.method} {path} as {who}")
+    started = time.monotonic()
+    sent = 0
+    statuses: dict[int, int] = {}
+    last: httpx.Response | None = None
+    while sent < burst and time.monotonic() - started <= window:
+        try:
+            response = client.request(route.method, path, **request_kwargs)
+        except httpx.TimeoutException:
+            fail(f"Sent {sent + 1} {what}: request {sent + 1} got no answer within {settings.timeout:g} s.",
+                 "a burst must be answered with 429, not by a server that stops answering.", FIX,
+                 redact=ctx.redact, docs=CHECK.docs)
+        sent += 1
+        last = response
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if response.status_code == 429:
+            _check_retry_after(ctx, route, sent, response)
+            return
+        if response.status_code >= 500:
+            fail(f"Sent {sent} {what}: request {sent} answered {response.status_code}.",
+                 "a burst must be throttled with 429; a 5xx means the route broke under it instead.", FIX,
+                 response=response, redact=ctx.redact, headers=("content-type", "retry-after"), docs=CHECK.docs)
+        if sent == 1:
+            _gate(route, response, who)
+    assert last is not None
+    seen = ", ".join(f"{count}x {status}" for status, count in sorted(statuses.items()))
+    if sent < burst:
+        pytest.skip(f"only {sent} of {burst} requests fit in {window:g} s (launchready_rate_limit_window), none answered "
+                    f"429 ({seen}): cannot tell whether a faster burst would be throttled")
+    fail(
+        f"Sent {sent} {what} in {time.monotonic() - started:.1f} s (source: {case.get('source')}): none was answered "
+        f"429 ({seen}).",
+        f"a route where {'passwords or codes can be guessed' if accounts.is_login_like(route) else 'each call costs'} must "
+        f"throttle a client after a bounded number of attempts; {burst} within {window:g} s all got through.",
+        FIX, response=last, redact=ctx.redact, headers=("content-type", "retry-after", "ratelimit-limit", "x-ratelimit-limit"),
+        docs=CHECK.docs,
+    )
+
+
+def _caller(ctx: RunContext, route: Route, address: str) -> tuple[httpx.Client, str, str | None, dict[str, str]]:
+    """The client of the burst, who it is, the throwaway user's email (for login bursts) and known ids."""
+    login_like = accounts.is_login_like(route) and route.public
+    if route.public:
+        email = _victim_email(ctx, route) if login_like else None
+        return client_at(ctx.target, address), f"an anonymous client ({address})", email, {}
+    if not get_state(ctx.config).login_defined:
+        pytest.skip("needs launchready_login: a private route is burst as a throwaway tenant's user (per-user limit)")
+    tenant = ctx.fresh_tenant(f"r{hashlib.sha1(route.key.encode()).hexdigest()[:6]}")
+    known: dict[str, str] = {}
+    if route.path_params:
+        from pytest_launchready.seeding import resolve_ids, seed_tenant
+
+        seed_tenant(tenant, ctx.routes, ctx.settings, ctx.fixture("launchready_seed"), needed=[route])
+        known, missing = resolve_ids(tenant, route)
+        if missing:
+            pytest.skip(f"no id for {', '.join('{' + m + '}' for m in missing)} in the throwaway tenant's seeded objects: "
+                        "define launchready_seed to provide one")
+    me = _me(ctx, tenant.client) if accounts.is_login_like(route) else None
+    email = me.get("email") if isinstance(me, dict) and isinstance(me.get("email"), str) else None
+    client = client_at(ctx.target, address, auth=tenant.credentials)
+    return client, f"throwaway tenant {tenant.name} ({tenant.role}) from {address}", email, known
+
+
+def _victim_email(ctx: RunContext, route: Route) -> str:
+    """The email of a throwaway user whose password the burst guesses; a made-up one without login."""
+    if get_state(ctx.config).login_defined:
+        tenant = ctx.fresh_tenant(f"rv{hashlib.sha1(route.key.encode()).hexdigest()[:6]}")
+        me = _me(ctx, tenant.client)
+        if isinstance(me, dict) and isinstance(me.get("email"), str):
+            return str(me["email"])
+    return f"lr-burst-{get_state(ctx.config).run_id}-{ctx.rng.getrandbits(24):06x}@example.com"
+
+
+def _me(ctx: RunContext, client: httpx.Client) -> Any:
+    me = accounts.me_route(ctx.routes)
+    if me is None:
+        return None
+    try:
+        response = client.get(me.path)
+    except httpx.HTTPError:
+        return None
+    if not response.is_success:
+        return None
+    try:
+        from pytest_launchready.seeding import unwrap
+
+        return unwrap(response.json())
+    except ValueError:
+        return None
+
+
+def _burst_body(ctx: RunContext, route: Route, email: str | None) -> Any:
+    """A valid body; for login-like routes the throwaway email and a wrong password."""
+    schema = route.body_schema
+    if not schema:
+        return None
+    unique = f"{get_state(ctx.config).run_id}{ctx.rng.getrandbits(24):06x}"
+    body = payloads.valid_body(schema, unique)
+    if isinstance(body, dict) and accounts.is_login_like(route):
+        user_field, password = accounts.username_field(schema), accounts.password_field(schema)
+        if user_field and email:
+            body[user_field] = email
+        if password:
+            body[password] = f"lr-wrong-{unique}-Aa1!"
+    return body
+
+
+def _gate(route: Route, response: httpx.Response, who: str) -> None:
+    """Skip when the first request shows the burst cannot exercise the route."""
+    status = response.status_code
+    if status == 405:
+        pytest.skip(f"{route.key} answered 405: the method is not served there")
+    if not route.public and status in (401, 403):
+        pytest.skip(f"{route.key} denied {who} with {status}: the burst would only test the denial")
+    if route.path_params and status == 404:
+        pytest.skip(f"{route.key} answered 404 at {response.request.url.path}: the ids were not found")
+
+
+def _check_retry_after(ctx: RunContext, route: Route, sent: int, response: httpx.Response) -> None:
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        ctx.warn(f"{route.key} answered 429 after {sent} requests but sent no Retry-After header: clients cannot tell "
+                 "when to try again (add Retry-After: <seconds>)")
+    elif not (value.isdigit() or _is_http_date(value)):
+        ctx.warn(f"{route.key} answered 429 with Retry-After: {value[:40]!r}, which is neither a number of seconds "
+                 "nor an HTTP date")
+
+
+def _is_http_date(value: str) -> bool:
+    try:
+        parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return False
+    return True
+
+
+def _path(route: Route, known: dict[str, str]) -> str:
+    values = dummy_path_values(route, known)
+    return route.format_path(values)
+
+
+def _content_type(route: Route) -> str:
+    content_type = (route.body_content_type or payloads.JSON).split(";")[0].strip().lower()
+    return payloads.JSON if content_type.endswith("json") else content_type
+
+
+CHECK = Check(
+    name="rate_limits",
+    title="Login-like routes and the routes in launchready_rate_limited answer a bounded burst with 429.",
+    cases=cases,
+    run=run,
+    enable_hint="set launchready_rate_limited (no login-like route was discovered)",
+)

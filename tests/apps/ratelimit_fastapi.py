@@ -1,0 +1,98 @@
+"""A small FastAPI app for the rate_limits tests; RATELIMIT_FLAWS switches on defects by name.
+
+Secure by default: ``POST /auth/login`` allows 10 attempts per client address per minute, then
+answers 429 with Retry-After; ``POST /chat`` allows 10 messages per user per minute. Flaws:
+
+- ``no-login-limit``: logins are never throttled.
+- ``no-retry-after``: the login 429 carries no Retry-After header.
+- ``no-chat-limit``: chat messages are never throttled.
+
+The login limit counts every attempt from an address, successful ones included: a burst sent from
+the address the user's own logins use would lock them out, so a test can see the burst came from
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+FLAWS = set(filter(None, os.environ.get("RATELIMIT_FLAWS", "").split(",")))
+LIMIT, WINDOW = 10, 60.0
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(min_length=3, max_length=200)
+    password: str = Field(min_length=1, max_length=100)
+
+
+class SignupIn(Credentials):
+    org: str = Field(min_length=1, max_length=60)
+
+
+class ChatIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    message: str = Field(min_length=1, max_length=500)
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    passwords: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    hits: dict[tuple[str, str], list[float]] = {}
+    serial = itertools.count(1)
+    app.state.login_addresses = []
+
+    def limited(key: tuple[str, str]) -> bool:
+        now = time.monotonic()
+        recent = [t for t in hits.get(key, []) if now - t < WINDOW]
+        recent.append(now)
+        hits[key] = recent
+        return len(recent) > LIMIT
+
+    def too_many() -> HTTPException:
+        return HTTPException(429, "too many requests", headers={} if "no-retry-after" in FLAWS else {"Retry-After": "60"})
+
+    def user(authorization: str = Header(default="")) -> str:
+        email = tokens.get(authorization.removeprefix("Bearer ").strip())
+        if email is None:
+            raise HTTPException(401, "not authenticated")
+        return email
+
+    @app.post("/auth/signup", status_code=201, openapi_extra={"security": []})
+    def signup(body: SignupIn) -> dict[str, str]:
+        passwords.setdefault(body.email, body.password)
+        return {"email": body.email}
+
+    @app.post("/auth/login", openapi_extra={"security": []})
+    def login(body: Credentials, request: Request) -> dict[str, str]:
+        address = request.client.host if request.client else "?"
+        app.state.login_addresses.append(address)
+        if "no-login-limit" not in FLAWS and limited(("login", address)):
+            raise too_many()
+        if passwords.get(body.email) != body.password:
+            raise HTTPException(401, "invalid email or password")
+        token = f"tok{next(serial)}"
+        tokens[token] = body.email
+        return {"access_token": token}
+
+    @app.get("/me")
+    def me(email: str = Depends(user)) -> dict[str, str]:
+        return {"email": email}
+
+    @app.post("/chat")
+    def chat(body: ChatIn, email: str = Depends(user)) -> dict[str, Any]:
+        if "no-chat-limit" not in FLAWS and limited(("chat", email)):
+            raise too_many()
+        return {"reply": "thanks"}
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,150 @@
+"""The rate_limits check as users meet it: bursts, 429s, Retry-After, per-client and per-user limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# Imported once here, rather than again in every in-process run below (pytester restores sys.modules).
+import fastapi  # noqa: F401
+import pytest_launchready.checks.rate_limits  # noqa: F401
+import pytest_launchready.target  # noqa: F401
+from pytest_launchready.accounts import is_login_like
+from pytest_launchready.client_addresses import burst_address
+from pytest_launchready.routes import Route
+
+APPS = Path(__file__).parent / "apps"
+RUN = ("--launchready", "--launchready-checks=rate_limits", "-p", "no:cacheprovider")
+
+LOGIN_CONFTEST = '''
+import pytest
+from pytest_launchready import Credentials
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        email = f"{role}-{tenant}@example.com"
+        launchready_client.post("/auth/signup", json={"email": email, "password": "pw-long-enough", "org": tenant})
+        response = launchready_client.post("/auth/login", json={"email": email, "password": "pw-long-enough"})
+        response.raise_for_status()  # a burst from the address logins use would make this a 429
+        return Credentials(headers={"Authorization": f"Bearer {response.json()['access_token']}"})
+    return login
+'''
+
+
+def project(pytester: pytest.Pytester, extra_ini: str = "launchready_rate_limited = POST /chat", conftest: str = LOGIN_CONFTEST) -> None:
+    pytester.makepyfile(myapp=(APPS / "ratelimit_fastapi.py").read_text())
+    pytester.makeini(
+        f"""
+        [pytest]
+        launchready_app = myapp:app
+        launchready_public_routes =
+            POST /auth/signup
+            POST /auth/login
+        launchready_rate_limit_burst = 20
+        {extra_ini}
+        """
+    )
+    pytester.makeconftest(conftest)
+
+
+def outcomes(result: pytest.RunResult) -> dict[str, list[str]]:
+    reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
+    return {
+        "failed": sorted(r.nodeid for r in reports if r.failed),
+        "passed": sorted(r.nodeid for r in reports if r.passed and r.when == "call"),
+        "skipped": sorted(r.nodeid for r in reports if r.skipped),
+    }
+
+
+LOGIN = "launchready::test_rate_limits[POST /auth/login]"
+CHAT = "launchready::test_rate_limits[POST /chat]"
+
+
+def test_ids_are_configured_and_login_like_routes(pytester: pytest.Pytester) -> None:
+    project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "--collect-only", "-q")
+    assert sorted(line for line in result.stdout.lines if line.startswith("launchready::")) == [LOGIN, CHAT]
+
+
+def test_limited_app_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RATELIMIT_FLAWS", raising=False)
+    project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "--launchready-strict")
+    # The login burst runs first: had it come from the address the user's logins use, the throwaway
+    # tenant made afterwards for the chat burst could not have logged in.
+    assert outcomes(result) == {"failed": [], "passed": [LOGIN, CHAT], "skipped": []}
+    result.stdout.fnmatch_lines(["rate_limits*PASS*2/2 routes*"])
+
+
+def test_unthrottled_login_fails(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATELIMIT_FLAWS", "no-login-limit")
+    project(pytester)
+    result = pytester.runpytest_inprocess(*RUN)
+    assert outcomes(result)["failed"] == [LOGIN]
+    result.stdout.fnmatch_lines([
+        "*Sent 20 wrong-password attempts to POST /auth/login as an anonymous client (127.0.4.1)*none was answered 429 (20x 401)*",
+    ])
+    assert "pw-long-enough" not in result.stdout.str()
+
+
+def test_unthrottled_private_route_fails_per_user(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATELIMIT_FLAWS", "no-chat-limit")
+    project(pytester)
+    result = pytester.runpytest_inprocess(*RUN)
+    assert outcomes(result)["failed"] == [CHAT]
+    result.stdout.fnmatch_lines(["*Sent 20 requests to POST /chat as throwaway tenant *(owner) from 127.0.4.2*(20x 200)*"])
+    assert "Bearer tok" not in result.stdout.str()
+
+
+def test_missing_retry_after_warns_and_fails_only_when_strict(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATELIMIT_FLAWS", "no-retry-after")
+    project(pytester, extra_ini="")
+    result = pytester.runpytest_inprocess(*RUN)
+    assert outcomes(result) == {"failed": [], "passed": [LOGIN], "skipped": []}
+    result.stdout.fnmatch_lines(["*POST /auth/login answered 429 after 11 requests but sent no Retry-After header*",
+                                 "rate_limits*WARN*"])
+    strict = pytester.runpytest_inprocess(*RUN, "--launchready-strict")
+    assert outcomes(strict)["failed"] == [LOGIN]
+
+
+def test_nothing_to_burst_is_not_run(pytester: pytest.Pytester) -> None:
+    project(pytester, extra_ini="launchready_exclude_routes = POST /auth/login")
+    result = pytester.runpytest_inprocess(*RUN, "-rs")
+    assert outcomes(result)["passed"] == [] and outcomes(result)["failed"] == []
+    result.stdout.fnmatch_lines(["rate_limits*NOT RUN*set launchready_rate_limited*"])
+
+
+def test_a_listed_route_that_does_not_exist_is_not_run(pytester: pytest.Pytester) -> None:
+    project(pytester, extra_ini="launchready_rate_limited = POST /nope")
+    result = pytester.runpytest_inprocess(*RUN, "--collect-only", "-q")
+    assert "launchready::test_rate_limits[POST /nope]" in result.stdout.lines
+
+
+def test_private_routes_without_login_are_not_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RATELIMIT_FLAWS", raising=False)
+    project(pytester, conftest="")
+    result = pytester.runpytest_inprocess(*RUN, "-rs")
+    got = outcomes(result)
+    assert got["passed"] == [LOGIN] and got["skipped"] == [CHAT]  # the anonymous burst needs no login
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/auth/login", True), ("/api/v1/sign-in", True), ("/oauth/token", True), ("/auth", True),
+        ("/password/reset", True), ("/forgot-password", True), ("/users/{user_id}/password", True), ("/otp/verify", True),
+        ("/auth/logout", False), ("/auth/signup", False), ("/auth/refresh", False), ("/chat/sessions", False),
+        ("/tokens", False), ("/documents", False),
+    ],
+)
+def test_login_like_routes(path: str, expected: bool) -> None:
+    assert is_login_like(Route("POST", path)) is expected
+    assert is_login_like(Route("GET", path)) is False
+
+
+def test_burst_addresses_are_distinct_loopback_addresses() -> None:
+    addresses = [burst_address(i) for i in range(600)]
+    assert len(set(addresses)) == 600
+    assert all(a.startswith("127.") and not a.endswith(".0") and not a.endswith(".255") for a in addresses)

@@ -1,0 +1,304 @@
+"""The validation check as users meet it, and its generators and detectors on their own."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import hypothesis  # noqa: F401 - imported once here rather than again in every in-process run below
+import pytest
+
+import fastapi  # noqa: F401 - likewise
+import flask  # noqa: F401 - likewise
+import pytest_launchready.checks.validation  # noqa: F401 - likewise
+import pytest_launchready.target  # noqa: F401 - likewise
+from pytest_launchready import disclosure
+from pytest_launchready import invalid_payloads as payloads
+
+APPS = Path(__file__).parent / "apps"
+RUN = ("--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider")
+
+LOGIN_CONFTEST = '''
+import pytest
+from pytest_launchready import Credentials
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        email = f"{role}-{tenant}@example.com"
+        launchready_client.post("/auth/signup", json={"email": email, "password": "pw-long-enough", "org": tenant})
+        response = launchready_client.post("/auth/login", json={"email": email, "password": "pw-long-enough"})
+        response.raise_for_status()
+        return Credentials(headers={"Authorization": f"Bearer {response.json()['access_token']}"})
+    return login
+'''
+
+FASTAPI_IDS = [
+    "GET /docs", "GET /docs/oauth2-redirect", "POST /auth/login", "POST /auth/signup", "GET /health", "GET /me",
+    "PATCH /me", "GET /notes", "POST /notes", "GET /notes/{note_id}", "PATCH /notes/{note_id}",
+    "POST /notes/{note_id}/comments", "GET /openapi.json", "POST /projects", "GET /projects/{project_id}",
+    "PATCH /projects/{project_id}", "GET /redoc",
+]  # fmt: skip
+
+
+def fastapi_project(pytester: pytest.Pytester, conftest: str = LOGIN_CONFTEST) -> None:
+    pytester.makepyfile(myapp=(APPS / "validation_fastapi.py").read_text())
+    pytester.makeini(
+        """
+        [pytest]
+        launchready_app = myapp:app
+        launchready_public_routes =
+            POST /auth/signup
+            POST /auth/login
+            GET /health
+        """
+    )
+    pytester.makeconftest(conftest)
+
+
+def flask_project(pytester: pytest.Pytester) -> None:
+    source = APPS / "validation_flask.py"
+    spec = importlib.util.spec_from_file_location("validation_flask_spec", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pytester.makepyfile(myapp=source.read_text())
+    pytester.path.joinpath("spec.json").write_text(json.dumps(module.SPEC))
+    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\nlaunchready_openapi = spec.json\n")
+
+
+def outcomes(result: pytest.RunResult) -> dict[str, list[str]]:
+    reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
+    return {
+        "failed": sorted(r.nodeid for r in reports if r.failed),
+        "passed": sorted(r.nodeid for r in reports if r.passed and r.when == "call"),
+        "skipped": sorted(r.nodeid for r in reports if r.skipped),
+    }
+
+
+def ids(*keys: str) -> list[str]:
+    return sorted(f"launchready::test_validation[{key}]" for key in keys)
+
+
+# --- as users meet it ----------------------------------------------------------------------------
+
+
+def test_one_item_per_write_and_read_route(pytester: pytest.Pytester) -> None:
+    fastapi_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "--collect-only", "-q")
+    collected = sorted(line for line in result.stdout.lines if line.startswith("launchready::"))
+    assert collected == ids(*FASTAPI_IDS)
+
+
+def test_secure_fastapi_app_is_all_green(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VALIDATION_FLAWS", raising=False)
+    fastapi_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "--launchready-strict")
+    assert outcomes(result) == {"failed": [], "passed": ids(*FASTAPI_IDS), "skipped": []}
+    result.stdout.fnmatch_lines(["validation*PASS*17/17 routes*"])
+    assert result.ret == 0
+
+
+def test_each_flaw_fails_its_own_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VALIDATION_FLAWS", "crash,traceback,sql,role,signup-role,owner,echo,hash")
+    fastapi_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "-rf")
+    flawed = ["POST /notes", "PATCH /notes/{note_id}", "POST /notes/{note_id}/comments", "PATCH /me", "POST /auth/signup",
+              "POST /projects", "GET /me"]
+    assert outcomes(result)["failed"] == ids(*flawed)
+    assert "launchready::test_validation[PATCH /projects/{project_id}]" in outcomes(result)["passed"]  # echoed, not stored
+    out = result.stdout.str()
+    for expected in (
+        "missing 'title': answered 500",  # crash
+        "disclosing Python traceback in body",  # traceback
+        "disclosing SQL error in body",  # sql
+        "missing 'text': accepted with 201",  # schema not enforced
+        "re-reading the object (GET /me) shows role='admin'",  # mass assignment on update
+        "re-reading the object (logging in as the new user and GET /me) shows role='admin'",  # on sign-up
+        "the object can no longer be read back (GET /projects/{project_id})",  # ownership moved
+        "password hash field 'password_hash' in $.password_hash",  # exposure
+    ):
+        assert expected in out, expected
+    assert "pbkdf2_sha256$1000$" not in out  # the hash itself is never printed
+    assert "Bearer tok" not in out
+    assert result.ret == 1
+
+
+def test_private_routes_need_login_public_ones_still_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VALIDATION_FLAWS", raising=False)
+    fastapi_project(pytester, conftest="")
+    result = pytester.runpytest_inprocess(*RUN, "-rs")
+    got = outcomes(result)
+    assert got["failed"] == []
+    assert ids("POST /auth/signup", "POST /auth/login", "GET /health") == sorted(
+        set(got["passed"]) & set(ids("POST /auth/signup", "POST /auth/login", "GET /health")))
+    assert "launchready::test_validation[PATCH /me]" in got["skipped"]
+    result.stdout.fnmatch_lines(["SKIPPED*needs launchready_login*", "validation*7/17 routes*10 not run: needs launchready_login*"])
+
+
+def test_secure_flask_app_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VALIDATION_FLAWS", raising=False)
+    flask_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "-rs")
+    got = outcomes(result)
+    assert got["failed"] == [] and got["passed"] == ids("POST /items")
+    # Nothing was created before the read ran: an empty list is NOT RUN, never a PASS.
+    assert got["skipped"] == ids("GET /items")
+    result.stdout.fnmatch_lines(["*GET /items answered an empty body*nothing to scan*"])
+
+
+@pytest.mark.parametrize(
+    ("flaw", "expected"),
+    [
+        ("debugger", "disclosing Python traceback in body, Werkzeug debugger page in body"),
+        ("nesting", "arrays nested 10000 deep: answered 500"),
+    ],
+)
+def test_flask_flaws_fail(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str, expected: str) -> None:
+    monkeypatch.setenv("VALIDATION_FLAWS", flaw)
+    flask_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN)
+    assert outcomes(result)["failed"] == ids("POST /items")
+    assert expected in result.stdout.str()
+
+
+def test_unenforced_limit_is_a_warning(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VALIDATION_FLAWS", "lenient")
+    flask_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN)
+    assert outcomes(result)["failed"] == [] and outcomes(result)["passed"] == ids("POST /items")
+    result.stdout.fnmatch_lines(["*too long 'name'*was accepted with 201*", "validation*WARN*"])
+
+
+# --- generators ----------------------------------------------------------------------------------
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "count", "kind"],
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 10},
+        "count": {"type": "integer", "minimum": 1, "maximum": 5},
+        "kind": {"type": "string", "enum": ["a", "b"]},
+        "done": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
+    },
+}
+
+
+def test_generation_is_reproducible_and_seeded() -> None:
+    base = payloads.valid_body(SCHEMA, "x1")
+    first = payloads.all_probes(SCHEMA, base, True, seed="0:POST /x")
+    again = payloads.all_probes(SCHEMA, base, True, seed="0:POST /x")
+    other = payloads.all_probes(SCHEMA, base, True, seed="1:POST /x")
+    assert [p.content for p in first] == [p.content for p in again]
+    assert [p.content for p in first] != [p.content for p in other]
+    assert len(payloads.generate(SCHEMA, base, seed=5, budget=7)) == 7
+
+
+def test_required_violations_come_first_and_cover_every_required_field() -> None:
+    probes = payloads.all_probes(SCHEMA, payloads.valid_body(SCHEMA, "x1"), True, seed=0)
+    order = [payloads._VIOLATION_ORDER.index(p.violation) for p in probes]
+    assert order == sorted(order)
+    required = {(p.kind, p.field) for p in probes if p.violation == payloads.REQUIRED}
+    for name in ("title", "count", "kind"):
+        assert ("missing", name) in required and ("wrong type", name) in required
+    assert ("not in enum", "kind") in required
+    assert ("wrong type", "done") in {(p.kind, p.field) for p in probes if p.violation == payloads.DECLARED}
+
+
+def test_wrong_types_are_never_coercible() -> None:
+    probes = payloads.all_probes(SCHEMA, payloads.valid_body(SCHEMA, "x1"), True, seed=3)
+    for probe in probes:
+        if probe.kind != "wrong type" or not probe.field:
+            continue
+        value = json.loads(probe.content)[probe.field]
+        if probe.field == "count":
+            assert isinstance(value, (dict, list)) or (isinstance(value, str) and not value.lstrip("-").isdigit())
+        if probe.field == "title":
+            assert isinstance(value, (dict, list)), value  # never a number: DRF turns 1 into "1"
+        if probe.field == "done":
+            assert value not in (0, 1, "true", "false", "0", "1", True, False)
+
+
+def test_unknown_fields_are_violations_only_when_forbidden() -> None:
+    open_schema = {**SCHEMA, "additionalProperties": True}
+    base = payloads.valid_body(SCHEMA, "x1")
+    closed = {p.violation for p in payloads.all_probes(SCHEMA, base, True, seed=0) if p.kind == "unknown field"}
+    opened = {p.violation for p in payloads.all_probes(open_schema, base, True, seed=0) if p.kind == "unknown field"}
+    assert closed == {payloads.DECLARED} and opened == {payloads.NONE}
+
+
+def test_valid_body_is_unique_and_uses_known_ids() -> None:
+    schema = {"type": "object", "required": ["email", "conversation_id", "name"], "properties": {
+        "email": {"type": "string", "examples": ["ana@clinic.example"]}, "conversation_id": {"type": "string"},
+        "name": {"type": "string", "minLength": 5}}}
+    one = payloads.valid_body(schema, "aa", {"conversation_id": "c-42"})
+    two = payloads.valid_body(schema, "bb", {"conversation_id": "c-42"})
+    assert one["email"] != two["email"] and one["email"].endswith("@example.com")
+    assert one["conversation_id"] == "c-42" and len(one["name"]) >= 5
+
+
+def test_privileged_values_differ_from_what_the_object_had() -> None:
+    roles = ("owner", "admin", "member")
+    assert payloads.privileged_value("role", "owner", roles, str) == "admin"
+    assert payloads.privileged_value("role", "member", roles, str) == "owner"
+    assert payloads.privileged_value("is_admin", True, roles, str) is None
+    assert payloads.privileged_value("isAdmin", None, roles, str) is True
+    assert payloads.privileged_value("org_id", "org-1", roles, lambda b: f"not-{b}") == "not-org-1"
+
+
+# --- detectors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "kind"),
+    [
+        ('Traceback (most recent call last):\n  File "/app/main.py", line 3, in f', 500, "Python traceback"),
+        ("java.lang.IllegalStateException\n\tat com.acme.Api.save(Api.java:42)", 500, "Java stack trace"),
+        ("TypeError: x\n    at Object.<anonymous> (/srv/app/index.js:12:5)", 500, "Node.js stack trace"),
+        ('{"error": "near \\"x\\": syntax error"}', 400, "SQL error"),
+        ("ERROR: duplicate key value violates unique constraint \"users_email_key\"", 409, "SQL error"),
+        ('{"error": "SELECT id, email FROM users WHERE email = 1"}', 400, "SQL text"),
+        ("<h1>Werkzeug Debugger</h1>", 500, "Werkzeug debugger page"),
+        ("You're seeing this error because you have <code>DEBUG = True</code> in your Django settings file", 404, "Django debug page"),
+        ("goroutine 1 [running]:\nmain.main()", 500, "Go panic"),
+    ],
+)
+def test_debug_output_is_recognised(text: str, status: int, kind: str) -> None:
+    assert kind in {d.kind for d in disclosure.debug_leaks(text, status)}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ('{"detail": "Select a plan from the list"}', 400),  # prose, not SQL
+        ('{"title": "SELECT name FROM menu"}', 200),  # SQL-looking content in a success is content
+        ('{"detail": [{"loc": ["body", "title"], "msg": "Field required"}]}', 422),
+        ('{"url": "/static/app.js", "path": "/docs/guide"}', 400),
+    ],
+)
+def test_ordinary_answers_are_not_debug_output(text: str, status: int) -> None:
+    assert disclosure.debug_leaks(text, status) == []
+
+
+def test_an_echo_of_the_request_is_not_a_disclosure() -> None:
+    sent = '{"title": "Traceback (most recent call last)"}'
+    answer = '{"detail": [{"input": "Traceback (most recent call last)"}]}'
+    assert disclosure.debug_leaks(answer, 422, sent=sent) == []
+
+
+def test_sensitive_fields_need_a_real_value() -> None:
+    found = disclosure.scan(b'{"user": {"passwordHash": "$2b$12$' + b"a" * 53 + b'"}}', 200, "application/json", read=True)
+    assert {d.kind for d in found} == {"bcrypt password hash", "password hash field 'passwordHash'"}
+    clean = b'{"password": null, "password_set": true, "api_key": "sk_****abcd", "has_password": "yes"}'
+    assert disclosure.scan(clean, 200, "application/json", read=True) == []
+    spec = b'{"openapi": "3.1.0", "paths": {}, "components": {"examples": {"password": "hunter22"}}}'
+    assert disclosure.scan(spec, 200, "application/json", read=True) == []
+
+
+def test_keys_and_tokens_are_expected_once_from_a_write_not_from_a_read() -> None:
+    body = b'{"api_key": "k-1234567890", "access_token": "t-1234567890"}'
+    assert disclosure.scan(body, 201, "application/json", read=False) == []
+    assert {d.kind for d in disclosure.scan(body, 200, "application/json", read=True)} == {
+        "sensitive field 'api_key'", "sensitive field 'access_token'"}
