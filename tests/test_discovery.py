@@ -370,6 +370,18 @@ paths:
     assert route.response_schema == {"type": "string", "example": "2024-01-01"}
 
 
+def test_yaml_specs_load_after_yaml_is_imported_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pytester's in-process runs drop modules imported during the run; a re-imported PyYAML then
+    # pairs with the old libyaml extension, whose loader can no longer build anything.
+    yaml = pytest.importorskip("yaml")
+    for name in [n for n in sys.modules if n == "yaml" or n.startswith("yaml.")]:
+        monkeypatch.delitem(sys.modules, name)
+    again = importlib.import_module("yaml")
+    assert again is not yaml
+    (route,) = discover(spec_settings(tmp_path, "openapi: 3.0.0\npaths:\n  /x:\n    get: {responses: {}}\n", "spec.yaml"), None).routes
+    assert route.key == "GET /x"
+
+
 def test_external_file_refs_are_read_relative_to_the_spec(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "pet.yaml").write_text(yaml_dump({"Pet": {"type": "object", "properties": {"owner": {"$ref": "owner.json"}}}}))

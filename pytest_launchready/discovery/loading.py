@@ -92,13 +92,28 @@ def _parse_yaml(text: str, where: str) -> Any:
         import yaml
     except ImportError:
         raise DiscoveryError(f"{where} is not JSON, and reading YAML needs PyYAML: pip install pyyaml") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        document = yaml.load(text, Loader=_safe_loader(yaml))  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DiscoveryError(f"{where} is neither JSON nor YAML ({first_line})") from None
     return _jsonable(document, where, 0)
+
+
+def _safe_loader(yaml: Any) -> Any:
+    """libyaml's safe loader when it works, else PyYAML's own (same results, slower).
+
+    libyaml's extension module cannot be re-imported: after something drops ``yaml`` from
+    ``sys.modules`` (pytester's in-process runs do), the re-imported package pairs with the old
+    extension and every document fails to load. A one-line probe tells.
+    """
+    loader = getattr(yaml, "CSafeLoader", None)
+    try:
+        if loader is not None and yaml.load("a: 1", Loader=loader) == {"a": 1}:  # noqa: S506
+            return loader
+    except yaml.YAMLError:
+        pass
+    return yaml.SafeLoader
 
 
 def _jsonable(value: Any, where: str, depth: int) -> Any:
