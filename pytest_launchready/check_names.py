@@ -33,6 +33,7 @@ CHECK_MODULES: dict[str, str] = {
     "roles": "pytest_launchready.checks.roles",
     "validation": "pytest_launchready.checks.validation",
     "rate_limits": "pytest_launchready.checks.rate_limits",
+    "cors": "pytest_launchready.checks.cors",
     "mail": "pytest_launchready.checks.mail",
     "secrets": "pytest_launchready.checks.secrets",
 }

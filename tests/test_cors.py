@@ -1,0 +1,242 @@
+"""The cors check as users meet it, through real middleware: Starlette's CORSMiddleware and flask-cors.
+
+Every vulnerable configuration fails exactly the routes it exposes, naming exactly the hostile
+origins it lets through; the secure ones (and a public wildcard without credentials) come out green.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import fastapi  # noqa: F401 - imported once here: pytester's in-process runs unload what they import
+import flask_cors  # noqa: F401
+import httpcore  # noqa: F401 - httpx imports it lazily and caches its exception classes: keep one copy loaded
+import pytest
+
+from pytest_launchready.checks import Plan
+from pytest_launchready.checks.context import WARN_PROPERTY
+from pytest_launchready.checks.cors import CHECK, LOOK_ALIKES_ID
+from pytest_launchready.origins import derive, hostile_origins, is_allowed, parse_origin, sample_allowed
+from pytest_launchready.routes import Route
+from pytest_launchready.settings import Settings
+
+APPS = Path(__file__).parent / "apps"
+FRONTEND = "https://app.example.com"
+ARGS = ("--launchready", "--launchready-checks=cors", "-p", "no:cacheprovider")
+FASTAPI_ROUTES = ["GET /health", "GET /items", "POST /items", "GET /openapi.json"]
+FLASK_ROUTES = ["GET /health", "GET /items", "POST /items"]
+
+
+# --- Hostile origins (unit) -----------------------------------------------------------------------
+
+
+def test_look_alikes_of_one_allowed_origin_in_a_fixed_order() -> None:
+    assert hostile_origins((FRONTEND,)) == [
+        "https://evil.test",
+        "null",
+        "https://app.example.com.evil.test",
+        "https://evilapp.example.com",
+        "https://evil-example.com",
+        "https://appXexample.com",
+        "http://app.example.com",
+        "https://evil.app.example.com",
+        "https://app.example.com%60.evil.test",
+        "https://app.example.com_.evil.test",
+        "https://app.example.com!.evil.test",
+    ]
+
+
+def test_without_an_allowlist_only_generic_origins() -> None:
+    assert hostile_origins(()) == ["https://evil.test", "null"]
+
+
+def test_nothing_the_allowlist_allows_is_called_hostile() -> None:
+    allowed = ("https://*.example.com", "http://app.example.com:8080", "https://example.com")
+    origins = hostile_origins(allowed)
+    assert "https://evil.example.com" not in origins  # any subdomain is allowed by the wildcard
+    assert not [o for o in origins if o != "null" and is_allowed(o, allowed)]
+    assert "http://app.example.com.evil.test:8080" in origins  # the port stays
+    assert len(origins) == len(set(origins))
+    assert hostile_origins(allowed) == origins  # deterministic
+
+
+def test_parsing_and_sample_origins() -> None:
+    assert parse_origin("HTTPS://App.Example.com:443/") == parse_origin("https://app.example.com")
+    assert parse_origin("null") is None and parse_origin("app.example.com") is None
+    assert parse_origin("https://*.example.com") is not None and parse_origin("https://*.example.com").wildcard  # type: ignore[union-attr]
+    assert sample_allowed("https://*.example.com") == "https://app.example.com"
+    assert not is_allowed("null", ("null",))
+    ip = [h.kind for h in derive(("https://127.0.0.1:8443",))]
+    assert "subdomain" not in ip and "suffix" not in ip and "prefix" in ip
+
+
+def test_cases_one_per_route_and_look_alikes_not_run_without_allowlist() -> None:
+    routes = (Route("GET", "/a"), Route("POST", "/a"))
+    without = list(CHECK.cases(Plan(Settings(), routes)))
+    assert [c.id for c in without] == ["GET /a", "POST /a", LOOK_ALIKES_ID]
+    assert "set launchready_allowed_origins" in (without[-1].not_run or "") and not without[-1].counts_as_route
+    with_allowlist = list(CHECK.cases(Plan(Settings(allowed_origins=(FRONTEND,)), routes)))
+    assert [c.id for c in with_allowlist] == ["GET /a", "POST /a"] and not any(c.not_run for c in with_allowlist)
+
+
+def test_a_malformed_allowed_origin_is_a_usage_error() -> None:
+    with pytest.raises(pytest.UsageError, match="launchready_allowed_origins = 'app.example.com'"):
+        list(CHECK.cases(Plan(Settings(allowed_origins=("app.example.com",)), (Route("GET", "/"),))))
+    with pytest.raises(pytest.UsageError, match="null is never safe"):
+        list(CHECK.cases(Plan(Settings(allowed_origins=("null",)), (Route("GET", "/"),))))
+
+
+# --- Through the plugin ---------------------------------------------------------------------------
+
+
+class Run:
+    """One in-process run: its output and every test report."""
+
+    def __init__(self, pytester: pytest.Pytester, *args: str) -> None:
+        self.reports: list[pytest.TestReport] = []
+        self.result = pytester.runpytest_inprocess(*ARGS, *args, plugins=[self])
+        self.ret = self.result.ret
+        self.stdout = self.result.stdout
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.reports.append(report)
+
+    def ids(self, outcome: str) -> list[str]:
+        """The case ids (between the brackets) with this outcome."""
+        return sorted(r.nodeid.split("[", 1)[1][:-1] for r in self.reports
+                      if r.outcome == outcome and (r.when == "call" or outcome == "skipped"))
+
+    def messages(self) -> list[str]:
+        """The assertion messages of the failed tests (pytest's 'E   ' margin removed)."""
+        return ["\n".join(line[8:] for line in r.longreprtext.splitlines() if line.startswith("E "))
+                for r in self.reports if r.failed]
+
+    def warnings(self) -> list[str]:
+        return [str(v) for r in self.reports if r.when == "call" for k, v in r.user_properties if k == WARN_PROPERTY]
+
+
+def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str = "", app: str = "cors_fastapi",
+        allowed: tuple[str, ...] = (FRONTEND,), *args: str) -> Run:
+    monkeypatch.setenv("CORS_FLAW", flaw)
+    pytester.makepyfile(myapp=(APPS / f"{app}.py").read_text())
+    origins = "".join(f"\n    {o}" for o in allowed)
+    pytester.makeini(f"[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    GET /health\n"
+                     f"launchready_allowed_origins ={origins}\n")
+    return Run(pytester, *args)
+
+
+def leaked(message: str) -> set[str]:
+    """The hostile origins a failure message lists (one per '  - ' line)."""
+    return {m.group(1) for m in re.finditer(r"^ {2}- (?:CRITICAL )?(\S+) \(", message, re.MULTILINE)}
+
+
+def test_secure_starlette_setup_passes_every_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "", "cors_fastapi", (FRONTEND,), "-v")
+    assert result.ids("passed") == sorted(FASTAPI_ROUTES)
+    assert result.ids("failed") == [] and result.warnings() == []
+    result.stdout.fnmatch_lines(["*test_cors?GET /items? PASSED*", "cors*PASS*4/4 routes*"])
+    assert result.ret == 0
+
+
+def test_public_wildcard_without_credentials_is_not_a_finding(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Starlette echoes any origin that sends a cookie here, but without credentials: the browser
+    # refuses that read, and the cookie-less answer is '*'. A public API may do this.
+    result = run(pytester, monkeypatch, "wildcard-public")
+    assert result.ids("passed") == sorted(FASTAPI_ROUTES) and result.warnings() == []
+
+
+ALL_HOSTILE = set(hostile_origins((FRONTEND,)))
+
+
+@pytest.mark.parametrize(
+    ("flaw", "exposed", "critical"),
+    [
+        ("reflect-all", ALL_HOSTILE, True),
+        ("regex", {"https://evilapp.example.com", "https://evil-example.com", "https://appXexample.com",
+                   "https://evil.app.example.com"}, True),
+        ("subdomain", {"https://evil.app.example.com"}, True),
+        ("null", {"null"}, True),
+        ("http-downgrade", {"http://app.example.com"}, True),
+        ("preflight-any", ALL_HOSTILE, False),
+    ],
+)
+def test_vulnerable_starlette_setups_fail_every_route_naming_what_got_through(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str, exposed: set[str], critical: bool
+) -> None:
+    result = run(pytester, monkeypatch, flaw)
+    assert result.ids("failed") == sorted(FASTAPI_ROUTES)
+    for message in result.messages():
+        listed = leaked(message.split("What came back")[0])
+        assert listed <= exposed and len(listed) == min(len(exposed), 8)
+        assert ("CRITICAL" in message) is critical
+        assert "Reproduce:" in message and "curl -i -X" in message and "Docs: docs/checks/cors.md" in message
+    if flaw == "preflight-any":
+        assert "the preflight for GET granted it (204)" in "\n".join(result.messages())
+    result.stdout.fnmatch_lines(["cors*FAIL*4/4 routes*"])
+
+
+def test_wildcard_with_credentials_fails(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "wildcard-credentials")
+    assert result.ids("failed") == sorted(FASTAPI_ROUTES)
+    for message in result.messages():
+        assert "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true" in message
+        assert "CRITICAL" not in message
+
+
+def test_allowed_origin_refused_is_a_warning(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "refuses-allowed")
+    assert result.ids("passed") == sorted(FASTAPI_ROUTES)
+    warned = result.warnings()
+    assert len(warned) == 4 and all("the allowed origin https://app.example.com is refused" in w for w in warned)
+    result.stdout.fnmatch_lines(["cors*WARN*4/4 routes*4 warnings*"])
+    strict = run(pytester, monkeypatch, "refuses-allowed", "cors_fastapi", (FRONTEND,), "--launchready-strict")
+    assert strict.ids("failed") == sorted(FASTAPI_ROUTES)
+
+
+def test_arbitrary_headers_reflected_with_credentials_is_a_warning(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "reflect-headers")
+    assert result.ids("passed") == sorted(FASTAPI_ROUTES)
+    warned = result.warnings()
+    assert len(warned) == 4 and all("x-launchready-arbitrary" in w for w in warned)
+
+
+def test_without_allowlist_generic_origins_still_catch_reflection(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    secure = run(pytester, monkeypatch, "", "cors_fastapi", (), "-rs")
+    assert secure.ids("passed") == sorted(FASTAPI_ROUTES)
+    assert secure.ids("skipped") == [LOOK_ALIKES_ID]
+    secure.stdout.fnmatch_lines(["*NOT RUN: set launchready_allowed_origins to test look-alike origins*"])
+    vulnerable = run(pytester, monkeypatch, "reflect-all", "cors_fastapi", ())
+    assert vulnerable.ids("failed") == sorted(FASTAPI_ROUTES)
+    assert all(leaked(m.split("What came back")[0]) == {"https://evil.test", "null"} for m in vulnerable.messages())
+
+
+def test_secure_flask_cors_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "", "cors_flask")
+    assert result.ids("passed") == sorted(FLASK_ROUTES) and result.warnings() == []
+
+
+@pytest.mark.parametrize(
+    ("flaw", "exposed"),
+    [
+        ("prefix", {"https://app.example.com.evil.test", "https://app.example.com%60.evil.test",
+                    "https://app.example.com_.evil.test", "https://app.example.com!.evil.test"}),
+        ("reflect-all", ALL_HOSTILE),
+    ],
+)
+def test_vulnerable_flask_cors_setups_fail(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str,
+                                           exposed: set[str]) -> None:
+    result = run(pytester, monkeypatch, flaw, "cors_flask")
+    assert result.ids("failed") == sorted(FLASK_ROUTES)
+    for message in result.messages():
+        listed = leaked(message.split("What came back")[0])
+        assert listed <= exposed and len(listed) == min(len(exposed), 8)
+        assert "CRITICAL" in message
+
+
+def test_foreign_origin_fixture_parametrizes_qa_tests(pytester: pytest.Pytester) -> None:
+    pytester.makeini(f"[pytest]\nlaunchready_allowed_origins =\n    {FRONTEND}\n")
+    pytester.makepyfile(test_qa="def test_origin(foreign_origin):\n    assert foreign_origin\n")
+    result = pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
+    collected = [line for line in result.outlines if line.startswith("test_qa.py::")]
+    assert collected == [f"test_qa.py::test_origin[{o}]" for o in hostile_origins((FRONTEND,))]
