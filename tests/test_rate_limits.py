@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 
@@ -11,8 +14,9 @@ import fastapi  # noqa: F401
 import pytest_launchready.checks.rate_limits  # noqa: F401
 import pytest_launchready.target  # noqa: F401
 from pytest_launchready.accounts import is_login_like
-from pytest_launchready.client_addresses import burst_address
+from pytest_launchready.client_addresses import burst_address, can_bind
 from pytest_launchready.routes import Route
+from tests.apps.ratelimit_fastapi import create_app
 
 APPS = Path(__file__).parent / "apps"
 RUN = ("--launchready", "--launchready-checks=rate_limits", "-p", "no:cacheprovider")
@@ -33,12 +37,13 @@ def launchready_login(launchready_client):
 '''
 
 
-def project(pytester: pytest.Pytester, extra_ini: str = "launchready_rate_limited = POST /chat", conftest: str = LOGIN_CONFTEST) -> None:
+def project(pytester: pytest.Pytester, extra_ini: str = "launchready_rate_limited = POST /chat", conftest: str = LOGIN_CONFTEST,
+            target: str = "launchready_app = myapp:app") -> None:
     pytester.makepyfile(myapp=(APPS / "ratelimit_fastapi.py").read_text())
     pytester.makeini(
         f"""
         [pytest]
-        launchready_app = myapp:app
+        {target}
         launchready_public_routes =
             POST /auth/signup
             POST /auth/login
@@ -128,6 +133,36 @@ def test_private_routes_without_login_are_not_run(pytester: pytest.Pytester, mon
     result = pytester.runpytest_inprocess(*RUN, "-rs")
     got = outcomes(result)
     assert got["passed"] == [LOGIN] and got["skipped"] == [CHAT]  # the anonymous burst needs no login
+
+
+@pytest.fixture
+def live_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
+    """The secure rate-limited app served by uvicorn on 127.0.0.1 (an ephemeral port), and the app."""
+    import uvicorn
+
+    app = create_app()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}", app
+    server.should_exit = True
+    thread.join(5)
+
+
+def test_live_bursts_come_from_their_own_source_address(pytester: pytest.Pytester, live_app: tuple[str, Any]) -> None:
+    url, app = live_app
+    if not can_bind("127.0.4.1"):
+        pytest.skip("this machine cannot send from 127.0.4.1 (only 127.0.0.1 is configured on loopback)")
+    project(pytester, target=f"launchready_base_url = {url}")
+    result = pytester.runpytest_inprocess(*RUN)
+    assert outcomes(result) == {"failed": [], "passed": [LOGIN, CHAT], "skipped": []}
+    burst = [a for a in app.state.login_addresses if a == "127.0.4.1"]
+    assert len(burst) == 11  # ten allowed, the eleventh answered 429, then the burst stopped
+    assert set(app.state.login_addresses) == {"127.0.0.1", "127.0.4.1"}
 
 
 @pytest.mark.parametrize(

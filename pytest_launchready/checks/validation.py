@@ -34,6 +34,7 @@ from pytest_launchready.evidence import fail
 from pytest_launchready.invalid_payloads import DECLARED, FORM, JSON, REQUIRED, Probe
 from pytest_launchready.payloads import dummy_path_values, example
 from pytest_launchready.state import get_state
+from pytest_launchready.target import is_loopback
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -118,7 +119,7 @@ def _caller(ctx: RunContext, route: Route, label: str) -> _Caller:
     if not get_state(ctx.config).login_defined:
         pytest.skip(NEEDS_LOGIN)
     tenant = _read_tenant(ctx) if label == READ else ctx.fresh_tenant(f"v{hashlib.sha1(label.encode()).hexdigest()[:6]}")
-    if label != READ and route.path_params:
+    if label != READ and _needs_ids(route):
         _seed(ctx, tenant, [route])
     client = client_at(ctx.target, VALIDATION_ADDRESS, auth=tenant.credentials)
     return _Caller(client, tenant, f"throwaway tenant {tenant.name} ({tenant.role})")
@@ -135,6 +136,16 @@ def _read_tenant(ctx: RunContext) -> Tenant:
         _seed(ctx, tenant, None)
         ctx.config.stash[_READ_TENANT] = tenant
     return tenant
+
+
+def _needs_ids(route: Route) -> bool:
+    """True when the route needs ids in its path, or required ones in its query or body: the tenant must
+    own objects first."""
+    from pytest_launchready.seeding import is_id_name
+
+    required = set(payloads.flatten(route.body_schema or {}).get("required") or ())
+    return bool(route.path_params or any(p.required and is_id_name(p.name) for p in route.params_in("query"))
+                or any(is_id_name(name) for name in required))
 
 
 def _seed(ctx: RunContext, tenant: Tenant, needed: list[Route] | None) -> None:
@@ -238,6 +249,11 @@ class _Session:
 
 
 def _run_write(ctx: RunContext, route: Route) -> None:
+    target = ctx.target
+    host = httpx.URL(target.base_url).host
+    if not target.in_process and not is_loopback(host) and host not in ctx.settings.allow_hosts:
+        pytest.skip(f"refusing to send invalid bodies to {host}: state-changing checks go only to loopback; add the "
+                    "host to launchready_allow_hosts if it is a test environment you own")
     schema = route.body_schema or {}
     content_type = _content_type(route)
     caller = _caller(ctx, route, route.key)
