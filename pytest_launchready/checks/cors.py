@@ -88,12 +88,12 @@ def cases(plan: Plan) -> Iterable[Case]:
 
 def allows_credentials(headers: httpx.Headers) -> bool:
     """``Access-Control-Allow-Credentials: true``."""
-    return headers.get(ACAC, "").strip().lower() == "true"
+    return str(headers.get(ACAC, "")).strip().lower() == "true"
 
 
 def echoes(headers: httpx.Headers, origin: str) -> bool:
     """``Access-Control-Allow-Origin`` is exactly ``origin`` (compared case-insensitively, as hosts are)."""
-    return headers.get(ACAO, "").strip().lower() == origin.lower()
+    return str(headers.get(ACAO, "")).strip().lower() == origin.lower()
 
 
 def wildcard_with_credentials(headers: httpx.Headers) -> bool:
