@@ -34,6 +34,7 @@ CHECK_MODULES: dict[str, str] = {
     "validation": "pytest_launchready.checks.validation",
     "rate_limits": "pytest_launchready.checks.rate_limits",
     "cors": "pytest_launchready.checks.cors",
+    "headers": "pytest_launchready.checks.headers",
     "mail": "pytest_launchready.checks.mail",
     "secrets": "pytest_launchready.checks.secrets",
 }

@@ -129,7 +129,10 @@ def launchready_target(pytestconfig: pytest.Config) -> Iterator[Target]:
         if app is not None:
             target = Target.for_app(app, settings.timeout, settings.allow_hosts)
         else:
-            target = Target.for_url(settings.base_url, settings.timeout, settings.allow_hosts)
+            from pytest_launchready.tls import client_verify
+
+            verify = client_verify(settings.ca_bundle, settings.rootpath)  # launchready_ca_bundle, else the system store
+            target = Target.for_url(settings.base_url, settings.timeout, settings.allow_hosts, verify=verify)
             check_reachable(target)
     except TargetError as exc:
         pytest.fail(str(exc), pytrace=False)

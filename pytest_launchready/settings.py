@@ -53,6 +53,8 @@ INI_SETTINGS: tuple[IniSetting, ...] = (
     IniSetting("launchready_rate_limit_burst", "string", "50", "Requests in a burst that must draw a 429."),
     IniSetting("launchready_rate_limit_window", "string", "10", "Seconds a burst may take at most."),
     IniSetting("launchready_tls_min_days", "string", "14", "Days a TLS certificate must still be valid."),
+    IniSetting("launchready_ca_bundle", "string", "", "PEM file of CA certificates to trust for an https target (default: the system store)."),
+    IniSetting("launchready_http_url", "string", "", "Plain-http URL of the same site, for the http->https redirect check (default: the https base URL's host on port 80)."),
     IniSetting("launchready_secret_paths", "linelist", [], "Built bundles, static folders and log files to scan for secrets (default: dist build .next static public, *.log)."),
     IniSetting("launchready_secret_allowlist", "linelist", [], "Secret findings to accept: a fingerprint, or a path glob."),
     IniSetting("launchready_mail_domains", "linelist", [], "Domains that send mail (SPF, DKIM, DMARC, MX are checked)."),
@@ -143,6 +145,8 @@ class Settings:
     rate_limit_burst: int = 50
     rate_limit_window: float = 10.0
     tls_min_days: int = 14
+    ca_bundle: str = ""
+    http_url: str = ""
     secret_paths: tuple[str, ...] = ()
     secret_allowlist: tuple[str, ...] = ()
     mail_domains: tuple[str, ...] = ()
@@ -211,6 +215,8 @@ def read_settings(config: pytest.Config) -> Settings:
         rate_limit_burst=_int(ini("launchready_rate_limit_burst"), "launchready_rate_limit_burst", 1, 10_000),
         rate_limit_window=_float(ini("launchready_rate_limit_window"), "launchready_rate_limit_window", 0.1, 600),
         tls_min_days=_int(ini("launchready_tls_min_days"), "launchready_tls_min_days", 0, 3650),
+        ca_bundle=_ca_bundle(ini("launchready_ca_bundle").strip(), str(config.rootpath)),
+        http_url=_http_url(ini("launchready_http_url").strip()),
         secret_paths=tuple(_items(ini("launchready_secret_paths"))),
         secret_allowlist=tuple(_items(ini("launchready_secret_allowlist"))),
         mail_domains=tuple(d.lower().rstrip(".") for d in _items(ini("launchready_mail_domains"))),
@@ -289,6 +295,18 @@ def _env_name(value: str, name: str) -> str:
     if not value.startswith("env:") or not value[4:].strip():
         _bad(name, "<hidden>", "env:VARNAME, the name of an environment variable holding the secret (never the secret itself)")
     return value[4:].strip()
+
+
+def _ca_bundle(value: str, rootpath: str) -> str:
+    if value and not os.path.isfile(value if os.path.isabs(value) else os.path.join(rootpath, value)):
+        _bad("launchready_ca_bundle", value, "the path of a PEM file of CA certificates (relative to the rootdir)")
+    return value
+
+
+def _http_url(value: str) -> str:
+    if value and not re.match(r"^http://[^/\s]+/?$", value):
+        _bad("launchready_http_url", value, "a plain-http URL of the site, e.g. http://app.example.com")
+    return value.rstrip("/")
 
 
 def _nameserver(value: str) -> tuple[str, int]:
