@@ -91,7 +91,7 @@ READ_SENSITIVE = frozenset({
     "mfasecret", "twofactorsecret", "accesstoken", "refreshtoken", "sessiontoken",
 })  # fmt: skip
 
-_MASKED = re.compile(r"^[\s*•xX#.\-_]*$|redacted|\*{3,}|^<[^>]*>$", re.IGNORECASE)
+_MASKED = re.compile(r"^[\s*•xX#.\-_]*$|redacted|\*{3,}|•{3,}|\.\.\.|…|^<[^>]*>$", re.IGNORECASE)
 
 
 def normalise(name: str) -> str:

@@ -291,7 +291,7 @@ def test_an_echo_of_the_request_is_not_a_disclosure() -> None:
 def test_sensitive_fields_need_a_real_value() -> None:
     found = disclosure.scan(b'{"user": {"passwordHash": "$2b$12$' + b"a" * 53 + b'"}}', 200, "application/json", read=True)
     assert {d.kind for d in found} == {"bcrypt password hash", "password hash field 'passwordHash'"}
-    clean = b'{"password": null, "password_set": true, "api_key": "sk_****abcd", "has_password": "yes"}'
+    clean = b'{"password": null, "password_set": true, "api_key": "sk_****abcd", "secret": "whsec_...9f2c", "has_password": "yes"}'
     assert disclosure.scan(clean, 200, "application/json", read=True) == []
     spec = b'{"openapi": "3.1.0", "paths": {}, "components": {"examples": {"password": "hunter22"}}}'
     assert disclosure.scan(spec, 200, "application/json", read=True) == []

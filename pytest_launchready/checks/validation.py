@@ -118,6 +118,8 @@ def _caller(ctx: RunContext, route: Route, label: str) -> _Caller:
         return _Caller(client_at(ctx.target, VALIDATION_ADDRESS), None, f"an anonymous client ({VALIDATION_ADDRESS})")
     if not get_state(ctx.config).login_defined:
         pytest.skip(NEEDS_LOGIN)
+    if label == READ and _ends_session(ctx, route):
+        label = route.key  # a GET that logs out or revokes would cut the shared read tenant off
     tenant = _read_tenant(ctx) if label == READ else ctx.fresh_tenant(f"v{hashlib.sha1(label.encode()).hexdigest()[:6]}")
     if label != READ and _needs_ids(route):
         _seed(ctx, tenant, [route])
@@ -126,6 +128,11 @@ def _caller(ctx: RunContext, route: Route, label: str) -> _Caller:
 
 
 _READ_TENANT = pytest.StashKey["Tenant"]()
+_ENDS_SESSION = re.compile(r"^(log-?out|log_out|sign-?out|sign_out|revoke|logoff)$")
+
+
+def _ends_session(ctx: RunContext, route: Route) -> bool:
+    return route.key == ctx.settings.logout_route or bool(_ENDS_SESSION.match(accounts.last_segment(route.path)))
 
 
 def _read_tenant(ctx: RunContext) -> Tenant:
