@@ -6,13 +6,16 @@ worker collects the same ids in the same order.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from typing import TYPE_CHECKING
+import warnings
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 
 from pytest_launchready.check_names import CHECK_NAMES
 from pytest_launchready.checks import Case, Check, Plan, load_check
+from pytest_launchready.checks.context import LaunchreadyWarning
 from pytest_launchready.state import get_state, load_target_app
 
 if TYPE_CHECKING:
@@ -36,9 +39,15 @@ def routes_for(config: pytest.Config) -> tuple[Route, ...]:
     settings = state.settings
     try:
         app = load_target_app(config)
-        state.discovery = discover(settings, app, None if app is not None else _spec_fetcher(settings.base_url, settings.timeout))
+        if app is None:
+            state.discovery = discover(settings, None, _spec_fetcher(settings.base_url, settings.timeout))
+        else:
+            with _in_process_fetcher(app, settings.timeout) as fetch:
+                state.discovery = discover(settings, app, fetch)
     except (DiscoveryError, TargetError) as exc:
         raise pytest.UsageError(str(exc)) from None
+    for warning in state.discovery.warnings:
+        warnings.warn(LaunchreadyWarning(f"route discovery: {warning}"), stacklevel=1)
     routes = list(state.discovery.routes)
     edited = config.hook.pytest_launchready_routes(config=config, routes=routes)
     if edited is not None:
@@ -51,6 +60,29 @@ def routes_for(config: pytest.Config) -> tuple[Route, ...]:
         )
     state.routes = tuple(sorted(routes, key=lambda r: r.sort_key()))
     return state.routes
+
+
+@contextlib.contextmanager
+def _in_process_fetcher(app: Any, timeout: float) -> Iterator[Callable[[str], bytes | None]]:
+    """GET a spec path from the in-process app (``launchready_openapi = /openapi.json`` with an app).
+
+    The app is only started (lifespan included) when discovery actually asks for a URL path.
+    """
+    from pytest_launchready.target import Target
+
+    target: Target | None = None
+
+    def fetch(path: str) -> bytes | None:
+        nonlocal target
+        target = target or Target.for_app(app, timeout)
+        response = target.client().get(path, follow_redirects=True)
+        return response.content if response.status_code == 200 else None
+
+    try:
+        yield fetch
+    finally:
+        if target is not None:
+            target.close()
 
 
 def _spec_fetcher(base_url: str, timeout: float):  # type: ignore[no-untyped-def]
@@ -95,3 +127,24 @@ def cases_for(check: Check, plan: Plan) -> list[Case]:
         seen[case.id] = count + 1
         unique.append(case if count == 0 else dataclasses.replace(case, id=f"{case.id} #{count + 1}"))
     return unique
+
+
+def describe_routes(config: pytest.Config) -> str | None:
+    """One line for the summary: how many routes, from where, which are undocumented."""
+    state = get_state(config)
+    if state.discovery is None:
+        settings = state.settings
+        if not (settings.app or settings.base_url):
+            return None
+        try:
+            routes_for(config)  # the xdist controller did not collect: discover here, same answer
+        except pytest.UsageError:
+            return None
+    discovery = state.discovery
+    assert discovery is not None and state.routes is not None
+    public = sum(r.public for r in state.routes)
+    line = f"routes: {len(state.routes)} ({public} public) from {discovery.source}"
+    if discovery.undocumented:
+        shown = ", ".join(discovery.undocumented[:3]) + (" ..." if len(discovery.undocumented) > 3 else "")
+        line += f"; {len(discovery.undocumented)} missing from the spec (tested anyway): {shown}"
+    return line

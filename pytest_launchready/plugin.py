@@ -199,7 +199,12 @@ class LaunchreadySession:
         rows = self.scorecard.rows(self.state.settings.checks)
         from pytest_launchready.scorecard import render, write_json
 
+        from pytest_launchready.planning import describe_routes
+
         terminalreporter.section("launch scorecard", sep="=", bold=True)
+        routes_line = describe_routes(config)
+        if routes_line:
+            terminalreporter.write_line(routes_line)
         for line, markup in render(rows):
             terminalreporter.write_line(line, **markup)
         if self.state.settings.report_path:

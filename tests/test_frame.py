@@ -251,3 +251,16 @@ def test_credentials_never_reach_the_output(pytester: pytest.Pytester, run_launc
     out = result.stdout.str()
     assert "Credentials(headers={'Authorization': '[REDACTED]'})" in out
     assert "tok-lr-" not in out
+
+
+def test_spec_url_path_is_read_from_the_in_process_app(pytester: pytest.Pytester, run_launchready) -> None:
+    make_project(pytester, extra_ini="launchready_openapi = /openapi.json")
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY)
+    assert len(outcomes.ids("passed")) == 3
+    result.stdout.fnmatch_lines(["routes: 9 (6 public) from *"])
+
+
+def test_a_public_route_matching_nothing_is_warned_about(pytester: pytest.Pytester, run_launchready) -> None:
+    make_project(pytester, extra_ini="    GET /healthz")
+    result, _ = run_launchready("--launchready", AUTH_ONLY)
+    result.stdout.fnmatch_lines(["*route discovery: launchready_public_routes*GET /healthz*"])
