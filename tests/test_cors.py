@@ -240,3 +240,12 @@ def test_foreign_origin_fixture_parametrizes_qa_tests(pytester: pytest.Pytester)
     result = pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
     collected = [line for line in result.outlines if line.startswith("test_qa.py::")]
     assert collected == [f"test_qa.py::test_origin[{o}]" for o in hostile_origins((FRONTEND,))]
+
+
+def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_FLAW", "subdomain")
+    pytester.makepyfile(myapp=(APPS / "cors_fastapi.py").read_text())
+    pytester.makeini(f"[pytest]\nlaunchready_app = myapp:app\nlaunchready_allowed_origins =\n    {FRONTEND}\n")
+    result = pytester.runpytest_subprocess(*ARGS, "-n", "2", "-rf")
+    result.assert_outcomes(failed=4)
+    result.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]GET /items[]]*", "cors*FAIL*4/4 routes*"])

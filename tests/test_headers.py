@@ -338,3 +338,12 @@ def test_missing_hsts_fails_on_an_https_target(project: pytest.Pytester, ca: tru
         run = live(project, site, "-k", "GET")
     assert run.ids("failed") == ["GET /health"]
     assert "Strict-Transport-Security is missing" in run.messages()
+
+
+def test_collect_only_pins_the_ids(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEADERS_FLAW", "")
+    pytester.makepyfile(myapp=(APPS / "headers_fastapi.py").read_text())
+    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
+    result = pytester.runpytest_inprocess(*ARGS, "--collect-only", "-q")
+    collected = [line for line in result.outlines if line.startswith("launchready::")]
+    assert collected == [f"launchready::test_headers[{i}]" for i in [*GET_ROUTES, "cookies", *TLS_IDS]]
