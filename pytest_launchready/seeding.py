@@ -18,6 +18,7 @@ It never raises because of what the app answers: whatever could not be created i
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
@@ -50,6 +51,7 @@ _ACTION_WORDS = re.compile(
 _ME_SEGMENTS = frozenset({"me", "whoami", "self", "current", "current_user", "current-user", "currentuser", "userinfo",
                           "profile", "account"})
 _USER_COLLECTIONS = frozenset({"users", "members", "accounts", "people", "memberships", "staff", "employees"})
+_USER_STEMS = frozenset({"user", "member", "account", "person", "people", "membership", "staff", "employee"})
 _NOT_FREE_TEXT = re.compile(r"(mail|url|uri|link|phone|password|secret|token|date|time|role|status|type|lang|locale|"
                             r"currency|country|color|colour|slug|code|key|hash|ip)", re.IGNORECASE)
 _FREE_TEXT_GUESS = ("title", "name", "content", "text", "description", "body", "message")
@@ -90,11 +92,17 @@ def seed_tenant(
     ``needed`` limits automatic creation to what those routes need (their path ids and the ids in
     their query and body, with every parent); None creates one object per create route.
     """
-    seeder = Seeder(routes, settings)
+    seeder = _seeder(routes, settings)
     seeder.who_am_i(tenant)
     seeder.create(tenant, None if needed is None else seeder.collections_for(needed))
     if user_seed is not None:
         _merge_user_seed(tenant, user_seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _seeder(routes: tuple[Route, ...], settings: Settings) -> Seeder:
+    """One seeder per route table: its create routes and id names are worked out once."""
+    return Seeder(routes, settings)
 
 
 def _merge_user_seed(tenant: Tenant, user_seed: Callable[[Tenant], Any]) -> None:
@@ -130,6 +138,7 @@ def collection_of(path: str, param: str) -> str:
     return blank(path[:index].rstrip("/")) if index > 0 else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def is_id_name(name: str) -> bool:
     """True for names that hold an object id: ``id``, ``conversation_id``, ``conversationId``, ``uuid``."""
     return bool(_ID_KEY.match(name))
@@ -151,7 +160,7 @@ def is_user_param(route: Route, param: str) -> bool:
     """True when ``param`` names a user of the org (``/admin/users/{user_id}``, ``{member_id}``)."""
     segment = collection_of(route.path, param).rsplit("/", 1)[-1]
     stem = param.lower().removesuffix("_id").removesuffix("id").rstrip("_")
-    return segment in _USER_COLLECTIONS or stem in {singular(s) for s in _USER_COLLECTIONS}
+    return segment in _USER_COLLECTIONS or stem in _USER_STEMS
 
 
 def is_me_route(route: Route) -> bool:

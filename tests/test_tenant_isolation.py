@@ -234,6 +234,29 @@ def test_without_login_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result.stderr.fnmatch_lines(["*the checks tenant_isolation need tenants, and launchready_login is not defined*"])
 
 
+def test_qa_helpers_on_the_seeded_tenants(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA's own tests, without --launchready: tenant_a/tenant_b come seeded, the helpers give the verdicts."""
+    monkeypatch.setenv("ISOLATION_FLAWS", "read-any-conversation")
+    make_project(pytester)
+    pytester.makepyfile(test_mine="""
+        from pytest_launchready import assert_denied, assert_no_leak
+
+        def test_read(tenant_a, tenant_b):
+            assert_denied(tenant_b.client.get(f"/conversations/{tenant_a.ids['conversation_id']}"))
+
+        def test_search(tenant_a, tenant_b):
+            assert_no_leak(tenant_b.client.get("/search", params={"q": tenant_a.canary}), tenant_a)
+
+        def test_messages(tenant_a, tenant_b):
+            response = tenant_b.client.get(f"/conversations/{tenant_a.ids['conversation_id']}/messages")
+            assert_denied(response)
+            assert_no_leak(response, tenant_a)
+    """)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*expected the request to be denied (401, 403, 404), it was not:*", "*FAILED test_mine.py::test_read*"])
+
+
 # --- Flask: introspected routes, guessed bodies, launchready_seed ---------------------------------
 
 
