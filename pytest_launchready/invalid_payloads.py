@@ -390,6 +390,11 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} chars)"
 
 
+def is_json(content_type: str) -> bool:
+    """``application/json``, ``application/merge-patch+json``, ``application/vnd.api+json``..."""
+    return content_type.split(";")[0].strip().lower().endswith("json")
+
+
 def encode(body: Any, content_type: str = JSON) -> bytes:
     """The body as bytes in ``content_type`` (JSON, or form fields for urlencoded bodies)."""
     if content_type == FORM and isinstance(body, dict):
@@ -409,20 +414,20 @@ def body_probes(schema: Mapping[str, Any], base: Any, body_required: bool, conte
     strict = REQUIRED if has_required else DECLARED
     valid = encode(base, content_type)
     probes: list[Probe] = []
-    if content_type == JSON:
+    if is_json(content_type):
         text = valid.decode()
-        probes.append(Probe("malformed JSON (truncated)", "malformed JSON", text[: max(1, len(text) // 2)].encode(), JSON, strict))
-        probes.append(Probe("an empty body", "empty body", b"", JSON, REQUIRED if body_required and has_required else NONE))
+        probes.append(Probe("malformed JSON (truncated)", "malformed JSON", text[: max(1, len(text) // 2)].encode(), content_type, strict))
+        probes.append(Probe("an empty body", "empty body", b"", content_type, REQUIRED if body_required and has_required else NONE))
         if is_object_schema(flat):
-            probes.append(Probe("a JSON array instead of an object", "not an object", encode([base]), JSON, strict))
+            probes.append(Probe("a JSON array instead of an object", "not an object", encode([base]), content_type, strict))
         elif accepted_types(flat) and "object" not in (accepted_types(flat) or set()):
-            probes.append(Probe("a JSON object instead of the declared type", "wrong type", b"{}", JSON, strict))
+            probes.append(Probe("a JSON object instead of the declared type", "wrong type", b"{}", content_type, strict))
         probes.append(Probe("a valid body sent as text/plain", "wrong content type", valid, "text/plain", DECLARED))
         if isinstance(base, dict):
             forbidden = flat.get("additionalProperties") is False
             nested = "[" * NESTING_DEPTH + "]" * NESTING_DEPTH
             text_nested = valid.decode()[:-1] + ("," if base else "") + f'"{UNKNOWN_FIELD}":{nested}}}'
-            probes.append(Probe(f"arrays nested {NESTING_DEPTH} deep", "deep nesting", text_nested.encode(), JSON,
+            probes.append(Probe(f"arrays nested {NESTING_DEPTH} deep", "deep nesting", text_nested.encode(), content_type,
                                 DECLARED if forbidden else NONE, UNKNOWN_FIELD))
     else:
         probes.append(Probe("a JSON body where a form is declared", "wrong content type", encode(base, JSON), JSON, DECLARED))

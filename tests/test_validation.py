@@ -229,6 +229,14 @@ def test_unknown_fields_are_violations_only_when_forbidden() -> None:
     assert closed == {payloads.DECLARED} and opened == {payloads.NONE}
 
 
+def test_probes_keep_the_declared_json_media_type() -> None:
+    merge = "application/merge-patch+json"
+    probes = payloads.all_probes(SCHEMA, payloads.valid_body(SCHEMA, "x1"), True, seed=0, content_type=merge)
+    types = {p.kind: p.content_type for p in probes}
+    assert types["malformed JSON"] == types["missing"] == types["deep nesting"] == merge
+    assert types["wrong content type"] == "text/plain"
+
+
 def test_valid_body_is_unique_and_uses_known_ids() -> None:
     schema = {"type": "object", "required": ["email", "conversation_id", "name"], "properties": {
         "email": {"type": "string", "examples": ["ana@clinic.example"]}, "conversation_id": {"type": "string"},

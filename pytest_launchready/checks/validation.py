@@ -85,7 +85,7 @@ def cases(plan: Plan) -> Iterable[Case]:
                                not_run="no request body schema known (the route is not in the OpenAPI spec): nothing to generate payloads from")
                 continue  # the route takes no body
             content_type = _content_type(route)
-            if content_type not in (JSON, FORM):
+            if not payloads.is_json(content_type) and content_type != FORM:
                 yield Case(id=route.key, route=route, variant=WRITE,
                            not_run=f"the body is {content_type}: only JSON and form bodies are generated")
                 continue
@@ -205,6 +205,7 @@ class _Session:
     deadline: float
     findings: list[_Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    content_type: str = JSON
     sent: int = 0
     throttled: bool = False
 
@@ -265,7 +266,7 @@ def _run_write(ctx: RunContext, route: Route) -> None:
     content_type = _content_type(route)
     caller = _caller(ctx, route, route.key)
     path, query = _address(ctx, route, caller)
-    session = _Session(ctx, route, caller, path, query, time.monotonic() + ITEM_SECONDS)
+    session = _Session(ctx, route, caller, path, query, time.monotonic() + ITEM_SECONDS, content_type=content_type)
     known = caller.tenant.ids if caller.tenant is not None else {}
     base = payloads.valid_body(schema, _unique(ctx), known)
     baseline = session.send(Probe("a valid body", "valid", payloads.encode(base, content_type), content_type, payloads.NONE))
@@ -296,8 +297,9 @@ def _gate(route: Route, caller: _Caller, baseline: httpx.Response) -> None:
     status = baseline.status_code
     if status == 429:
         pytest.skip(f"{route.key} answered 429 to the first request: rate-limited before any payload was tried")
-    if status == 405:
-        pytest.skip(f"{route.key} answered 405 to a valid body: the method is not served there")
+    if status in (405, 415):
+        pytest.skip(f"{route.key} answered {status} to a valid body: the method or the declared content type is not "
+                    "served there, so no payload would reach validation")
     if not route.public and status in (401, 403):
         pytest.skip(f"{route.key} denied a valid body from {caller.who} with {status}: the fuzz would only test the "
                     "denial (give the first role of launchready_roles access, or test it with its own tenant)")
@@ -344,7 +346,7 @@ def _mass_assignment(session: _Session, schema: dict[str, Any], content_type: st
     """
     ctx, route = session.ctx, session.route
     flat = payloads.flatten(schema)
-    if content_type != JSON or not payloads.is_object_schema(flat) or not isinstance(base, dict):
+    if not payloads.is_json(content_type) or not payloads.is_object_schema(flat) or not isinstance(base, dict):
         return
     fields = privileged_fields(flat, ctx.settings.privileged_fields)
     reader, how = _reader(session)
@@ -369,7 +371,7 @@ def _try_privileged(session: _Session, schema: dict[str, Any], values: dict[str,
     known = session.caller.tenant.ids if session.caller.tenant is not None else {}
     body = {**payloads.valid_body(schema, _unique(ctx), known), **values}
     label = f"privileged field(s) {', '.join(f'{n}={v!r}' for n, v in values.items())}"
-    response = session.send(Probe(label, "mass assignment", payloads.encode(body), JSON, payloads.NONE))
+    response = session.send(Probe(label, "mass assignment", payloads.encode(body), session.content_type, payloads.NONE))
     if response is None or not response.is_success:
         return  # a 4xx rejects the fields: a pass; a 5xx is already a finding
     after = _safe_read(reader, response, body)
@@ -613,8 +615,8 @@ def _is_secret(found: disclosure.Disclosure) -> bool:
 
 
 def _content_type(route: Route) -> str:
-    content_type = (route.body_content_type or JSON).split(";")[0].strip().lower()
-    return JSON if content_type.endswith("json") else content_type
+    """The declared body media type (JSON when none is declared)."""
+    return (route.body_content_type or JSON).split(";")[0].strip().lower()
 
 
 def _unique(ctx: RunContext) -> str:
