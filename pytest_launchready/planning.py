@@ -40,7 +40,10 @@ def routes_for(config: pytest.Config) -> tuple[Route, ...]:
     try:
         app = load_target_app(config)
         if app is None:
-            state.discovery = discover(settings, None, _spec_fetcher(settings.base_url, settings.timeout))
+            from pytest_launchready.tls import client_verify
+
+            verify = client_verify(settings.ca_bundle, settings.rootpath)
+            state.discovery = discover(settings, None, _spec_fetcher(settings.base_url, settings.timeout, verify))
         else:
             with _in_process_fetcher(app, settings.timeout) as fetch:
                 state.discovery = discover(settings, app, fetch)
@@ -85,17 +88,17 @@ def _in_process_fetcher(app: Any, timeout: float) -> Iterator[Callable[[str], by
             target.close()
 
 
-def _spec_fetcher(base_url: str, timeout: float):  # type: ignore[no-untyped-def]
+def _spec_fetcher(base_url: str, timeout: float, verify: Any) -> Callable[[str], bytes | None]:
     """GET a spec path on a live target: the only request made at collection time."""
     import httpx
 
     def fetch(path: str) -> bytes | None:
         try:
-            response = httpx.get(base_url + path, timeout=timeout, follow_redirects=True)
+            response = httpx.get(base_url + path, timeout=timeout, follow_redirects=True, verify=verify)
         except httpx.TransportError as exc:
             raise pytest.UsageError(
-                f"target {base_url} is unreachable while fetching {path} ({type(exc).__name__}): start the server, "
-                "or fix launchready_base_url / --launchready-url."
+                f"target {base_url} is unreachable while fetching {path} ({type(exc).__name__}: {exc}): start the "
+                "server, or fix launchready_base_url / --launchready-url (and launchready_ca_bundle for a private CA)."
             ) from None
         return response.content if response.status_code == 200 else None
 

@@ -290,6 +290,6 @@ def check_reachable(target: Target) -> None:
         client.get("/")
     except httpx.TransportError as exc:
         raise TargetError(
-            f"target {target.base_url} is unreachable ({type(exc).__name__}): start the server, or fix "
-            "launchready_base_url / --launchready-url."
+            f"target {target.base_url} is unreachable ({type(exc).__name__}: {exc}): start the server, or fix "
+            "launchready_base_url / --launchready-url (and launchready_ca_bundle if it uses a private CA)."
         ) from None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import httpcore  # noqa: F401 - imported once here: pytester unloads modules first imported in an inner run,
+import httpx  # noqa: F401   and httpx keeps references to httpcore's exception classes from its first import.
 import pytest
 
 pytest_plugins = ["pytester"]
