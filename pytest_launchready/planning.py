@@ -135,18 +135,16 @@ def cases_for(check: Check, plan: Plan) -> list[Case]:
 def describe_routes(config: pytest.Config) -> str | None:
     """One line for the summary: how many routes, from where, which are undocumented."""
     state = get_state(config)
-    if state.discovery is None:
-        settings = state.settings
-        if not (settings.app or settings.base_url):
-            return None
-        try:
-            routes_for(config)  # the xdist controller did not collect: discover here, same answer
-        except pytest.UsageError:
-            return None
+    if not (state.settings.app or state.settings.base_url):
+        return None
+    try:
+        routes = routes_for(config)  # on the xdist controller (which did not collect) this discovers: same answer
+    except pytest.UsageError:
+        return None
     discovery = state.discovery
-    assert discovery is not None and state.routes is not None
-    public = sum(r.public for r in state.routes)
-    line = f"routes: {len(state.routes)} ({public} public) from {discovery.source}"
+    assert discovery is not None
+    public = sum(r.public for r in routes)
+    line = f"routes: {len(routes)} ({public} public) from {discovery.source}"
     if discovery.undocumented:
         shown = ", ".join(discovery.undocumented[:3]) + (" ..." if len(discovery.undocumented) > 3 else "")
         line += f"; {len(discovery.undocumented)} missing from the spec (tested anyway): {shown}"

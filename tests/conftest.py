@@ -8,6 +8,12 @@ import httpcore  # noqa: F401 - imported once here: pytester unloads modules fir
 import httpx  # noqa: F401   and httpx keeps references to httpcore's exception classes from its first import.
 import pytest
 
+# Heavy libraries imported once here rather than inside every in-process pytester run (which
+# unloads what it first imported; with PYTHONDONTWRITEBYTECODE each re-import recompiles them).
+import anyio  # noqa: F401, E402
+import fastapi  # noqa: F401, E402
+import hypothesis  # noqa: F401, E402
+
 pytest_plugins = ["pytester"]
 
 
