@@ -264,3 +264,13 @@ def test_a_public_route_matching_nothing_is_warned_about(pytester: pytest.Pytest
     make_project(pytester, extra_ini="    GET /healthz")
     result, _ = run_launchready("--launchready", AUTH_ONLY)
     result.stdout.fnmatch_lines(["*route discovery: launchready_public_routes*GET /healthz*"])
+
+
+def test_last_failed_reruns_only_the_failed_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    make_project(pytester)
+    first = pytester.runpytest_inprocess("--launchready", AUTH_ONLY)
+    first.assert_outcomes(failed=1, passed=2, skipped=6)
+    again = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "--lf", "-v")
+    again.assert_outcomes(failed=1)
+    again.stdout.fnmatch_lines(["*test_auth?GET /items? FAILED*"])
