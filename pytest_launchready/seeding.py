@@ -45,7 +45,8 @@ _ID_KEY = re.compile(r"^(id|uuid|.+_id|.+_uuid|.+Id|.+ID)$")
 _ACTION_WORDS = re.compile(
     r"(log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|session|token|refresh|revoke|password|reset|verify|"
     r"confirm|invite|cancel|delete|remove|purge|destroy|disable|deactivate|suspend|impersonate|rotate|webhook|"
-    r"callback|checkout|charge|pay|send|mail|sms|notify|export|import|sync|bulk|batch|upload|restore|backup)",
+    r"callback|checkout|charge|pay|refund|transfer|withdraw|send|mail|sms|notif|broadcast|publish|deploy|export|import|"
+    r"sync|bulk|batch|upload|restore|backup)",
     re.IGNORECASE,
 )
 _ME_SEGMENTS = frozenset({"me", "whoami", "self", "current", "current_user", "current-user", "currentuser", "userinfo",
@@ -249,7 +250,7 @@ class Seeder:
             query, body = id_fields(route)
             for name in (*query, *body):
                 wanted.update(c for c, n in self._names.items() if _fold(n) == _fold(name))
-        closed = set()
+        closed: set[str] = set()
         for collection in wanted:
             parts = collection.split("/{}")
             closed.update("/{}".join(parts[: i + 1]) for i in range(len(parts)))

@@ -82,11 +82,43 @@ def walk_ids(data: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
 
 
 def victim(label: str, tenant: Tenant, attacker: Tenant | None = None, extra_own: Iterable[str] = ()) -> Victim:
-    """``tenant`` as a victim: its canary, and its ids that ``attacker`` does not also hold."""
+    """``tenant`` as a victim: its canary, and the ids that tell its data apart from ``attacker``'s.
+
+    Those are the ids of objects the tenant created, was given (``launchready_seed``) or is (its
+    user), ids under identity fields (``org_id``, ``owner_id``, ``workspace_id``...), and any other
+    id field whose value differs from the attacker's value under the same name. A field both hold
+    with the same value (``model_id: "gpt-4o"``) is a shared constant, not a fingerprint.
+    """
+    from pytest_launchready.seeding import CREATED, ME, USER
+
+    found: dict[str, str] = {}
+    for obj in tenant.objects:
+        if obj.source in (CREATED, USER, ME):
+            _add(found, obj.param, obj.id)
+    mine, theirs = _by_field(tenant), _by_field(attacker) if attacker is not None else {}
+    for key, values in mine.items():
+        if _IDENTITY.search(key) or (key in theirs and not values & theirs[key]):
+            for value in sorted(values):
+                _add(found, key, value)
     own = set(owned_values(attacker)) if attacker is not None else set()
     own.update(extra_own)
-    ids = {value: key for value, key in owned_values(tenant).items() if value not in own and tenant.canary not in value}
+    ids = {value: key for value, key in found.items() if value not in own and tenant.canary not in value}
     return Victim(label, tenant.canary, ids)
+
+
+_IDENTITY = re.compile(r"(org|organi[sz]ation|tenant|workspace|team|account|company|owner|user|author|creator|member)",
+                       re.IGNORECASE)
+
+
+def _by_field(tenant: Tenant) -> dict[str, set[str]]:
+    fields: dict[str, set[str]] = {}
+    pairs: list[tuple[str, Any]] = [(o.param, o.id) for o in tenant.objects] + list(tenant.ids.items())
+    for obj in tenant.objects:
+        pairs += list(walk_ids(obj.body))
+    for key, value in pairs:
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            fields.setdefault(key, set()).add(str(value))
+    return fields
 
 
 def find_leak(text: str, victims: Iterable[Victim], sent: Iterable[str] = ()) -> Leak | None:
