@@ -94,7 +94,10 @@ def seed_tenant(
     their query and body, with every parent); None creates one object per create route.
     """
     seeder = _seeder(routes, settings)
-    seeder.who_am_i(tenant)
+    try:
+        seeder.who_am_i(tenant)
+    except Exception as exc:  # noqa: BLE001 - a strange answer must not stop the run
+        tenant.seed_notes.append(f"who-am-I routes could not be used: {type(exc).__name__}")
     seeder.create(tenant, None if needed is None else seeder.collections_for(needed))
     if user_seed is not None:
         _merge_user_seed(tenant, user_seed)
@@ -290,7 +293,10 @@ class Seeder:
                 pending.remove(route)
                 progress = True
                 calls += 1
-                self._create_one(tenant, route, values)
+                try:
+                    self._create_one(tenant, route, values)
+                except Exception as exc:  # noqa: BLE001 - an odd schema or answer must not stop the run
+                    tenant.seed_notes.append(f"{route.key} could not be used: {type(exc).__name__}: {str(exc)[:_NOTE_EXCERPT]}")
                 if calls >= MAX_CREATES:
                     break
         for route in pending:
@@ -319,6 +325,9 @@ class Seeder:
         if own is not None:
             tenant.ids[param] = own
             tenant.objects.append(SeededObject(param, own, CREATED, route.key, blank(route.path), obj))
+        else:
+            tenant.seed_notes.append(f"{route.key} answered {response.status_code} with no id (no id or {param} field, "
+                                     "no Location header)")
         if isinstance(obj, dict):
             self._incidental(tenant, obj, route.key, skip=("id", param))
 

@@ -365,7 +365,9 @@ def missing_reason(label: str, tenant: Tenant, route: Any, missing: list[str], c
     """Why the route is NOT RUN: which id is missing, and what seeding said."""
     names = ", ".join("{" + m + "}" for m in missing)
     why = explain_missing(ctx.routes, ctx.settings, route, missing[0])
-    notes = f"; seeding said: {_notes(tenant, ctx)}" if tenant.seed_notes else ""
+    prefix = route.path.split("{" + missing[0] + "}")[0].rstrip("/")
+    related = [n for n in tenant.seed_notes if prefix and f" {prefix}" in n]
+    notes = f"; seeding said: {ctx.redact('; '.join(related[:3]))}" if related else ""
     return (f"{label} has no id for {names}: {why}{notes}. Return it from a launchready_seed fixture, e.g. "
             f"{{'{missing[0]}': '...'}}")
 
