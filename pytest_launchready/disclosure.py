@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 EXCERPT = 80
@@ -28,7 +28,7 @@ class Disclosure:
 
     kind: str
     where: str
-    evidence: str
+    evidence: str = field(repr=False)  # may be a secret: never in a repr (--showlocals)
 
     def describe(self) -> str:
         """``Python traceback in body`` or ``password hash field 'password_hash' in $.uploaded_by.password_hash``."""

@@ -17,7 +17,7 @@ import os
 import re
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
@@ -48,9 +48,10 @@ class Jwt:
 
     header: dict[str, Any]
     claims: dict[str, Any]
-    header_segment: str
-    payload_segment: str
-    signature: bytes
+    # The segments rebuild the token: never in a repr (--showlocals).
+    header_segment: str = field(repr=False)
+    payload_segment: str = field(repr=False)
+    signature: bytes = field(repr=False)
 
     @property
     def alg(self) -> str:

@@ -84,6 +84,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("mail_domain", domains, indirect=True, ids=domains)
 
 
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """Mask every token, cookie and secret the run has handled in what any test report shows.
+
+    The single net under all output: failure text, ``--showlocals`` values and captured sections,
+    for generated tests and QA's own tests alike, before xdist ships the report anywhere.
+    """
+    report = yield
+    from pytest_launchready.state import STATE_KEY
+
+    state = item.config.stash.get(STATE_KEY, None)
+    if state is None:
+        return report
+    redact = state.redactor
+    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+        text = str(report.longrepr)
+        masked = redact(text)
+        if masked != text:
+            report.longrepr = masked
+    report.sections = [(title, redact(content)) for title, content in report.sections]
+    return report
+
+
 class LaunchreadyModule(pytest.Module):
     """The generated tests' collector: node id ``launchready``, its module object made in memory."""
 

@@ -246,10 +246,18 @@ def test_without_login_auth_still_runs(pytester: pytest.Pytester, monkeypatch: p
 
 def test_credentials_never_reach_the_output(pytester: pytest.Pytester, run_launchready) -> None:
     make_project(pytester)
-    pytester.makepyfile(test_qa="def test_show(tenant_a):\n    assert tenant_a.credentials is None\n")
-    result, _ = run_launchready("test_qa.py", "--showlocals", "-vv")
+    pytester.makepyfile(
+        test_qa="import logging\n"
+        "def test_show(tenant_a):\n"
+        "    token = tenant_a.credentials.token\n"
+        "    logging.getLogger('qa').warning('using %s', token)\n"
+        "    assert (tenant_a.credentials, token) is None\n"
+    )
+    result, outcomes = run_launchready("test_qa.py", "--showlocals", "-vv")
     out = result.stdout.str()
+    assert outcomes.ids("failed") == ["test_qa.py::test_show"]
     assert "Credentials(headers={'Authorization': '[REDACTED]'})" in out
+    assert "using [REDACTED]" in out  # the captured log section too
     assert "tok-lr-" not in out
 
 

@@ -36,7 +36,7 @@ class Finding:
     rule: str
     path: str
     line: int
-    secret: str = field(compare=True)
+    secret: str = field(compare=True, repr=False)  # never in a repr (--showlocals)
     commit: str = ""
 
     @property
