@@ -103,19 +103,12 @@ def launchready_mint_token() -> Callable[[dict[str, Any]], str]:
 
 @pytest.fixture(scope="session")
 def launchready_seed(demo_accounts: DemoAccounts) -> Callable[[Tenant], dict[str, str]]:
-    """``seed(tenant)``: objects owned by ``tenant``, holding its canary; returns path-parameter ids."""
+    """``seed(tenant)``: the ids automatic seeding cannot create (users join by invitation)."""
 
     def seed(tenant: Tenant) -> dict[str, str]:
-        def post(path: str, body: dict[str, str]) -> dict[str, Any]:
-            return demo_accounts.call("POST", path, body, auth=tenant.credentials)
-
-        conversation = post("/conversations", {"title": f"Order question {tenant.canary}"})
-        message = post(f"/conversations/{conversation['id']}/messages", {"content": f"My order is {tenant.canary}"})
-        document = post("/documents", {"title": f"Refunds {tenant.canary}", "content": f"Refund policy {tenant.canary}"})
-        ids = {"conversation_id": conversation["id"], "message_id": str(message["id"]), "document_id": document["id"]}
-        if tenant.name in demo_accounts.stewards:
-            # A throwaway member: tests that remove or re-role {user_id} never touch a login in use.
-            ids["user_id"] = demo_accounts.add_user(tenant.name, "member")[1]
-        return ids
+        if tenant.name not in demo_accounts.stewards:
+            return {}
+        # A throwaway member: tests that remove or re-role {user_id} never touch a login in use.
+        return {"user_id": demo_accounts.add_user(tenant.name, "member")[1]}
 
     return seed
