@@ -19,7 +19,7 @@ GENERATE = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(GENERATE)
 KEYS = GENERATE.Keys(seed=23)
 
-ARGS = ("--launchready", "--launchready-checks=secrets", "-rA")
+ARGS = ("--launchready", "--launchready-checks=secrets", "-rA", "--showlocals")  # locals must not leak either
 TREE, HISTORY, BUNDLES, LOGS, RESPONSES = (f"launchready::test_secrets[{case}]" for case in
                                            ("tree", "history", "bundles", "logs", "responses"))
 Run = Callable[..., Any]

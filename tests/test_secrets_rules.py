@@ -197,6 +197,8 @@ NEGATIVE = [
     "PWD=/home/user/projects/app",
     "token_url = 'https://auth.example.com/token'",
     "secret: !vault |",
+    """(f'TWILIO_API_KEY = "{keys.twilio("SK")}"', "twilio-api-key"),""",
+    """fetch("/hook",{{token:"{keys.github("ghs_")}"}});""",
     "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
     "A private key starts with `-----BEGIN PRIVATE KEY-----` and ends with `-----END PRIVATE KEY-----`.",
 ]

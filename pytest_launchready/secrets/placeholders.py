@@ -6,8 +6,10 @@ that happens to contain ``TeSt`` is still reported.
 
 from __future__ import annotations
 
+import re
+
 _WORDS = (
-    "xxx",
+    "xxxx",  # not "xxx": one long random key in a few thousand holds three x in a row
     "changeme",
     "change_me",
     "change-me",
@@ -33,39 +35,37 @@ _WORDS = (
     "here",
     "mock",
 )
-_VARIANTS = tuple({form for word in _WORDS for form in (word, word.upper(), word.title())})
+_VARIANTS = re.compile("|".join(sorted({re.escape(f) for w in _WORDS for f in (w, w.upper(), w.title())})))
 #: Template and variable syntax: the value is read from somewhere else.
 _TEMPLATE_MARKS = ("${", "{{", "}}", "%(", "$(", "<%", "#{", "<", ">")
+#: ``$VAR``: a shell or compose variable (a random password may start with ``$`` followed by a digit or symbol).
+_VARIABLE = re.compile(r"\$[A-Za-z_]")
 #: Passwords that are the documented defaults of local development images, not secrets.
 DEFAULT_PASSWORDS = frozenset(
     {"password", "pass", "passwd", "secret", "postgres", "root", "admin", "guest", "mysql", "redis", "rabbitmq",
      "mongo", "user", "pw"}
 )
 _SEQUENCE_RUN = 6
+_ALPHABETS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+#: Every run of 6 consecutive characters, up or down: ``123456``, ``abcdef``, ``987654``.
+_SEQUENCES = re.compile(
+    "|".join(
+        run
+        for alphabet in _ALPHABETS
+        for ordered in (alphabet, alphabet[::-1])
+        for run in (ordered[i : i + _SEQUENCE_RUN] for i in range(len(ordered) - _SEQUENCE_RUN + 1))
+    )
+)
 
 
 def is_placeholder(value: str) -> bool:
     """True when ``value`` is a stand-in rather than a real secret."""
     if not value:
         return True
-    if any(mark in value for mark in _TEMPLATE_MARKS) or value[0] in "$%":
+    if any(mark in value for mark in _TEMPLATE_MARKS) or _VARIABLE.match(value):
         return True
     if "{" in value and "}" in value:  # str.format fields: "{password}"
         return True
-    if any(word in value for word in _VARIANTS):
-        return True
     if len(set(value)) <= 3 or value.strip("*.•#-_") == "":
         return True
-    return _has_sequence(value)
-
-
-def _has_sequence(value: str) -> bool:
-    """True when ``value`` contains a run like ``123456``, ``abcdef`` or ``987654``."""
-    up = down = 1
-    for previous, current in zip(value, value[1:]):
-        step = ord(current) - ord(previous)
-        up = up + 1 if step == 1 else 1
-        down = down + 1 if step == -1 else 1
-        if up >= _SEQUENCE_RUN or down >= _SEQUENCE_RUN:
-            return True
-    return False
+    return bool(_VARIANTS.search(value) or _SEQUENCES.search(value))
