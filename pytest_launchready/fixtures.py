@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 
-from pytest_launchready.checks.context import NOT_PROVIDED
-from pytest_launchready.state import get_state, load_target_app
+from pytest_launchready._sentinel import NOT_PROVIDED
 
 if TYPE_CHECKING:
     import httpx
+
+    from pytest_launchready.state import SessionState
 
     from pytest_launchready.checks import Case
     from pytest_launchready.redact import Redactor
@@ -36,6 +37,13 @@ in (later calls for the same tenant add a user in that role to it). For example:
         return login
 
 See docs/quickstart.md. Or run only checks that need no login: --launchready-checks=cors,headers,..."""
+
+
+def get_state(config: pytest.Config) -> SessionState:
+    """The session state (imported on first use: registering fixtures must stay cheap)."""
+    from pytest_launchready.state import get_state as state_of
+
+    return state_of(config)
 
 
 # --- Fixtures users override -------------------------------------------------------------------
@@ -125,6 +133,8 @@ def launchready_target(pytestconfig: pytest.Config) -> Iterator[Target]:
     if not (settings.app or settings.base_url):
         pytest.fail("no target: set launchready_app (in-process) or launchready_base_url / --launchready-url", pytrace=False)
     try:
+        from pytest_launchready.state import load_target_app
+
         app = load_target_app(pytestconfig)
         if app is not None:
             target = Target.for_app(app, settings.timeout, settings.allow_hosts)

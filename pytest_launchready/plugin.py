@@ -37,11 +37,10 @@ from pytest_launchready.fixtures import (  # noqa: F401 - pytest registers fixtu
     tenant_b,
     tenant_role,
 )
-from pytest_launchready.settings import add_options, is_enabled
+from pytest_launchready.options import add_options, is_enabled
 
 if TYPE_CHECKING:
     from pytest_launchready.checks import Case
-    from pytest_launchready.scorecard import Scorecard
 
 CHECK_PROPERTY = "launchready_check"
 ROUTE_PROPERTY = "launchready_route"
@@ -72,6 +71,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize QA's own tests that ask for ``foreign_origin`` or ``mail_domain``."""
+    if "foreign_origin" not in metafunc.fixturenames and "mail_domain" not in metafunc.fixturenames:
+        return
     from pytest_launchready.state import get_state
 
     if "foreign_origin" in metafunc.fixturenames:
@@ -130,7 +131,7 @@ class LaunchreadySession:
         self.config = config
         self.state = get_state(config)  # reads and validates every setting now: bad ini fails at start
         self.cases: dict[str, list[Case]] = {}
-        self.scorecard: Scorecard = Scorecard()
+        self.scorecard = Scorecard()
         from pytest_launchready.planning import selected_checks
 
         for check in selected_checks(config):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_launchready._sentinel import NOT_PROVIDED
 from pytest_launchready.redact import Redactor
 
 if TYPE_CHECKING:
@@ -93,16 +94,3 @@ class RunContext:
         if self.settings.strict:
             raise AssertionError(f"WARN (failing because of --launchready-strict): {message}")
         self.request.node.warn(LaunchreadyWarning(message))
-
-
-class _NotProvided:
-    """Returned by the plugin's default for optional user fixtures the user did not define."""
-
-    def __repr__(self) -> str:
-        return "NOT_PROVIDED"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NOT_PROVIDED: Any = _NotProvided()
