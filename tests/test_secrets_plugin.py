@@ -213,8 +213,8 @@ def test_collected_ids(pytester: pytest.Pytester) -> None:
         "launchready::test_secrets[[]tree[]]",
         "launchready::test_secrets[[]history[]]",
         "launchready::test_secrets[[]bundles[]]",
-        "launchready::test_secrets[[]logs[]]",
         "launchready::test_secrets[[]responses[]]",
+        "launchready::test_secrets[[]logs[]]",  # last: the capture then covers the responses probes
     ])
 
 

@@ -58,7 +58,7 @@ _ALLOWLIST_HINT = (
 
 
 def cases(plan: Plan) -> Iterable[Case]:
-    """The five sources; history, bundles and responses are NOT RUN when they do not exist."""
+    """The five sources, logs last; history, bundles and responses are NOT RUN when they do not exist."""
     from pytest_launchready.secrets.files import existing_secret_paths, git_toplevel
 
     settings = plan.settings
@@ -72,8 +72,9 @@ def cases(plan: Plan) -> Iterable[Case]:
         no_bundles = (f"no built bundle or static folder: none of the {which} ({', '.join(looked_for)}) exists; "
                       "set launchready_secret_paths")
     yield Case(id="bundles", not_run=no_bundles, counts_as_route=False)
-    yield Case(id="logs", counts_as_route=False)
     yield Case(id="responses", not_run=None if plan.has_target else NO_TARGET, counts_as_route=False)
+    # last, so that the records captured include what the app logged while answering the probes
+    yield Case(id="logs", counts_as_route=False)
 
 
 def run(ctx: RunContext, case: Case) -> None:
@@ -134,7 +135,7 @@ def _logs(ctx: RunContext, allowlist: Allowlist) -> tuple[list[Finding], str]:
     if not files.scanned and not records:
         pytest.skip(
             f"no log file (*.log under the secret paths, files in {'/, '.join(LOG_FOLDERS)}/) and no log record "
-            "captured during the run"
+            "captured during the run (pytest's log_level = INFO lets more records through)"
         )
     findings = files.findings + scan_records(records, allowlist)
     return findings, f"the log files ({files.scanned} read) and the {len(records)} log records captured during the run"
