@@ -1,0 +1,43 @@
+"""QA's own tests use the plugin's fixtures without --launchready: tests/qa_example against the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).parent / "qa_example" / "test_launch_qa.py"
+
+
+def make_qa_project(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+        [pytest]
+        launchready_app = pytest_launchready.demo.app:app
+        launchready_allowed_origins = https://app.demo-chatbot.example
+        launchready_jwt_key = env:DEMO_JWT_SECRET
+        """
+    )
+    pytester.makeconftest("from pytest_launchready.demo.conftest import *  # noqa: F401,F403\n")
+    pytester.makepyfile(test_launch_qa=EXAMPLE.read_text())
+
+
+def test_qa_tests_catch_the_demo_defects(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.delenv("LAUNCHREADY_DEMO_SECURE", raising=False)
+    make_qa_project(pytester)
+    result, outcomes = run_launchready()
+    hostile = [i for i in outcomes.by_id if "hostile_origin" in i]
+    assert outcomes.ids("failed") == sorted(["test_launch_qa.py::test_b_cannot_read_a_conversation", *hostile])
+    assert "test_launch_qa.py::test_search_never_returns_another_tenants_data" in outcomes.ids("passed")
+    assert "test_launch_qa.py::test_expired_token_is_refused" in outcomes.ids("passed")
+    assert "test_launch_qa.py::test_a_member_cannot_list_users" in outcomes.ids("passed")
+    assert len(hostile) >= 8  # one per derived hostile origin
+    assert "launchready::" not in result.stdout.str()  # no generated tests without --launchready
+
+
+def test_qa_tests_pass_on_the_secure_demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("LAUNCHREADY_DEMO_SECURE", "1")
+    make_qa_project(pytester)
+    result, outcomes = run_launchready()
+    assert outcomes.ids("failed") == [] and outcomes.ids("error") == []
+    assert len(outcomes.ids("passed")) >= 12
