@@ -16,6 +16,9 @@ import hypothesis  # noqa: F401, E402
 
 pytest_plugins = ["pytester"]
 
+# A user's test file, run by test_qa_fixtures.py inside a project configured for the demo.
+collect_ignore = ["qa_example"]
+
 
 class Outcomes:
     """Each generated test's outcome by node id: passed, failed, skipped, error or xfailed (waived).
