@@ -168,9 +168,11 @@ class LaunchreadySession:
 
     def _label(self, item: pytest.Item) -> None:
         """Attach what the scorecard needs to the item: it travels on every report, so it survives xdist."""
+        from pytest_launchready.checks import Case
+
         name = item.originalname.removeprefix("test_") if isinstance(item, pytest.Function) else ""
         case = item.callspec.params.get("launchready_case") if isinstance(item, pytest.Function) and hasattr(item, "callspec") else None
-        if not name or case is None:
+        if not name or not isinstance(case, Case):
             return
         total = len({c.route.key for c in self.cases[name] if c.route is not None and c.counts_as_route})
         item.user_properties.append((CHECK_PROPERTY, name))
@@ -277,4 +279,4 @@ def _login_overridden(items: list[pytest.Item]) -> bool:
         defs = items[0].session._fixturemanager.getfixturedefs("launchready_login", items[0])
     except Exception:  # noqa: BLE001 - a pytest internals change must not block the run; tests then fail clearly
         return True
-    return bool(defs) and getattr(defs[-1].func, "__module__", "") != "pytest_launchready.fixtures"
+    return defs is not None and len(defs) > 0 and getattr(defs[-1].func, "__module__", "") != "pytest_launchready.fixtures"

@@ -55,7 +55,7 @@ class Scorecard:
         props = dict((k, v) for k, v in report.user_properties if isinstance(k, str))
         test = self._tests.setdefault(check, {}).setdefault(report.nodeid, _Test())
         test.route = str(props.get("launchready_route", "") or "")
-        test.total_routes = int(props.get("launchready_routes_total", 0) or 0)
+        test.total_routes = int(str(props.get("launchready_routes_total", 0) or 0))
         test.warnings = [str(v) for k, v in report.user_properties if k == WARN_PROPERTY]
         if report.when == "call" or report.outcome != "passed":
             outcome = _outcome(report, bool(test.warnings))

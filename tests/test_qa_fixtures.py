@@ -9,11 +9,13 @@ import pytest
 EXAMPLE = Path(__file__).parent / "qa_example" / "test_launch_qa.py"
 
 
-def make_qa_project(pytester: pytest.Pytester) -> None:
+def make_qa_project(pytester: pytest.Pytester, secure: bool) -> None:
+    # An app module of the project's own: the demo module may already be imported with other settings.
+    pytester.makepyfile(qaapp=f"from pytest_launchready.demo.app import create_app\napp = create_app(secure={secure})\n")
     pytester.makeini(
         """
         [pytest]
-        launchready_app = pytest_launchready.demo.app:app
+        launchready_app = qaapp:app
         launchready_allowed_origins = https://app.demo-chatbot.example
         launchready_jwt_key = env:DEMO_JWT_SECRET
         """
@@ -22,9 +24,8 @@ def make_qa_project(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_launch_qa=EXAMPLE.read_text())
 
 
-def test_qa_tests_catch_the_demo_defects(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
-    monkeypatch.delenv("LAUNCHREADY_DEMO_SECURE", raising=False)
-    make_qa_project(pytester)
+def test_qa_tests_catch_the_demo_defects(pytester: pytest.Pytester, run_launchready) -> None:
+    make_qa_project(pytester, secure=False)
     result, outcomes = run_launchready()
     hostile = [i for i in outcomes.by_id if "hostile_origin" in i]
     assert outcomes.ids("failed") == sorted(["test_launch_qa.py::test_b_cannot_read_a_conversation", *hostile])
@@ -35,9 +36,8 @@ def test_qa_tests_catch_the_demo_defects(pytester: pytest.Pytester, monkeypatch:
     assert "launchready::" not in result.stdout.str()  # no generated tests without --launchready
 
 
-def test_qa_tests_pass_on_the_secure_demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
-    monkeypatch.setenv("LAUNCHREADY_DEMO_SECURE", "1")
-    make_qa_project(pytester)
+def test_qa_tests_pass_on_the_secure_demo(pytester: pytest.Pytester, run_launchready) -> None:
+    make_qa_project(pytester, secure=True)
     result, outcomes = run_launchready()
     assert outcomes.ids("failed") == [] and outcomes.ids("error") == []
     assert len(outcomes.ids("passed")) >= 12

@@ -54,7 +54,7 @@ class DemoAccounts:
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None, auth: Credentials | None = None) -> dict[str, Any]:
         """Send one request; any error status stops the setup with a clear message."""
-        response = self.client.request(method, path, json=body, **({"auth": auth} if auth else {}))
+        response = self.client.request(method, path, json=body, auth=auth) if auth else self.client.request(method, path, json=body)
         if response.is_error:
             raise RuntimeError(f"setup: {method} {path} answered {response.status_code}: {response.text[:200]}")
         return response.json() if response.content else {}

@@ -108,7 +108,7 @@ def _address(host: str) -> str:
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
-        return socket.getaddrinfo(host, 53, proto=socket.IPPROTO_UDP)[0][4][0]
+        return str(socket.getaddrinfo(host, 53, proto=socket.IPPROTO_UDP)[0][4][0])
 
 
 def _text(rdata: Any) -> str:

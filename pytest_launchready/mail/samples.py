@@ -63,8 +63,8 @@ def verify_signatures(message: bytes, resolver: MailResolver) -> tuple[Signature
         domain = tags.get(b"d", b"").decode("ascii", "replace").lower()
         selector = tags.get(b"s", b"").decode("ascii", "replace")
         algorithm = tags.get(b"a", b"").decode("ascii", "replace")
-        valid, error = _verify_one(message, index, resolver)
-        results.append(SignatureResult(domain, selector, valid, algorithm, error))
+        valid, problem = _verify_one(message, index, resolver)
+        results.append(SignatureResult(domain, selector, valid, algorithm, problem))
     return tuple(results)
 
 
