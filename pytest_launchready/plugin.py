@@ -222,6 +222,8 @@ class LaunchreadySession:
         yield
         if hasattr(config, "workerinput") or config.option.collectonly:
             return
+        if exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
+            return  # nothing ran as planned: a scorecard of NOT RUN rows would only mislead
         rows = self.scorecard.rows(self.state.settings.checks)
         from pytest_launchready.scorecard import render, write_json
 

@@ -154,6 +154,7 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("--launchready")
     result.stderr.fnmatch_lines(["*launchready_timeout = 'soon' is not valid: expected a number from 0.1 to 600*"])
     assert result.ret == 4
+    assert "launch scorecard" not in result.stdout.str()
 
 
 def test_app_import_failure_is_an_error(pytester: pytest.Pytester) -> None:
@@ -170,6 +171,7 @@ def test_no_routes_is_an_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("--launchready")
     result.stderr.fnmatch_lines(["*no routes discovered for myapp:app*"])
     assert result.ret == 4
+    assert "launch scorecard" not in result.stdout.str()
 
 
 def test_malformed_spec_is_an_error(pytester: pytest.Pytester) -> None:
