@@ -139,6 +139,27 @@ class LaunchreadySession:
                 check.configure(config)
 
     @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """On the xdist controller (which collects nothing), fail closed before any worker starts.
+
+        Workers would each raise the same usage error at collection, which xdist reports as crashed
+        workers; here the user sees the one clear message, exit code 4.
+        """
+        if hasattr(self.config, "workerinput") or self.config.pluginmanager.getplugin("dsession") is None:
+            return
+        from pytest_launchready.planning import cases_for, make_plan, selected_checks
+
+        checks = selected_checks(self.config)
+        plan = make_plan(self.config, checks)
+        for check in checks:
+            cases_for(check, plan)
+        needing = [c.name for c in checks if c.needs_login]
+        if needing and not _login_defined_in_plugins(self.config):
+            from pytest_launchready.fixtures import LOGIN_HELP
+
+            raise pytest.UsageError(f"the checks {', '.join(needing)} need tenants, and launchready_login is not defined.\n{LOGIN_HELP}")
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
         from pytest_launchready._generated import make_module
         from pytest_launchready.checks import Case
@@ -185,7 +206,7 @@ class LaunchreadySession:
 
         present = {prop_value(item.user_properties, CHECK_PROPERTY) for item in generated}
         needing = [c.name for c in selected_checks(self.config) if c.needs_login and c.name in present]
-        self.state.login_defined = bool(generated) and _login_overridden(generated)
+        self.state.login_defined = bool(generated) and _login_overridden(session, generated[0])
         if needing and not self.state.login_defined:
             from pytest_launchready.fixtures import LOGIN_HELP
 
@@ -269,16 +290,28 @@ def _run_order(items: list[pytest.Item]) -> list[pytest.Item]:
     return sorted(items, key=rank)
 
 
-def _login_overridden(items: list[pytest.Item]) -> bool:
-    """True when the ``launchready_login`` the generated tests would get is the user's, not our default.
+def _login_defined_in_plugins(config: pytest.Config) -> bool:
+    """True when a conftest.py or plugin (loaded at start-up) defines its own ``launchready_login``.
+
+    Used on the xdist controller, before the fixture manager exists: the rootdir conftest.py, where
+    the generated tests look for the fixture, is loaded by then.
+    """
+    from pytest_launchready import fixtures
+
+    return any(
+        getattr(plugin, "launchready_login", fixtures.launchready_login) is not fixtures.launchready_login
+        for plugin in config.pluginmanager.get_plugins()
+    )
+
+
+def _login_overridden(session: pytest.Session, node: pytest.Item | pytest.Session) -> bool:
+    """True when the ``launchready_login`` visible at ``node`` is the user's, not our default.
 
     The generated tests reach tenants lazily (``getfixturevalue``), so the fixture is not in their
-    closure; ask the fixture manager what the name resolves to for the first generated item.
+    closure; ask the fixture manager what the name resolves to there.
     """
-    if not items:
-        return True
     try:
-        defs = items[0].session._fixturemanager.getfixturedefs("launchready_login", items[0])
+        defs = session._fixturemanager.getfixturedefs("launchready_login", node)
     except Exception:  # noqa: BLE001 - a pytest internals change must not block the run; tests then fail clearly
         return True
     return defs is not None and len(defs) > 0 and getattr(defs[-1].func, "__module__", "") != "pytest_launchready.fixtures"

@@ -284,3 +284,22 @@ def test_last_failed_reruns_only_the_failed_route(pytester: pytest.Pytester, mon
     again = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "--lf", "-v")
     again.assert_outcomes(failed=1)
     again.stdout.fnmatch_lines(["*test_auth?GET /items? FAILED*"])
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("no-login", "*the checks tokens need tenants, and launchready_login is not defined*"),
+        ("no-routes", "*no routes discovered for myapp:app*"),
+    ],
+)
+def test_fail_closed_errors_under_xdist_are_usage_errors(pytester: pytest.Pytester, setup: str, message: str) -> None:
+    if setup == "no-login":
+        make_project(pytester, conftest="")
+    else:
+        pytester.makepyfile(myapp="from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n")
+        pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=auth,tokens", "-n", "2", "-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines([message])
+    assert result.ret == 4
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
