@@ -22,11 +22,13 @@ wrong-type values are objects, arrays and non-numeric words only.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import tempfile
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pytest_launchready.disclosure import normalise
 from pytest_launchready.payloads import example
@@ -337,8 +339,28 @@ def draw(strategies: Sequence[Any], seed: object, examples: int = 2) -> list[tup
     def collect(values: tuple[Any, ...]) -> None:
         drawn.append(values)
 
-    collect()
+    with _private_hypothesis_home():
+        collect()
     return drawn
+
+
+@contextlib.contextmanager
+def _private_hypothesis_home() -> Iterator[None]:
+    """Keep hypothesis's caches (constants, charmap) out of the user's repository while we draw.
+
+    There is no example database (``database=None``), but hypothesis still writes caches under
+    ``.hypothesis/`` in the working directory. The previous home is restored afterwards, so the
+    user's own hypothesis tests keep theirs.
+    """
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="launchready-hypothesis-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)
 
 
 def generate(schema: Mapping[str, Any], base: Any, seed: object, budget: int = BUDGET, content_type: str = JSON) -> list[Probe]:

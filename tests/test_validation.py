@@ -100,6 +100,15 @@ def test_secure_fastapi_app_is_all_green(pytester: pytest.Pytester, monkeypatch:
     assert result.ret == 0
 
 
+def test_fuzzing_leaves_nothing_in_the_users_repository(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A subprocess: hypothesis fixes its home directory (cwd/.hypothesis) when first imported.
+    monkeypatch.delenv("VALIDATION_FLAWS", raising=False)
+    fastapi_project(pytester)
+    result = pytester.runpytest_subprocess(*RUN, "-k", "POST")
+    assert result.ret == 0
+    assert not (pytester.path / ".hypothesis").exists()  # neither an example database nor caches
+
+
 def test_each_flaw_fails_its_own_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VALIDATION_FLAWS", "crash,traceback,sql,role,signup-role,owner,echo,hash")
     fastapi_project(pytester)
