@@ -303,3 +303,13 @@ def test_fail_closed_errors_under_xdist_are_usage_errors(pytester: pytest.Pytest
     result.stderr.fnmatch_lines([message])
     assert result.ret == 4
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_django_wsgi_app_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A subprocess: Django's settings can be configured once per process.
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    make_project(pytester, app="frame_django")
+    result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-p", "no:cacheprovider", "-rA")
+    result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "routes: 4 (2 public) from django introspection*"])
+    result.assert_outcomes(passed=1, failed=1, skipped=2)
+    assert "PASSED launchready::test_auth[GET /items/{item_id}]" in result.stdout.str()
