@@ -263,8 +263,15 @@ class LaunchreadySession:
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         settings = self.state.settings
-        target = f"{settings.app} (in-process)" if settings.app and not settings.base_url else settings.base_url or "none"
-        return [f"launchready: target {target}; checks {', '.join(settings.checks)}"]
+        if settings.base_url:
+            source = "--launchready-url" if config.getoption("launchready_url") else "ini launchready_base_url"
+            target = f"{settings.base_url} (live, from {source})"
+        elif settings.app:
+            target = f"{settings.app} (in-process, from ini launchready_app)"
+        else:
+            target = "none"
+        checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"
+        return [f"launchready: target {target}; checks {checks}"]
 
 
 def _skip_marks(case: Case) -> list[pytest.MarkDecorator]:
