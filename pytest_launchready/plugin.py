@@ -4,7 +4,6 @@ tests and the scorecard only with ``--launchready`` (a plugin object registered 
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generator
 
@@ -221,7 +220,7 @@ class LaunchreadySession:
         test_id = item.name
         if report.failed and report.when == "call":
             for waiver in settings.waivers:
-                if fnmatch.fnmatchcase(test_id, waiver.pattern):
+                if waiver.matches(test_id):
                     report.outcome = "skipped"
                     report.wasxfail = f"waived: {waiver.reason}"
                     report.user_properties.append((WAIVED_PROPERTY, waiver.reason))

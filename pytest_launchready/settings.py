@@ -33,10 +33,19 @@ class RoleRoute:
 
 @dataclass(frozen=True)
 class Waiver:
-    """An accepted finding: test ids matching ``pattern`` (fnmatch) are reported as waived."""
+    """An accepted finding: test ids matching ``pattern`` are reported as waived.
+
+    ``*`` and ``?`` are the only wildcards: brackets are literal, as in every generated test id
+    (``test_cors[*]``, ``test_auth[GET /items]``).
+    """
 
     pattern: str
     reason: str
+
+    def matches(self, test_id: str) -> bool:
+        """True when ``test_id`` (``test_auth[GET /items]``) is covered by this waiver."""
+        regex = re.escape(self.pattern).replace(r"\*", ".*").replace(r"\?", ".")
+        return re.fullmatch(regex, test_id, re.DOTALL) is not None
 
 
 @dataclass(frozen=True)
