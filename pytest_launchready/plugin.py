@@ -153,10 +153,9 @@ class LaunchreadySession:
         for check in checks:
             cases_for(check, plan)
         needing = [c.name for c in checks if c.needs_login]
-        if needing and not _login_defined_in_plugins(self.config):
-            from pytest_launchready.fixtures import LOGIN_HELP
-
-            raise pytest.UsageError(f"the checks {', '.join(needing)} need tenants, and launchready_login is not defined.\n{LOGIN_HELP}")
+        visible, unreachable = _login_definitions(self.config)
+        if needing and not visible:
+            raise _missing_login(needing, unreachable)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -207,9 +206,7 @@ class LaunchreadySession:
         needing = [c.name for c in selected_checks(self.config) if c.needs_login and c.name in present]
         self.state.login_defined = bool(generated) and _login_overridden(session, generated[0])
         if needing and not self.state.login_defined:
-            from pytest_launchready.fixtures import LOGIN_HELP
-
-            raise pytest.UsageError(f"the checks {', '.join(needing)} need tenants, and launchready_login is not defined.\n{LOGIN_HELP}")
+            raise _missing_login(needing, _login_definitions(self.config)[1])
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
@@ -296,18 +293,38 @@ def _run_order(items: list[pytest.Item]) -> list[pytest.Item]:
     return sorted(items, key=rank)
 
 
-def _login_defined_in_plugins(config: pytest.Config) -> bool:
-    """True when a conftest.py or plugin (loaded at start-up) defines its own ``launchready_login``.
+def _login_definitions(config: pytest.Config) -> tuple[bool, list[str]]:
+    """Whether a plugin or conftest.py the generated tests can see defines ``launchready_login``,
+    and the conftest.py files that define it out of their reach.
 
-    Used on the xdist controller, before the fixture manager exists: the rootdir conftest.py, where
-    the generated tests look for the fixture, is loaded by then.
+    The generated tests hang off the session (node id ``launchready``), so they see fixtures of
+    plugins and of conftest.py files in the rootdir or above it, not of those in subfolders. Asked on
+    the xdist controller, before the fixture manager exists, and to explain a missing login.
     """
     from pytest_launchready import fixtures
 
-    return any(
-        getattr(plugin, "launchready_login", fixtures.launchready_login) is not fixtures.launchready_login
-        for plugin in config.pluginmanager.get_plugins()
-    )
+    rootpath = Path(config.rootpath).resolve()
+    visible, unreachable = False, []
+    for plugin in config.pluginmanager.get_plugins():
+        if getattr(plugin, "launchready_login", fixtures.launchready_login) is fixtures.launchready_login:
+            continue
+        file = getattr(plugin, "__file__", None)
+        folder = Path(file).resolve().parent if file and Path(file).name == "conftest.py" else None
+        if folder is None or folder == rootpath or rootpath not in folder.parents:
+            visible = True
+        else:
+            unreachable.append(str(folder.relative_to(rootpath) / "conftest.py"))
+    return visible, sorted(unreachable)
+
+
+def _missing_login(needing: list[str], unreachable: list[str]) -> pytest.UsageError:
+    from pytest_launchready.fixtures import LOGIN_HELP
+
+    where = ""
+    if unreachable:
+        where = (f" {', '.join(unreachable)} defines it, but the generated tests only see fixtures of the rootdir "
+                 "conftest.py (and plugins): move it there.")
+    return pytest.UsageError(f"the checks {', '.join(needing)} need tenants, and launchready_login is not defined.{where}\n{LOGIN_HELP}")
 
 
 def _login_overridden(session: pytest.Session, node: pytest.Item | pytest.Session) -> bool:

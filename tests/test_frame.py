@@ -240,6 +240,14 @@ def test_missing_login_with_an_authorization_check_is_a_usage_error(pytester: py
     assert result.ret == 4
 
 
+def test_login_in_a_subfolder_conftest_is_pointed_out(pytester: pytest.Pytester) -> None:
+    make_project(pytester, conftest="")
+    pytester.mkpydir("sub").joinpath("conftest.py").write_text(LOGIN_CONFTEST)
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,tokens", "-p", "no:cacheprovider", "sub")
+    result.stderr.fnmatch_lines(["*launchready_login is not defined. sub/conftest.py defines it, but * move it there.*"])
+    assert result.ret == 4
+
+
 def test_without_login_auth_still_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
     make_project(pytester, conftest="")
@@ -292,15 +300,20 @@ def test_last_failed_reruns_only_the_failed_route(pytester: pytest.Pytester, mon
     [
         ("no-login", "*the checks tokens need tenants, and launchready_login is not defined*"),
         ("no-routes", "*no routes discovered for myapp:app*"),
+        ("login-in-subfolder", "*not defined. sub/conftest.py defines it, but * move it there.*"),
     ],
 )
 def test_fail_closed_errors_under_xdist_are_usage_errors(pytester: pytest.Pytester, setup: str, message: str) -> None:
     if setup == "no-login":
         make_project(pytester, conftest="")
+    elif setup == "login-in-subfolder":
+        make_project(pytester, conftest="")
+        pytester.mkpydir("sub").joinpath("conftest.py").write_text(LOGIN_CONFTEST)
     else:
         pytester.makepyfile(myapp="from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n")
         pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
-    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=auth,tokens", "-n", "2", "-p", "no:cacheprovider")
+    paths = ["sub"] if setup == "login-in-subfolder" else []  # loads sub/conftest.py on the controller too
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=auth,tokens", "-n", "2", "-p", "no:cacheprovider", *paths)
     result.stderr.fnmatch_lines([message])
     assert result.ret == 4
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
