@@ -220,12 +220,17 @@ class LaunchreadySession:
                 if waiver.matches(test_id):
                     report.outcome = "skipped"
                     report.wasxfail = f"waived: {waiver.reason}"
-                    report.user_properties.append((WAIVED_PROPERTY, waiver.reason))
+                    report.user_properties = [*report.user_properties, (WAIVED_PROPERTY, waiver.reason)]
                     break
         if settings.strict and report.skipped and not hasattr(report, "wasxfail") and BY_DESIGN not in str(report.longrepr):
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             report.outcome = "failed"
-            report.longrepr = f"{reason} (failing because of --launchready-strict)"
+            report.longrepr = f"{reason.removeprefix('Skipped: ')} (failing because of --launchready-strict)"
+            # A NOT RUN case skipped at setup fails there, which pytest shows as an error; the
+            # scorecard must still read it as a FAIL of the check, not a crash.
+            from pytest_launchready.scorecard import STRICT_PROPERTY
+
+            report.user_properties = [*report.user_properties, (STRICT_PROPERTY, "1")]
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

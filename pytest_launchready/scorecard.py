@@ -17,6 +17,8 @@ from pytest_launchready.check_names import CHECK_MODULES, CHECK_NAMES
 from pytest_launchready.checks.context import WARN_PROPERTY
 
 PASS, FAIL, WARN, NOT_RUN, ERROR, WAIVED = "PASS", "FAIL", "WARN", "NOT RUN", "ERROR", "WAIVED"
+#: user_properties key the plugin sets on a report of a NOT RUN test that ``--launchready-strict`` failed.
+STRICT_PROPERTY = "launchready_strict_fail"
 BY_DESIGN = "BY DESIGN"  # listed, never a verdict of its own
 #: Worst first: a check's verdict is the worst of its tests.
 _SEVERITY = (ERROR, FAIL, WAIVED, WARN, PASS, NOT_RUN, BY_DESIGN)
@@ -29,6 +31,7 @@ class _Test:
     outcome: str = ""  # nothing reported yet
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+    untested: bool = False  # a NOT RUN that --launchready-strict turned into a failure
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Scorecard:
         test.route = str(props.get("launchready_route", "") or "")
         test.total_routes = int(str(props.get("launchready_routes_total", 0) or 0))
         test.warnings = [str(v) for k, v in report.user_properties if k == WARN_PROPERTY]
+        test.untested = test.untested or STRICT_PROPERTY in props
         if report.when == "call" or report.outcome != "passed":
             outcome = _outcome(report, bool(test.warnings))
             if outcome is not None and (not test.outcome or _SEVERITY.index(outcome) <= _SEVERITY.index(test.outcome)):
@@ -82,10 +86,10 @@ class Scorecard:
         route_tests = [t for t in counted if t.route]
         if route_tests:
             total = max(t.total_routes for t in values)
-            tested = len({t.route for t in route_tests if t.outcome != NOT_RUN})
+            tested = len({t.route for t in route_tests if t.outcome != NOT_RUN and not t.untested})
             unit = "routes"
         else:
-            total, tested, unit = len(counted), sum(t.outcome != NOT_RUN for t in counted), "tests"
+            total, tested, unit = len(counted), sum(t.outcome != NOT_RUN and not t.untested for t in counted), "tests"
         if tested == 0 and verdict == NOT_RUN:
             unit = ""
         failed = [nodeid.split("::", 1)[-1] for nodeid, t in tests.items() if t.outcome in (FAIL, ERROR)]
@@ -96,7 +100,8 @@ def _outcome(report: pytest.TestReport, warned: bool) -> str | None:
     if hasattr(report, "wasxfail") and str(getattr(report, "wasxfail", "")).startswith("waived"):
         return WAIVED
     if report.failed:
-        return FAIL if report.when == "call" else ERROR
+        strict = any(k == STRICT_PROPERTY for k, _ in report.user_properties)
+        return FAIL if report.when == "call" or strict else ERROR
     if report.skipped:
         return BY_DESIGN if "BY DESIGN: " in str(report.longrepr) else NOT_RUN
     if report.when == "call":

@@ -205,6 +205,16 @@ def test_public_routes_are_not_gaps_even_when_strict(pytester: pytest.Pytester, 
     assert result.ret == 0
 
 
+def test_strict_fails_a_check_that_could_not_run(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")  # no mail domains: the mail check's one case is NOT RUN, skipped at setup
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=mail", "--launchready-strict", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines([
+        "*NOT RUN: set launchready_mail_domains (failing because of --launchready-strict)*",
+        "mail *FAIL *0/1 tests *",
+    ])
+    assert result.ret == 1
+
+
 def test_waiver_reports_failure_as_waived_not_hidden(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
     # Brackets are literal in a waiver, as in the test id; only * and ? are wildcards.
