@@ -165,6 +165,14 @@ def test_app_import_failure_is_an_error(pytester: pytest.Pytester) -> None:
     assert result.ret == 4
 
 
+def test_app_raising_on_import_names_where(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(myapp="import os\n\ndef settings():\n    return os.environ['LR_TEST_UNSET_DSN']\n\nDSN = settings()\n")
+    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
+    result = pytester.runpytest_inprocess("--launchready", "-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines(["*importing 'myapp' failed: KeyError: 'LR_TEST_UNSET_DSN' (at myapp.py:4, in settings). Fix that error*"])
+    assert result.ret == 4
+
+
 def test_no_routes_is_an_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(myapp="from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n")
     pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
