@@ -73,7 +73,8 @@ class Scorecard:
         return [self._row(name, chosen) for name in CHECK_NAMES]
 
     def _row(self, name: str, chosen: set[str]) -> Row:
-        tests = self._tests.get(name, {})
+        # Sorted by node id: under xdist reports arrive in any order, and the scorecard must not vary.
+        tests = dict(sorted(self._tests.get(name, {}).items()))
         if name not in CHECK_MODULES:
             return Row(name, NOT_RUN, 0, 0, "", "not built in this version")
         if not tests:

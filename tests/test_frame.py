@@ -345,3 +345,22 @@ def test_django_wsgi_app_in_process(pytester: pytest.Pytester, monkeypatch: pyte
     result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "routes: 4 (2 public) from django introspection*"])
     result.assert_outcomes(passed=1, failed=1, skipped=2)
     assert "PASSED launchready::test_auth[GET /items/{item_id}]" in result.stdout.str()
+
+
+def test_scorecard_does_not_depend_on_report_order() -> None:
+    from pytest_launchready.scorecard import Scorecard
+
+    def report(route: str) -> pytest.TestReport:
+        nodeid = f"launchready::test_auth[{route}]"
+        props = [("launchready_check", "auth"), ("launchready_route", route), ("launchready_routes_total", "3")]
+        return pytest.TestReport(nodeid, ("launchready", None, ""), {}, "failed", "boom", "call", user_properties=props)
+
+    routes = ["GET /a", "GET /b", "GET /c"]
+    rows = []
+    for order in (routes, routes[::-1]):  # as two xdist workers may deliver them
+        card = Scorecard()
+        for route in order:
+            card.record("auth", report(route))
+        rows.append(card.rows(["auth"])[0])
+    assert rows[0] == rows[1]
+    assert rows[0].failed == ["test_auth[GET /a]", "test_auth[GET /b]", "test_auth[GET /c]"]
