@@ -217,19 +217,26 @@ class Views:
             view.stable = first.status == second.status and self._part(view, first.data) == self._part(view, second.data)
         self.views = [v for v in self.views if v.before is not None and v.before.ok]
 
-    def changed(self, marker: str) -> tuple[View, str, Snapshot] | None:
-        """The first view an attack changed, why, and what it shows now; None when nothing changed."""
+    def changed(self, marker: str, strong: bool = False) -> tuple[View, str, Snapshot] | None:
+        """The first view an attack changed, why, and what it shows now; None when nothing changed.
+
+        ``strong``: count only the attacker's ``marker`` appearing or the object answering 404/410 (used
+        after a denial, where any other difference is more likely an audit entry than the attack).
+        A 429 is the owner being throttled, never a sign of the attack.
+        """
         for view in self.views:
             after = self.read(view)
             before = view.before
-            if after is None or before is None:
+            if after is None or before is None or after.status == 429:
                 continue
             if not after.ok:
+                if strong and after.status not in (404, 410):
+                    continue
                 return view, f"it now answers {after.status} (it answered {before.status} before): the object is gone", after
             was, now = self._part(view, before.data), self._part(view, after.data)
             if marker and marker in _dump(now) and marker not in _dump(was):
                 return view, f"it now holds the attacker's canary {marker}", after
-            if view.stable and was != now:
+            if view.stable and was != now and not strong:
                 return view, f"its content changed ({difference(was, now)})", after
         return None
 

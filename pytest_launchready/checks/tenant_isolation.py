@@ -152,17 +152,18 @@ def _write(ctx: RunContext, route: Any) -> None:
         what = (f"Sent {probe.text} as tenant B ({attacker.name}), {says} (tenants A and B are a throwaway pair made for "
                 "this test).")
         _no_crash(ctx, response, what, route)
-        if response.status_code in deny:
-            continue
-        # Anything but a denial may have acted (a 409 or 422 sent after the write, too): re-read.
-        change = views.changed(attacker.canary) if views.views else None
+        denied = response.status_code in deny
+        # Anything may have acted: a 409 or 422 sent after the write, and a denial too (UPDATE ... WHERE id,
+        # then an org-scoped read for the answer finds nothing: 404). After a denial only the attacker's
+        # canary or the object gone counts, so an audit entry of the refused attempt is never taken for a write.
+        change = views.changed(attacker.canary, strong=denied) if views.views else None
         if change is not None:
             view, how, _ = change
-            verb = "succeeded" if response.is_success else "was not denied"
-            fail(what, f"the request {verb} ({response.status_code}) and re-reading GET {view.path} as tenant A shows the "
+            verb = ("was denied" if denied else "succeeded" if response.is_success else "was not denied")
+            fail(what, f"the request {verb} ({response.status_code}){', yet' if denied else ' and'} re-reading GET {view.path} as tenant A shows the "
                  f"write: {how}. Tenant B changed or deleted tenant A's object.", FIX_WRITE, response=response,
                  redact=ctx.redact, mark=attacker.canary, docs=CHECK.docs)
-        if not response.is_success:
+        if denied or not response.is_success:
             continue
         leak = find_leak(response.text, victims, probe.sent())
         if leak is not None:
