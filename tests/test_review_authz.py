@@ -179,3 +179,28 @@ def test_clients_keep_no_cookies() -> None:
         assert not client.cookies, "the anonymous client now sends the session cookie"
     finally:
         target.close()
+
+
+JWT_LOGIN = '''
+import pytest
+from pytest_launchready import Credentials
+
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        token = launchready_client.post("/auth/login", json={"org": tenant, "role": role}).json()["access_token"]
+        return Credentials(headers={"Authorization": f"Bearer {token}"})
+    return login
+'''
+
+
+def test_a_route_open_to_anyone_is_no_baseline_for_forged_tokens(pytester: pytest.Pytester, run_launchready: Any) -> None:
+    """GET /announcements forgot its authentication: auth fails it once; the tokens check must not take a
+    route that answers without any token as proof that forged tokens are accepted."""
+    pytester.makepyfile(myapp=(APPS / "review_authz_jwt.py").read_text())
+    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    POST /auth/login\n")
+    pytester.makeconftest(JWT_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=auth,tokens")
+    assert ids(outcomes, "failed") == ["test_auth[GET /announcements]"], result.stdout.str()
+    assert "test_tokens[alg none]" in ids(outcomes, "passed")

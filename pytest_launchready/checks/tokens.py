@@ -202,13 +202,28 @@ def _baseline(ctx: RunContext, tenant: Tenant, who: str) -> Probe:
         except httpx.TimeoutException:
             tried.append(f"{probe.route.key}: no answer within {ctx.settings.timeout:g} s")
             continue
-        if response.is_success:
-            cache[tenant.name] = probe
-            return probe
-        tried.append(f"{probe.route.key}: {response.status_code}")
+        if not response.is_success:
+            tried.append(f"{probe.route.key}: {response.status_code}")
+            continue
+        if cached is None and _answers_anyone(ctx, probe):
+            # A route that serves a request with no token at all would also serve any forgery: no proof.
+            tried.append(f"{probe.route.key}: 2xx without any credentials too (see the auth check)")
+            continue
+        cache[tenant.name] = probe
+        return probe
     detail = "; ".join(tried) or "no private GET route whose path parameters it has ids for"
     pytest.skip(f"no private GET route answered 2xx to {who}'s real token ({detail}): a refused forgery would prove "
                 "nothing. Seed ids with launchready_seed, or check launchready_exclude_routes.")
+
+
+def _answers_anyone(ctx: RunContext, probe: Probe) -> bool:
+    kwargs: dict[str, Any] = {"params": list(probe.query)}
+    if probe.body is not None:
+        kwargs["json"] = probe.body
+    try:
+        return ctx.client.request(probe.route.method, probe.path, **kwargs).is_success
+    except httpx.TimeoutException:
+        return False
 
 
 @dataclass
