@@ -113,8 +113,10 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
         return False
 
 
-def _cookieless() -> httpx.Cookies:
-    return httpx.Cookies(http.cookiejar.CookieJar(policy=_NoCookies()))
+def _cookieless() -> http.cookiejar.CookieJar:
+    # The jar itself, not httpx.Cookies: httpx.Client copies a Cookies object into a plain jar,
+    # dropping the refusing policy, and the client would then keep every Set-Cookie.
+    return http.cookiejar.CookieJar(policy=_NoCookies())
 
 
 class GuardedTransport(httpx.BaseTransport):
