@@ -34,9 +34,6 @@ def launchready_login(launchready_client, _owners):
     def session(email):
         response = launchready_client.post("/auth/login", json={"email": email, "password": PASSWORD})
         response.raise_for_status()
-        # Work-around: target.py's clients keep cookies (httpx copies the jar and drops its policy), so the
-        # anonymous client would be signed in from here on. Remove once test_clients_keep_no_cookies passes.
-        launchready_client.cookies.clear()
         return Credentials(cookies={"sid": response.cookies["sid"]})
 
     def login(tenant, role):
@@ -90,6 +87,7 @@ FLAWS = {
     "member-deletes-integrations": "test_roles[DELETE /integrations/{integration_id}]",
     "role-cached-in-session": "test_tokens[role change]",
     "patch-then-404": "test_tenant_isolation[PATCH /projects/{project_id}]",
+    "anonymous-delete": "test_auth[DELETE /projects/{project_id}]",
 }
 
 
@@ -156,8 +154,6 @@ def test_a_write_behind_a_404_is_found_on_the_request_that_made_it(pytester: pyt
                      r"holds the attacker's canary lrcanary", out)
 
 
-@pytest.mark.xfail(strict=True, reason="target.py passes an httpx.Cookies to httpx.Client, which copies it into a plain "
-                   "CookieJar and drops the refusing policy: clients keep Set-Cookie (pass the CookieJar itself)")
 def test_clients_keep_no_cookies() -> None:
     """A cookie-session login through launchready_client must leave it anonymous (DESIGN: it keeps no cookies)."""
     from starlette.applications import Starlette
@@ -204,3 +200,13 @@ def test_a_route_open_to_anyone_is_no_baseline_for_forged_tokens(pytester: pytes
     result, outcomes = run_launchready("--launchready", "--launchready-checks=auth,tokens")
     assert ids(outcomes, "failed") == ["test_auth[GET /announcements]"], result.stdout.str()
     assert "test_tokens[alg none]" in ids(outcomes, "passed")
+
+
+def test_an_unauthenticated_write_does_not_touch_tenant_a(pytester: pytest.Pytester, run_launchready: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """auth's DELETE without credentials succeeds; it must hit a stand-in tenant's project, not tenant A's,
+    or the isolation read tests on A's project would be NOT RUN and the intent leak hidden behind it."""
+    monkeypatch.setenv("REVIEW_FLAWS", "anonymous-delete,intent-parent-unchecked")
+    make_project(pytester)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=auth,tenant_isolation")
+    assert ids(outcomes, "failed") == [FLAWS["anonymous-delete"], FLAWS["intent-parent-unchecked"]], result.stdout.str()

@@ -1,7 +1,8 @@
 """auth: every private route rejects missing, malformed and foreign credentials.
 
-Sent to each private route (path parameters filled with tenant A's ids when seeded, else dummies, so
-that a missing object cannot answer 404 before authentication is even tried): no credentials; an
+Sent to each private route (path parameters filled with tenant A's ids when seeded, for writes those
+of a stand-in tenant, else dummies, so that a missing object cannot answer 404 before authentication
+is even tried): no credentials; an
 ``Authorization`` header of ``Bearer``, ``Bearer `` and a wrong scheme; a garbage token; a
 well-formed JWT signed with a key the app does not know. Each must get a denial status
 (``launchready_deny_status``, 401/403 by default). A 2xx fails; a 5xx fails too: the route did not
@@ -11,16 +12,22 @@ fail closed cleanly. Public routes are listed, not probed.
 from __future__ import annotations
 
 import time
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import httpcore
 import httpx
+import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.evidence import fail
 from pytest_launchready.payloads import dummy_path_values, minimal_body
+from pytest_launchready.seeding import seed_tenant
 from pytest_launchready.state import get_state
+
+if TYPE_CHECKING:
+    from pytest_launchready.routes import Route
+    from pytest_launchready.tenants import Tenant
 
 FIX = (
     "Put authentication in front of every private route (a router-level dependency or middleware, not a per-handler "
@@ -58,13 +65,29 @@ def cases(plan: Plan) -> Iterable[Case]:
             yield Case(id=route.key, route=route)
 
 
+_STAND_IN = pytest.StashKey["Tenant"]()
+
+
+def _real_ids(ctx: RunContext, route: Route) -> dict[str, str]:
+    """Tenant A's ids for reads; for writes, those of a stand-in tenant seeded once: a write that wrongly
+    succeeds without credentials must not change A's shared data, which other checks read."""
+    if not route.is_mutating:
+        return ctx.tenant_a.ids
+    stash = ctx.config.stash
+    if _STAND_IN not in stash:
+        stand_in = ctx.fresh_tenant("auth")
+        seed_tenant(stand_in, ctx.routes, ctx.settings, ctx.fixture("launchready_seed"))
+        stash[_STAND_IN] = stand_in
+    return stash[_STAND_IN].ids
+
+
 def run(ctx: RunContext, case: Case) -> None:
     """Send every unauthenticated probe; any non-denial fails."""
     route = case.route
     assert route is not None
-    # Tenant A's real ids when a login is defined: a route that answers 404 for a dummy id may still
-    # serve a real object without credentials.
-    known = ctx.tenant_a.ids if get_state(ctx.config).login_defined else {}
+    # Real ids when a login is defined: a route that answers 404 for a dummy id may still serve a real
+    # object without credentials.
+    known = _real_ids(ctx, route) if get_state(ctx.config).login_defined else {}
     path = route.format_path(dummy_path_values(route, known))
     body = minimal_body(route)
     deny = ctx.settings.deny_status

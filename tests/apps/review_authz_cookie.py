@@ -11,7 +11,8 @@ third-level intent does not check it against its bot), ``export-leak`` (GET /exp
 ``logout-keeps-session`` (logout only clears the browser's cookie), ``member-deletes-integrations``
 (the role is checked on POST /integrations but not on DELETE), ``role-cached-in-session`` (the role
 is read at login and kept in the session), ``patch-then-404`` (PATCH /projects/{id} updates by id
-alone, then answers 404 because the org-scoped re-read finds nothing).
+alone, then answers 404 because the org-scoped re-read finds nothing), ``anonymous-delete`` (DELETE
+/projects/{id} without a session cookie deletes any project).
 """
 
 from __future__ import annotations
@@ -270,9 +271,16 @@ def patch_project(project_id: int, body: ProjectPatch, user: dict[str, Any] = De
     return _public(project)
 
 
+def _deleter(sid: str | None = Cookie(default=None)) -> dict[str, Any] | None:
+    if "anonymous-delete" in FLAWS and sid is None:
+        return None  # a "service call" path that trusted the network, not the caller
+    return current_user(sid)
+
+
 @app.delete("/projects/{project_id}", status_code=204)
-def delete_project(project_id: int, user: dict[str, Any] = Depends(current_user)) -> Response:
-    project = _live(PROJECTS, project_id) if "soft-delete-foreign" in FLAWS else _project(project_id, user)
+def delete_project(project_id: int, user: dict[str, Any] | None = Depends(_deleter)) -> Response:
+    foreign = "soft-delete-foreign" in FLAWS or user is None
+    project = _live(PROJECTS, project_id) if foreign else _project(project_id, user or {})
     if project is None:
         raise HTTPException(404, "project not found")
     project["deleted"] = True
