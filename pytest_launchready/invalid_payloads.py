@@ -47,6 +47,11 @@ NESTING_DEPTH = 10_000
 HUGE_STRING = 64 * 1024
 #: Text a user may well type (a name like O'Brien), and that breaks SQL or HTML built by concatenation.
 QUOTES = "lr O'Brien \"quoted\" <b>&amp;</b> ;--"
+#: A NUL byte in text: PostgreSQL and many C libraries refuse it, and a driver error becomes a 500.
+NUL_TEXT = "lr\x00nul"
+#: Free-text fields that get the metacharacter and NUL probes, one request each.
+MAX_TEXT_FIELDS = 6
+_METACHARACTERS, _NUL = "metacharacters", "NUL byte"
 _MAX_FIELD_DEPTH = 2
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -453,17 +458,39 @@ def body_probes(schema: Mapping[str, Any], base: Any, body_required: bool, conte
                                 DECLARED if forbidden else NONE, UNKNOWN_FIELD))
     else:
         probes.append(Probe("a JSON body where a form is declared", "wrong content type", encode(base, JSON), JSON, DECLARED))
-    text_field = _string_field(flat, unlimited=False)
-    if text_field and isinstance(base, dict):
-        body = dict(base, **{text_field: QUOTES})
-        probes.append(Probe(f"quotes and SQL/HTML metacharacters in {text_field!r}", "metacharacters",
-                            encode(body, content_type), content_type, NONE, text_field))
+    if isinstance(base, dict):
+        # One field at a time: a validator that refuses the text in one field must not hide the
+        # handler that crashes on it in another (the one concatenated into SQL is rarely the first).
+        for kind, label, text in ((_METACHARACTERS, "quotes and SQL/HTML metacharacters", QUOTES),
+                                  (_NUL, "a NUL byte", NUL_TEXT)):
+            for name, value in _text_values(flat, text)[:MAX_TEXT_FIELDS]:
+                probes.append(Probe(f"{label} in {name!r}", kind, encode(dict(base, **{name: value}), content_type),
+                                    content_type, NONE, name))
     huge = _string_field(flat, unlimited=True)
     if huge and isinstance(base, dict):
         body = dict(base, **{huge: "lr" * (HUGE_STRING // 2)})
         probes.append(Probe(f"a {HUGE_STRING // 1024} KiB string in {huge!r} (no maxLength declared)", "huge string",
                             encode(body, content_type), content_type, NONE, huge))
     return probes
+
+
+def _text_values(schema: Mapping[str, Any], text: str) -> list[tuple[str, str]]:
+    """``(field, value)`` for each free-text property: ``text`` cut to its ``maxLength`` (or padded to
+    its ``minLength``), kept only while it still holds the characters that matter (a quote, a NUL)."""
+    found = []
+    for name, raw in (schema.get("properties") or {}).items():
+        sub = flatten(raw)
+        if sub.get("readOnly") or accepted_types(sub) not in ({"string"}, {"string", "null"}) or sub.get("enum") \
+                or sub.get("format") or sub.get("pattern"):
+            continue
+        value = text
+        if isinstance(sub.get("maxLength"), int):
+            value = value[:sub["maxLength"]]
+        if isinstance(sub.get("minLength"), int):
+            value = value.ljust(sub["minLength"], "x")
+        if any(c in value for c in "'\"<\x00"):
+            found.append((str(name), value))
+    return found
 
 
 def _string_field(schema: Mapping[str, Any], unlimited: bool) -> str | None:
