@@ -51,6 +51,8 @@ DEFAULT_PRIVILEGED = (
 )  # fmt: skip
 #: Wall-clock budget of one test; the loop stops there (every request also has launchready_timeout).
 ITEM_SECONDS = 60.0
+#: Query parameters of a read that get a NUL byte, one request each.
+MAX_ODD_QUERY = 4
 NEEDS_LOGIN = "needs launchready_login: private routes are called as a throwaway tenant's user"
 
 FIX_CRASH = (
@@ -600,11 +602,62 @@ def _run_read(ctx: RunContext, route: Route) -> None:
             FIX_EXPOSE if secret else FIX_DISCLOSE, response=response, redact=ctx.redact,
             headers=("content-type",), mark=None if secret else found[0].evidence, docs=CHECK.docs,
         )
+    odd = _odd_reads(ctx, route, caller, path, query)
+    if odd:
+        first = odd[0]
+        fail(f"Read GET {path} as {caller.who}, then with a NUL byte in its text parameters; "
+             f"{len(odd)} finding(s):\n" + "\n".join(f"  - {f.what}" for f in odd) + "\n\nThe first finding in full:",
+             first.why, " ".join(dict.fromkeys(f.fix for f in odd)), response=first.response, redact=ctx.redact,
+             headers=("content-type",), mark=first.mark, docs=CHECK.docs)
     if not response.is_success:
         pytest.skip(f"GET {path} answered {response.status_code} to {caller.who}: nothing to scan")
     data = _json(response)
     if not response.content.strip() or data in ({}, [], None) and "json" in content_type:
         pytest.skip(f"GET {path} answered an empty body to {caller.who}: nothing to scan (seed objects with launchready_seed)")
+
+
+def _odd_reads(ctx: RunContext, route: Route, caller: _Caller, path: str, query: dict[str, Any]) -> list[_Finding]:
+    """GET with a NUL byte in each free-text query parameter, then in the last path parameter: a 4xx
+    or a 2xx passes; a 5xx, a hang or debug output is a finding (the body fuzz never reaches these)."""
+    variants: list[tuple[str, str, dict[str, Any]]] = []
+    for param in route.params_in("query"):
+        if _free_text(param.schema) and len(variants) < MAX_ODD_QUERY:
+            variants.append((f"a NUL byte in the query parameter {param.name!r}", path,
+                             {**query, param.name: payloads.NUL_TEXT}))
+    if route.path_params and _free_text(next(
+            (p.schema for p in route.params_in("path") if p.name == route.path_params[-1]), {})):
+        head, _, _ = path.rpartition("/")
+        if route.path.endswith("}"):
+            variants.append((f"a NUL byte in the path parameter {{{route.path_params[-1]}}}", f"{head}/lr%00nul", query))
+    findings = []
+    for label, url, params in variants:
+        try:
+            response = caller.client.get(url, params=params or None)
+        except httpx.TimeoutException:
+            findings.append(_Finding(f"{label}: no answer within {ctx.settings.timeout:g} s",
+                                     "an odd character must be rejected quickly; a hang is a denial of service.", FIX_CRASH))
+            continue
+        leaks = disclosure.scan(response.content, response.status_code, response.headers.get("content-type", ""),
+                                read=False, sent=str(response.request.url))
+        if leaks:
+            secret = [f for f in leaks if _is_secret(f)]
+            ctx.redact.add(*(f.evidence for f in secret))
+            findings.append(_Finding(f"{label}: answered {response.status_code}, disclosing "
+                                     + ", ".join(f.describe() for f in leaks),
+                                     "responses must not reveal stack traces, debug pages, file paths or SQL.",
+                                     FIX_EXPOSE if secret else FIX_DISCLOSE, response, None if secret else leaks[0].evidence))
+        elif response.status_code >= 500:
+            findings.append(_Finding(f"{label}: answered {response.status_code}",
+                                     "a NUL byte in a parameter must get a 4xx (or be handled); a 5xx means it reached "
+                                     "code that crashed on it, typically a database driver.", FIX_CRASH, response))
+    return findings
+
+
+def _free_text(schema: dict[str, Any]) -> bool:
+    """A parameter that takes any text: a string without enum, format or pattern (or no schema at all)."""
+    flat = payloads.flatten(schema)
+    types = payloads.accepted_types(flat)
+    return (types is None or "string" in types) and not (flat.get("enum") or flat.get("format") or flat.get("pattern"))
 
 
 # --- small helpers -----------------------------------------------------------------------------
