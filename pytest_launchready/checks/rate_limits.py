@@ -42,6 +42,16 @@ FIX = (
     "and count failed attempts separately so real users are not locked out by someone else's guesses."
 )
 
+FIX_FORWARDED = (
+    "Take the client address from the entry your own proxy appended (the rightmost one for one proxy): Werkzeug "
+    "ProxyFix(x_for=1), uvicorn --forwarded-allow-ips=<your proxy's address>, Django: read REMOTE_ADDR set by a "
+    "trusted middleware; never the first X-Forwarded-For entry. Count login failures per account as well."
+)
+#: The address a proxy would append (TEST-NET-2, RFC 5737; the made-up first ones come from TEST-NET-3).
+FORWARDED_REAL = "198.51.100.10"
+#: How many times it ends the X-Forwarded-For chain: covers apps that trust up to that many proxies.
+FORWARDED_HOPS = 4
+
 
 def cases(plan: Plan) -> Iterable[Case]:
     """Configured routes first matched against discovery, then login-like routes; one address each."""
@@ -105,6 +115,16 @@ def run(ctx: RunContext, case: Case) -> None:
         last = response
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         if response.status_code == 429:
+            bypass = _forwarded_bypass(ctx, client, route, path, request_kwargs, sent)
+            if bypass is not None:
+                count, answer = bypass
+                fail(f"Sent {sent} {what}: request {sent} was answered 429. Then {count} more, each with another first "
+                     f"X-Forwarded-For address (the last: {answer.request.headers['x-forwarded-for']}): none was "
+                     f"answered 429 (the last: {answer.status_code}).",
+                     "the limit counts per the leftmost X-Forwarded-For address, which the client writes itself (a proxy "
+                     "appends the real address at the end): an attacker sends a new made-up address with every attempt "
+                     "and is never throttled.", FIX_FORWARDED, response=answer, redact=ctx.redact,
+                     headers=("content-type", "retry-after"), docs=CHECK.docs)
             _check_retry_after(ctx, route, sent, response)
             return
         if response.status_code >= 500:
@@ -206,6 +226,34 @@ def _gate(route: Route, response: httpx.Response, who: str) -> None:
         pytest.skip(f"{route.key} denied {who} with {status}: the burst would only test the denial")
     if route.path_params and status == 404:
         pytest.skip(f"{route.key} answered 404 at {response.request.url.path}: the ids were not found")
+
+
+def _forwarded_bypass(ctx: RunContext, client: httpx.Client, route: Route, path: str, kwargs: dict[str, Any],
+                      limit: int) -> tuple[int, httpx.Response] | None:
+    """After a 429: a second burst, each request claiming another first address in X-Forwarded-For.
+
+    Every header ends with one fixed address, repeated, as a proxy in front of the app appends the
+    real client's (repeated so that apps trusting several proxies still land on it): an app that
+    takes its client address from the right keeps counting one client and throttles again, one that
+    ignores the header is still throttling. Only an app keyed on the leftmost entry, which the
+    client writes itself, lets the whole second burst through. Returns (requests, last answer) then.
+    """
+    settings = ctx.settings
+    started = time.monotonic()
+    sent = 0
+    last = None
+    # Twice the attempts the first burst needed: a fixed window that restarts midway is filled again.
+    while sent < 2 * limit and time.monotonic() - started <= settings.rate_limit_window:
+        chain = ", ".join([f"203.0.113.{1 + sent % 250}"] + [FORWARDED_REAL] * FORWARDED_HOPS)
+        try:
+            last = client.request(route.method, path, **{**kwargs, "headers": {**kwargs.get("headers", {}),
+                                                                               "X-Forwarded-For": chain}})
+        except httpx.TimeoutException:
+            return None
+        sent += 1
+        if last.status_code == 429 or last.status_code >= 500:
+            return None
+    return (sent, last) if last is not None and sent == 2 * limit else None
 
 
 def _check_retry_after(ctx: RunContext, route: Route, sent: int, response: httpx.Response) -> None:
