@@ -1,0 +1,153 @@
+"""Review of the API-surface checks (cors, headers, validation, rate_limits) against two apps in styles
+the other tests do not use: a secure one must come out green, and each realistic flaw must fail
+exactly its own test ids (or WARN where the docs say so)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import fastapi  # noqa: F401 - imported once here rather than again in every in-process run below
+import flask  # noqa: F401 - likewise
+import flask_cors  # noqa: F401 - likewise
+
+APPS = Path(__file__).parent / "apps"
+CHECKS = "cors,headers,validation,rate_limits"
+
+LOGIN_CONFTEST = '''
+import pytest
+from pytest_launchready import Credentials
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        email = f"{role}-{tenant}@example.com"
+        launchready_client.post("/auth/signup", json={"email": email, "password": "pw-long-enough", "org": tenant})
+        response = launchready_client.post("/auth/login", json={"email": email, "password": "pw-long-enough"})
+        response.raise_for_status()
+        return Credentials(headers={"Authorization": f"Bearer {response.json()['access_token']}"})
+    return login
+'''
+
+FASTAPI_ROUTES = [
+    "DELETE /api-keys/{key_id}", "GET /api-keys", "POST /api-keys", "POST /auth/login", "POST /auth/signup",
+    "GET /bots", "POST /bots", "DELETE /bots/{bot_id}", "GET /bots/{bot_id}", "POST /bots/{bot_id}/faq",
+    "GET /bots/{bot_id}/faq.csv", "GET /docs", "GET /docs/oauth2-redirect", "GET /health", "GET /me", "PATCH /me",
+    "GET /openapi.json", "GET /redoc", "GET /search",
+]  # fmt: skip
+FLASK_ROUTES = [
+    "POST /auth/login", "POST /auth/signup", "GET /health", "GET /leads", "POST /leads", "GET /leads/{lead_id}",
+    "PATCH /leads/{lead_id}", "GET /me", "GET /widget/session",
+]  # fmt: skip
+TLS = ["https redirect", "tls certificate", "tls version"]
+
+
+def fastapi_project(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(myapp=(APPS / "review_surface_fastapi.py").read_text())
+    pytester.makeini(
+        """
+        [pytest]
+        launchready_app = myapp:app
+        launchready_public_routes =
+            POST /auth/signup
+            POST /auth/login
+            GET /health
+        launchready_allowed_origins =
+            https://app.chatbot.example
+            https://admin.chatbot.example
+        """
+    )
+    pytester.makeconftest(LOGIN_CONFTEST)
+
+
+def flask_project(pytester: pytest.Pytester) -> None:
+    source = APPS / "review_surface_flask.py"
+    spec = importlib.util.spec_from_file_location("review_surface_flask_spec", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pytester.makepyfile(myapp=source.read_text())
+    pytester.path.joinpath("spec.json").write_text(json.dumps(module.SPEC))
+    pytester.makeini(
+        """
+        [pytest]
+        launchready_app = myapp:app
+        launchready_openapi = spec.json
+        launchready_allowed_origins = https://app.chatbot.example
+        """
+    )
+    pytester.makeconftest(LOGIN_CONFTEST)
+
+
+PROJECTS = {"fastapi": fastapi_project, "flask": flask_project}
+Run = Callable[..., Any]
+
+
+def launch(run_launchready: Run, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, app: str, flaws: str,
+           checks: str = CHECKS, *args: str) -> tuple[pytest.RunResult, Any]:
+    monkeypatch.setenv("REVIEW_FLAWS", flaws)
+    PROJECTS[app](pytester)
+    return run_launchready("--launchready", f"--launchready-checks={checks}", "-rfEs", *args)  # type: ignore[no-any-return]
+
+
+def ids(check: str, *keys: str) -> list[str]:
+    return sorted(f"launchready::test_{check}[{key}]" for key in keys)
+
+
+@pytest.mark.parametrize("app", ["fastapi", "flask"])
+def test_secure_app_is_all_green(run_launchready: Run, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                 app: str) -> None:
+    result, outcomes = launch(run_launchready, pytester, monkeypatch, app, "")
+    routes = FASTAPI_ROUTES if app == "fastapi" else FLASK_ROUTES
+    assert outcomes.ids("failed") == [] and outcomes.ids("error") == []
+    # Only TLS (the target is not https) is NOT RUN; the FastAPI app sets no cookie (bearer tokens).
+    not_run = TLS + ([] if app == "flask" else ["cookies"])
+    assert outcomes.ids("skipped") == ids("headers", *not_run)
+    cors = ids("cors", *routes)
+    assert set(cors) <= set(outcomes.ids("passed"))
+    if app == "flask":
+        assert "launchready::test_headers[cookies]" in outcomes.ids("passed")  # the visitor session cookie was judged
+    assert outcomes.ids("passed") == sorted(outcomes.ids("passed"))
+    assert "WARN" not in result.stdout.str()
+    assert result.ret == 0
+
+
+@pytest.mark.parametrize(
+    ("app", "flaw", "checks", "failing", "message"),
+    [
+        ("fastapi", "nul-query", "validation", ids("validation", "GET /search"),
+         "a NUL byte in the query parameter 'q': answered 500"),
+        ("fastapi", "debug", "validation", ids("validation", "POST /bots"),
+         "quotes and SQL/HTML metacharacters in 'name': answered 500, disclosing Python traceback in body"),
+        ("fastapi", "mass-admin", "validation", ids("validation", "PATCH /me"), "(GET /me) shows is_admin=True"),
+        ("fastapi", "key-in-list", "validation", ids("validation", "GET /api-keys"), "sensitive field 'api_key'"),
+        ("fastapi", "cors-null", "cors", ids("cors", *FASTAPI_ROUTES), "null (the null origin of sandboxed iframes"),
+        ("fastapi", "xff-limit", "rate_limits", ids("rate_limits", "POST /auth/login"),
+         "Then 12 more, each with another first X-Forwarded-For address (the last: 203.0.113.12, 198.51.100.10, "
+         "198.51.100.10, 198.51.100.10, 198.51.100.10): none was answered 429 (the last: 401)"),
+        ("flask", "cors-regex", "cors", ids("cors", *FLASK_ROUTES), "https://app.chatbot.example.evil.test"),
+        ("flask", "debugger", "validation", ids("validation", "GET /leads"),
+         "a NUL byte in the query parameter 'q': answered 500, disclosing Python traceback in body"),
+        ("flask", "cookie-flags", "headers", ids("headers", "cookies"), "session cookie session (Secure; Path=/; SameSite=None) lacks HttpOnly"),
+        ("flask", "xff-limit", "rate_limits", ids("rate_limits", "POST /auth/login"), "none was answered 429 (the last: 401)"),
+    ],
+)
+def test_each_flaw_fails_its_own_ids(run_launchready: Run, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                     app: str, flaw: str, checks: str, failing: list[str], message: str) -> None:
+    result, outcomes = launch(run_launchready, pytester, monkeypatch, app, flaw, checks)
+    assert outcomes.ids("failed") == failing
+    assert outcomes.ids("error") == []
+    assert message in result.stdout.str()
+    assert not re.search(r"sk_live_[0-9a-f]{40}", result.stdout.str())  # a listed API key is never printed
+
+
+def test_missing_retry_after_is_a_warning(run_launchready: Run, pytester: pytest.Pytester,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    result, outcomes = launch(run_launchready, pytester, monkeypatch, "flask", "no-retry-after", "rate_limits")
+    assert outcomes.ids("passed") == ids("rate_limits", "POST /auth/login") and outcomes.ids("failed") == []
+    result.stdout.fnmatch_lines(["*answered 429 after 6 requests but sent no Retry-After header*", "rate_limits*WARN*"])
