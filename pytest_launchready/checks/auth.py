@@ -2,15 +2,17 @@
 
 Sent to each private route (path parameters filled with tenant A's ids when seeded, for writes those
 of a stand-in tenant, else dummies, so that a missing object cannot answer 404 before authentication
-is even tried): no credentials; an
-``Authorization`` header of ``Bearer``, ``Bearer `` and a wrong scheme; a garbage token; a
-well-formed JWT signed with a key the app does not know. Each must get a denial status
-(``launchready_deny_status``, 401/403 by default). A 2xx fails; a 5xx fails too: the route did not
-fail closed cleanly. Public routes are listed, not probed.
+is even tried): no credentials; an ``Authorization`` header of ``Bearer``, ``Bearer `` and a wrong
+scheme; a garbage token; a well-formed JWT signed with a key the app does not know; and, when a login
+is defined, forged values under the cookie and header names tenant A's credentials use. Each must get
+a denial status (``launchready_deny_status``, 401/403 by default) or a redirect to a login page. A
+2xx fails; a 5xx fails too: the route did not fail closed cleanly. Public routes are listed, not
+probed.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, Iterable
 
@@ -55,6 +57,27 @@ def _probes() -> list[tuple[str, dict[str, str]]]:
     ]
 
 
+def _credential_probes(ctx: RunContext) -> list[tuple[str, dict[str, str]]]:
+    """Forged values under the names tenant A's own credentials use: a session cookie or an API-key
+    header is where a cookie- or key-authenticated app looks, not at ``Authorization``."""
+    if not get_state(ctx.config).login_defined:
+        return []
+    credentials = ctx.tenant_a.credentials
+    probes = [(f"a forged {name!r} cookie", {"Cookie": f"{name}=launchready-forged-{index}"})
+              for index, name in enumerate(credentials.cookies)]
+    probes += [(f"a forged {name!r} header", {name: "launchready-forged-value"})
+               for name in credentials.headers if name.lower() not in ("authorization", "cookie")]
+    return probes
+
+
+_LOGIN_PAGE = re.compile(r"(log-?in|sign-?in|auth|sso|session)", re.IGNORECASE)
+
+
+def _redirects_to_login(response: httpx.Response) -> bool:
+    """A 3xx to a login page is how server-rendered apps deny (Django's login_required, Flask-Login)."""
+    return response.is_redirect and bool(_LOGIN_PAGE.search(response.headers.get("location", "")))
+
+
 def cases(plan: Plan) -> Iterable[Case]:
     """One case per route; public routes are listed as not run."""
     for route in plan.routes:
@@ -91,7 +114,7 @@ def run(ctx: RunContext, case: Case) -> None:
     path = route.format_path(dummy_path_values(route, known))
     body = minimal_body(route)
     deny = ctx.settings.deny_status
-    for label, headers in _probes():
+    for label, headers in [*_probes(), *_credential_probes(ctx)]:
         request_kwargs: dict[str, object] = {"headers": headers}
         if body is not None:
             request_kwargs["json"] = body
@@ -103,8 +126,14 @@ def run(ctx: RunContext, case: Case) -> None:
             fail(f"{route.key} with {label} did not answer within {ctx.settings.timeout:g} s.",
                  "a private route must answer a request without valid credentials with a quick denial.", FIX,
                  redact=ctx.redact, docs=CHECK.docs)
-        if response.status_code in deny:
+        if response.status_code in deny or _redirects_to_login(response):
             continue
+        if response.is_redirect:
+            ctx.warn(
+                f"{route.key} with {label} answered {response.status_code} to {ctx.redact(response.headers.get('location', '?'))}, "
+                "not a login page: authentication was not exercised on this route (fix the path, or deny with 401)"
+            )
+            return
         if 200 <= response.status_code < 300 or response.status_code >= 500 or response.status_code not in (404, 405, 422, 400):
             verdict = "answered it successfully" if response.status_code < 300 else f"answered {response.status_code}"
             fail(
