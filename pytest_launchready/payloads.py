@@ -7,6 +7,8 @@ checks that fuzz (validation, tenant_isolation), on hypothesis.
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
@@ -79,6 +81,32 @@ def example(schema: Mapping[str, Any], name: str = "", text: str = "launchready"
 
 
 def _string(schema: Mapping[str, Any], name: str, text: str) -> str:
+    value = _unconstrained_string(schema, name, text)
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return value
+    return _satisfying(pattern, [value, *_alternatives(pattern), text, "1", "a", "A1"]) or value
+
+
+#: ``^(owner|admin|member)$``, ``^(?:draft|live)$``, ``draft|live``: patterns that are enums in disguise.
+_ALTERNATION = re.compile(r"^\^?\((?:\?:)?([\w .-]+(?:\|[\w .-]+)+)\)\$?$|^\^?([\w .-]+(?:\|[\w .-]+)+)\$?$")
+
+
+def _alternatives(pattern: str) -> list[str]:
+    match = _ALTERNATION.match(pattern)
+    return (match.group(1) or match.group(2)).split("|") if match else []
+
+
+def _satisfying(pattern: str, candidates: list[str]) -> str | None:
+    """The first candidate the schema's ``pattern`` accepts (JSON Schema patterns are unanchored)."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return None
+    return next((c for c in candidates if compiled.search(c)), None)
+
+
+def _unconstrained_string(schema: Mapping[str, Any], name: str, text: str) -> str:
     fmt = schema.get("format", "")
     lowered = name.lower()
     if fmt == "email" or "email" in lowered:
