@@ -91,7 +91,8 @@ def cases(plan: Plan) -> Iterable[Case]:
     for case_id in CASE_IDS:
         reason = None
         if case_id == "key confusion" and not settings.jwt_public_key:
-            reason = "set launchready_jwt_public_key (env:VAR or a file path) to the public key of your RS/ES-signed tokens"
+            reason = ("applies only to RS/PS/ES-signed JWTs: if yours are, set launchready_jwt_public_key (env:VAR or a "
+                      "file path) to their public key; HMAC-signed, opaque or cookie tokens cannot be confused this way")
         elif case_id == "role change":
             if len(settings.roles) < 2:
                 reason = "only one role in launchready_roles: there is nothing to demote to"
