@@ -30,6 +30,7 @@ from pytest_launchready.routes import MUTATING_METHODS
 
 IN_PROCESS_BASE_URL = "http://testserver"
 DEFAULT_CLIENT_ADDRESS = "127.0.0.1"
+MAX_OBSERVED = 20
 
 
 class TargetError(Exception):
@@ -264,6 +265,9 @@ class Target:
         self._make_transport = make_transport
         self._closer = closer
         self._clients: list[httpx.Client] = []
+        #: Responses that set cookies, on any client (the user's launchready_login included), at most
+        #: ``MAX_OBSERVED``: the session cookie a successful login sets is judged by the headers check.
+        self.cookie_responses: list[httpx.Response] = []
 
     @classmethod
     def for_app(cls, app: Any, timeout: float, allow_hosts: tuple[str, ...] = ()) -> Target:
@@ -291,10 +295,16 @@ class Target:
     def client(self, auth: httpx.Auth | None = None, client_address: str = DEFAULT_CLIENT_ADDRESS, **kwargs: Any) -> httpx.Client:
         """A new synchronous client bound to the target; closed with the target."""
         transport = GuardedTransport(self._make_transport(client_address), self.allow_hosts, self.in_process)
+        hooks = kwargs.pop("event_hooks", {})
+        hooks = {**hooks, "response": [*hooks.get("response", []), self._observe_cookies]}
         client = httpx.Client(base_url=self.base_url, transport=transport, auth=auth, timeout=self.timeout,
-                              cookies=_cookieless(), follow_redirects=False, **kwargs)
+                              cookies=_cookieless(), follow_redirects=False, event_hooks=hooks, **kwargs)
         self._clients.append(client)
         return client
+
+    def _observe_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers and len(self.cookie_responses) < MAX_OBSERVED:
+            self.cookie_responses.append(response)
 
     def close(self) -> None:
         """Close every client and stop the in-process app (lifespan shutdown)."""

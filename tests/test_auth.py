@@ -49,3 +49,16 @@ def test_a_redirect_to_the_login_page_is_a_denial(pytester: pytest.Pytester, mon
     make_project(pytester)
     result, outcomes = run_launchready(*RUN, "--launchready-strict")
     assert outcomes.ids("passed") == ["launchready::test_auth[GET /notes]"]
+
+
+def test_the_session_cookie_of_a_successful_login_is_judged(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    # The minimal login the headers check sends itself fails and sets no cookie; only the user's
+    # launchready_login (through launchready_client) gets the session cookie.
+    monkeypatch.setenv("AUTH_FLAWS", "script-readable-session")
+    make_project(pytester)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=headers", "-k", "cookies")
+    assert outcomes.ids("failed") == ["launchready::test_headers[cookies]"]
+    result.stdout.fnmatch_lines(["*POST /auth/login: session cookie sid*lacks HttpOnly*"])
+    monkeypatch.delenv("AUTH_FLAWS")
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=headers", "-k", "cookies")
+    assert outcomes.ids("passed") == ["launchready::test_headers[cookies]"]

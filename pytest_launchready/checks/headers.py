@@ -43,6 +43,7 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.evidence import fail
 from pytest_launchready.payloads import dummy_path_values, minimal_body
 from pytest_launchready.routes import Route
+from pytest_launchready.state import get_state
 from pytest_launchready.target import UnsafeRequestError
 
 #: HSTS max-age of at least 180 days (what preload lists and scanners ask for at minimum).
@@ -332,6 +333,25 @@ def is_login_like(route: Route) -> bool:
     return route.method == "POST" and bool(_LOGIN_PATH.search(route.path)) and not _NOT_LOGIN_PATH.search(route.path)
 
 
+def _cookies_set_elsewhere(ctx: RunContext, known: set[int]) -> list[tuple[Route, httpx.Response, SetCookie]]:
+    """Cookies the app set on other requests of the run, above all the session cookie of a successful
+    login (the user's launchready_login sends it through the plugin's client)."""
+    if get_state(ctx.config).login_defined:
+        ctx.tenant_a  # noqa: B018 - logs tenant A in, if no test has yet
+    found = []
+    for response in ctx.target.cookie_responses:
+        if id(response) in known:
+            continue
+        request = response.request
+        route = Route(request.method, request.url.path)
+        for header in response.headers.get_list("set-cookie"):
+            cookie = parse_set_cookie(header)
+            if cookie is not None and not cookie.deleted:
+                ctx.redact.add(cookie.value)
+                found.append((route, response, cookie))
+    return found
+
+
 def _run_cookies(ctx: RunContext, case: Case) -> None:
     routes = [r for r in ctx.routes if r.public and (r.method == "GET" or is_login_like(r))][:_MAX_COOKIE_REQUESTS]
     seen: list[tuple[Route, httpx.Response, SetCookie]] = []
@@ -350,8 +370,10 @@ def _run_cookies(ctx: RunContext, case: Case) -> None:
             if cookie is not None and not cookie.deleted:
                 ctx.redact.add(cookie.value)
                 seen.append((route, response, cookie))
+    seen += _cookies_set_elsewhere(ctx, {id(response) for _, response, _ in seen})
     if not seen:
-        pytest.skip(f"no cookie set by the {len(routes)} public GET and login routes (fine for a bearer-token API)")
+        pytest.skip(f"no cookie set by the {len(routes)} public GET and login routes, nor by a successful login "
+                    "(fine for a bearer-token API)")
     judged = [(route, response, cookie, judge_cookie(cookie, _is_https_target(ctx))) for route, response, cookie in seen]
     if all(cookie_kind(cookie) == "other" for _, _, cookie, _ in judged):
         names = ", ".join(sorted({cookie.name for _, _, cookie, _ in judged}))
@@ -359,7 +381,7 @@ def _run_cookies(ctx: RunContext, case: Case) -> None:
     failures = [(route, response, f) for route, response, _, verdict in judged for f in verdict.failures]
     warnings = [f"{route.key}: {w}" for route, _, _, verdict in judged for w in verdict.warnings]
     if failures:
-        lines = ["Looked at the cookies set by public routes (anonymous GETs, a minimal login):"]
+        lines = ["Looked at the cookies the app sets (public GETs, a minimal login, and the logins of the run):"]
         lines += [f"  - {route.key}: {text}" for route, _, text in dict.fromkeys(failures)]
         lines += [f"  - (warning) {w}" for w in warnings]
         fail("\n".join(lines), "a session cookie without these flags can be stolen by a script, sent over plain http, or "
