@@ -4,6 +4,7 @@ tests and the scorecard only with ``--launchready`` (a plugin object registered 
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generator
 
@@ -176,6 +177,13 @@ class LaunchreadySession:
         generated = list(session.genitems(collector))
         for item in generated:
             self._label(item)
+        from pytest_launchready.checks.context import LaunchreadyWarning
+
+        for waiver in self.state.settings.waivers:
+            if not any(waiver.matches(item.name) for item in generated):
+                warnings.warn(LaunchreadyWarning(
+                    f"launchready_waivers: {waiver.pattern!r} matches no generated test: check the id "
+                    "(e.g. test_auth[GET /items], * and ? are wildcards) or remove the waiver"), stacklevel=1)
         items.extend(_run_order(generated))
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:

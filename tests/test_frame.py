@@ -364,3 +364,9 @@ def test_scorecard_does_not_depend_on_report_order() -> None:
         rows.append(card.rows(["auth"])[0])
     assert rows[0] == rows[1]
     assert rows[0].failed == ["test_auth[GET /a]", "test_auth[GET /b]", "test_auth[GET /c]"]
+
+
+def test_a_waiver_that_matches_nothing_is_warned_about(pytester: pytest.Pytester, run_launchready) -> None:
+    make_project(pytester, extra_ini="launchready_waivers = test_auth[GET /itemz]: typo")
+    result, _ = run_launchready("--launchready", AUTH_ONLY)
+    result.stdout.fnmatch_lines(["*launchready_waivers: 'test_auth[[]GET /itemz[]]' matches no generated test*"])
