@@ -220,8 +220,9 @@ class Views:
     def changed(self, marker: str, strong: bool = False) -> tuple[View, str, Snapshot] | None:
         """The first view an attack changed, why, and what it shows now; None when nothing changed.
 
-        ``strong``: count only the attacker's ``marker`` appearing or the object answering 404/410 (used
-        after a denial, where any other difference is more likely an audit entry than the attack).
+        ``strong``: count only the attacker's ``marker`` appearing, the object answering 404/410, or the
+        object leaving a list it was in (used after a denial, where any other difference is more likely
+        an audit entry than the attack).
         A 429 is the owner being throttled, never a sign of the attack.
         """
         for view in self.views:
@@ -236,6 +237,10 @@ class Views:
             was, now = self._part(view, before.data), self._part(view, after.data)
             if marker and marker in _dump(now) and marker not in _dump(was):
                 return view, f"it now holds the attacker's canary {marker}", after
+            if strong and view.own_items and isinstance(was, list) and isinstance(now, list) and len(now) < len(was):
+                gone = sum(item not in now for item in was)
+                if gone:
+                    return view, f"{gone} of the owner's items in it are gone (the list had {len(was)}, now {len(now)})", after
             if view.stable and was != now and not strong:
                 return view, f"its content changed ({difference(was, now)})", after
         return None

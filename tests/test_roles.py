@@ -51,6 +51,14 @@ def test_vulnerable_app_fails_exactly_the_unguarded_operations(pytester: pytest.
     assert not re.search(r"Bearer (?!\[REDACTED\])[A-Za-z0-9_-]{8,}", out)
 
 
+def test_a_write_done_before_the_role_check_fails_although_refused(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISOLATION_FLAWS", "delete-then-forbid")
+    make_project(pytester, conftest=INVITE_LOGIN)
+    result, outcome = run(pytester, "--launchready-checks=roles")
+    assert outcome["failed"] == ["DELETE /admin/users/{user_id}"]
+    assert re.search(r"the member was refused \(403\), yet re-reading GET /admin/users as the owner shows the effect", result.stdout.str())
+
+
 def test_role_routes_setting_on_a_flask_app(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """launchready_role_routes declares the restriction; an entry matching no route is NOT RUN, not dropped."""
     monkeypatch.setenv("ISOLATION_FLAWS", "member-deletes-notes")

@@ -17,6 +17,8 @@ Defects (comma-separated in ISOLATION_FLAWS), each caught by the test named:
 - ``search-leak``: GET /search searches every org.
 - ``chat-foreign-conversation``: POST /chat appends to any org's conversation.
 - ``member-lists-users``, ``admin-changes-roles``, ``member-deletes-users``: role checks missing.
+- ``delete-then-forbid``: DELETE /admin/users/{id} removes the user first and checks the role after,
+  so a member gets 403 although the user is gone.
 
 Traps that must *not* be reported (the caller only ever sees or changes its own data):
 
@@ -313,13 +315,16 @@ def create_app() -> FastAPI:
         return {"id": target.id, "role": target.role}
 
     @app.delete("/admin/users/{user_id}", status_code=204, openapi_extra={"x-launchready-roles": ["admin"]})
-    def remove_user(user_id: str, user: Annotated[User, at_least("admin", "member-deletes-users")]) -> Response:
+    def remove_user(user_id: str, user: Annotated[User, at_least("admin", "member-deletes-users")] if "delete-then-forbid" not in FLAWS
+                    else Caller) -> Response:
         target = store.users.get(user_id)
         if target is None or target.org_id != user.org_id:
             raise HTTPException(404, "user not found")
         if target.role == "owner" and user.role != "owner":
             raise HTTPException(403, "only an owner can remove an owner")
         del store.users[user_id]
+        if "delete-then-forbid" in FLAWS and RANK[user.role] > RANK["admin"]:
+            raise HTTPException(403, "requires admin")  # too late: the user is already removed
         return Response(status_code=204)
 
     return app
