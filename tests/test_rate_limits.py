@@ -13,6 +13,7 @@ import pytest
 import fastapi  # noqa: F401
 import pytest_launchready.checks.rate_limits  # noqa: F401
 import pytest_launchready.target  # noqa: F401
+from helpers import SIGNUP_LOGIN_CONFTEST
 from pytest_launchready.accounts import is_login_like
 from pytest_launchready.client_addresses import burst_address, can_bind
 from pytest_launchready.routes import Route
@@ -21,20 +22,7 @@ from tests.apps.ratelimit_fastapi import create_app
 APPS = Path(__file__).parent / "apps"
 RUN = ("--launchready", "--launchready-checks=rate_limits", "-p", "no:cacheprovider")
 
-LOGIN_CONFTEST = '''
-import pytest
-from pytest_launchready import Credentials
-
-@pytest.fixture(scope="session")
-def launchready_login(launchready_client):
-    def login(tenant, role):
-        email = f"{role}-{tenant}@example.com"
-        launchready_client.post("/auth/signup", json={"email": email, "password": "pw-long-enough", "org": tenant})
-        response = launchready_client.post("/auth/login", json={"email": email, "password": "pw-long-enough"})
-        response.raise_for_status()  # a burst from the address logins use would make this a 429
-        return Credentials(headers={"Authorization": f"Bearer {response.json()['access_token']}"})
-    return login
-'''
+LOGIN_CONFTEST = SIGNUP_LOGIN_CONFTEST
 
 
 def project(pytester: pytest.Pytester, extra_ini: str = "launchready_rate_limited = POST /chat", conftest: str = LOGIN_CONFTEST,

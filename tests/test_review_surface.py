@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 import pytest
 
+from helpers import SIGNUP_LOGIN_CONFTEST
+
 import fastapi  # noqa: F401 - imported once here rather than again in every in-process run below
 import flask  # noqa: F401 - likewise
 import flask_cors  # noqa: F401 - likewise
@@ -19,20 +21,7 @@ import flask_cors  # noqa: F401 - likewise
 APPS = Path(__file__).parent / "apps"
 CHECKS = "cors,headers,validation,rate_limits"
 
-LOGIN_CONFTEST = '''
-import pytest
-from pytest_launchready import Credentials
-
-@pytest.fixture(scope="session")
-def launchready_login(launchready_client):
-    def login(tenant, role):
-        email = f"{role}-{tenant}@example.com"
-        launchready_client.post("/auth/signup", json={"email": email, "password": "pw-long-enough", "org": tenant})
-        response = launchready_client.post("/auth/login", json={"email": email, "password": "pw-long-enough"})
-        response.raise_for_status()
-        return Credentials(headers={"Authorization": f"Bearer {response.json()['access_token']}"})
-    return login
-'''
+LOGIN_CONFTEST = SIGNUP_LOGIN_CONFTEST
 
 FASTAPI_ROUTES = [
     "DELETE /api-keys/{key_id}", "GET /api-keys", "POST /api-keys", "POST /auth/login", "POST /auth/signup",

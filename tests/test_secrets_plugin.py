@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
+from helpers import git, isolate_git, load_sample_generator
 from pytest_launchready.secrets import fingerprint
 
 SAMPLES = Path(__file__).parent / "secret_samples"
-_spec = importlib.util.spec_from_file_location("secret_samples_generate", SAMPLES / "generate.py")
-assert _spec is not None and _spec.loader is not None
-GENERATE = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(GENERATE)
+GENERATE = load_sample_generator()
 KEYS = GENERATE.Keys(seed=23)
 
 ARGS = ("--launchready", "--launchready-checks=secrets", "-rA", "--showlocals")  # locals must not leak either
@@ -27,16 +22,8 @@ Run = Callable[..., Any]
 
 @pytest.fixture(autouse=True)
 def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Commits need an identity; the user's global git config (signing, hooks) must not apply."""
-    for var in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{var}_NAME", "Launchready Test")
-        monkeypatch.setenv(f"GIT_{var}_EMAIL", "test@example.invalid")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    isolate_git(monkeypatch)
 
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def write(root: Path, files: dict[str, str | None]) -> None:

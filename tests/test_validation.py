@@ -13,26 +13,14 @@ import fastapi  # noqa: F401 - likewise
 import flask  # noqa: F401 - likewise
 import pytest_launchready.checks.validation  # noqa: F401 - likewise
 import pytest_launchready.target  # noqa: F401 - likewise
+from helpers import SIGNUP_LOGIN_CONFTEST
 from pytest_launchready import disclosure
 from pytest_launchready import invalid_payloads as payloads
 
 APPS = Path(__file__).parent / "apps"
 RUN = ("--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider")
 
-LOGIN_CONFTEST = '''
-import pytest
-from pytest_launchready import Credentials
-
-@pytest.fixture(scope="session")
-def launchready_login(launchready_client):
-    def login(tenant, role):
-        email = f"{role}-{tenant}@example.com"
-        launchready_client.post("/auth/signup", json={"email": email, "password": "pw-long-enough", "org": tenant})
-        response = launchready_client.post("/auth/login", json={"email": email, "password": "pw-long-enough"})
-        response.raise_for_status()
-        return Credentials(headers={"Authorization": f"Bearer {response.json()['access_token']}"})
-    return login
-'''
+LOGIN_CONFTEST = SIGNUP_LOGIN_CONFTEST
 
 FASTAPI_IDS = [
     "GET /docs", "GET /docs/oauth2-redirect", "POST /auth/login", "POST /auth/signup", "GET /health", "GET /me",
