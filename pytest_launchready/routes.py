@@ -107,7 +107,3 @@ class Route:
         order = HTTP_METHODS.index(self.method) if self.method in HTTP_METHODS else len(HTTP_METHODS)
         return (self.path, order)
 
-
-def route_key(method: str, path: str) -> str:
-    """Normalise ``"get  /x/"`` style user input to the ``"GET /x/"`` form of :attr:`Route.key`."""
-    return f"{method.strip().upper()} {path.strip()}"
