@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
+from pytest_launchready.redact import Secret
+
 if TYPE_CHECKING:
     from pytest_launchready.settings import Settings
     from pytest_launchready.tenants import Credentials
@@ -434,14 +436,27 @@ def weak_secret_candidates(token: Jwt | None = None) -> Iterator[str]:
             yield candidate
 
 
-def crack_hmac(token: Jwt, candidates: Iterable[str]) -> str | None:
-    """The candidate whose HMAC signs ``token``, or None (an offline guess: no request is sent)."""
+def crack_hmac(token: Jwt, candidates: Iterable[str]) -> Secret | None:
+    """The candidate whose HMAC signs ``token``, or None (an offline guess: no request is sent).
+
+    The key comes back as a :class:`Secret`, so no frame that holds it prints its value.
+    """
     digest = HMAC_HASHES.get(token.alg)
     if digest is None:
         return None
     message = token.signing_input
     for candidate in candidates:
         if hmac.compare_digest(hmac.digest(candidate.encode("utf-8"), message, digest), token.signature):
-            return candidate
+            return Secret(candidate)
     return None
+
+
+def crack_weak_secret(token: Jwt) -> tuple[Secret | None, int]:
+    """A's HMAC key when it is among the weak candidates, and how many candidates there are.
+
+    The candidate list stays inside this frame: a list of plain strings that holds the key would
+    print it under ``--showlocals``.
+    """
+    candidates = list(weak_secret_candidates(token))
+    return crack_hmac(token, candidates), len(candidates)
 

@@ -95,6 +95,19 @@ def _mask_field(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+class Secret(str):
+    """A string whose ``repr`` never shows its value: safe as a local under ``--showlocals``.
+
+    Every secret the plugin learns or is given (a cracked signing key, ``launchready_jwt_key``) is held
+    as one, so a frame printed by pytest shows ``<secret: 12 chars>`` instead of the value.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<secret: {len(self)} chars>"
+
+
 def preview(secret: str) -> str:
     """What may be shown of a secret: its first 4 characters and its length."""
     return f"{secret[:4]}... ({len(secret)} chars)"

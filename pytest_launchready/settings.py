@@ -17,6 +17,7 @@ import pytest
 
 from pytest_launchready.check_names import CHECK_NAMES
 from pytest_launchready.options import DOCS_URL, INI_SETTINGS, IniSetting, add_options, is_enabled
+from pytest_launchready.redact import Secret
 
 _ROUTE_RE = re.compile(r"^(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE|TRACE|\*)\s+(/\S*)$", re.IGNORECASE)
 
@@ -93,9 +94,10 @@ class Settings:
     rootpath: str = field(default=".", compare=False)
 
     @property
-    def jwt_key(self) -> str | None:
+    def jwt_key(self) -> Secret | None:
         """The JWT signing key from the environment variable named in ``launchready_jwt_key``."""
-        return os.environ.get(self.jwt_key_env) if self.jwt_key_env else None
+        value = os.environ.get(self.jwt_key_env) if self.jwt_key_env else None
+        return Secret(value) if value else None
 
     @property
     def role_rank(self) -> dict[str, int]:

@@ -40,6 +40,7 @@ def get_state(config: pytest.Config) -> SessionState:
     state = config.stash.get(STATE_KEY, None)
     if state is None:
         state = SessionState(settings=read_settings(config))
+        state.redactor.add(state.settings.jwt_key)  # a configured key is masked before any test can print it
         config.stash[STATE_KEY] = state
     return state
 

@@ -314,8 +314,9 @@ def test_vulnerable_app_fails_exactly_the_expected_cases(
     assert _failed(outcomes) == sorted(f"launchready::test_tokens[{case}]" for case in expected)
     assert result.ret == 1
     if secret == "secret":
-        result.stdout.fnmatch_lines(["*is signed with a common secret: 'secr... (6 chars)'*"])
-        assert "'secret'" not in result.stdout.str()
+        # The key is registered with the redactor, so the word is masked wherever it appears (fail closed).
+        result.stdout.fnmatch_lines(["*is signed with a 6-character common *, found offline*"])
+        assert "'secret'" not in result.stdout.str() and "secr..." not in result.stdout.str()
 
 
 def test_opaque_tokens_skip_the_jwt_cases(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -394,3 +395,20 @@ def test_qa_fixtures_expired_and_tampered_tokens(pytester: pytest.Pytester, run_
     result, outcomes = run_launchready("test_qa.py")
     assert outcomes.ids("failed") == failed
     assert outcomes.ids("passed") == sorted({"test_qa.py::test_expired_token_is_refused", "test_qa.py::test_tampered_tokens_are_refused"} - set(failed))
+
+
+WEAK_KEY = "Welcome2024!"  # in the generated candidates; appears nowhere else in the plugin's output
+
+
+def test_a_cracked_or_configured_key_never_prints(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The weak-key finding with every output a CI run keeps: --showlocals, long tracebacks, JUnit XML, xdist."""
+    monkeypatch.setenv("TOKENS_FLAWS", "")
+    monkeypatch.setenv("TOKENS_SECRET", WEAK_KEY)  # the app's signing key and launchready_jwt_key both
+    make_project(pytester, HS256_INI)
+    result = pytester.runpytest_subprocess(
+        "--launchready", "--launchready-checks=tokens", "-p", "no:cacheprovider", "-n", "2",
+        "--showlocals", "--tb=long", "-rA", "--junitxml=report.xml", timeout=120,
+    )
+    result.stdout.fnmatch_lines(["*FAILED*test_tokens[[]weak secret[]]*"])
+    outputs = {"stdout": result.stdout.str(), "stderr": result.stderr.str(), "junit": (pytester.path / "report.xml").read_text()}
+    assert {name: text.count(WEAK_KEY) for name, text in outputs.items()} == {"stdout": 0, "stderr": 0, "junit": 0}
