@@ -98,6 +98,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     state = item.config.stash.get(STATE_KEY, None)
     if state is None:
         return report
+    _setup_error_as_error(report, call)
     redact = state.redactor
     if report.longrepr is not None and not isinstance(report.longrepr, tuple):
         text = str(report.longrepr)
@@ -106,6 +107,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.longrepr = masked
     report.sections = [(title, redact(content)) for title, content in report.sections]
     return report
+
+
+def _setup_error_as_error(report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
+    """A :class:`SetupError` is an ERROR at set-up told in its own words, wherever the test met it.
+
+    Tenants are made lazily, so a broken login can surface while a check runs; it is still not a
+    finding, and the scorecard must read ERROR, never FAIL.
+    """
+    from pytest_launchready.errors import SetupError
+
+    if call.excinfo is None or not isinstance(call.excinfo.value, SetupError):
+        return
+    report.longrepr = f"set-up error (not a finding): {call.excinfo.value}"
+    report.when = "setup"  # type: ignore[assignment] - pytest then shows and counts it as an error
 
 
 class LaunchreadyModule(pytest.Module):

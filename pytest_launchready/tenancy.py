@@ -5,8 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Callable
 
-import pytest
-
+from pytest_launchready.errors import SetupError
 from pytest_launchready.tenants import Credentials, Tenant, make_canary, tenant_name
 
 if TYPE_CHECKING:
@@ -24,6 +23,8 @@ class TenantFactory:
         self.target = target
         self.created: list[Tenant] = []
         self._numbers = itertools.count(1)
+        #: credentials -> the (tenant, role) they were first issued for: every pair is compared.
+        self._issued: dict[Credentials, tuple[str, str]] = {}
 
     def __call__(self, role: str, tenant: Tenant | None = None, label: str | None = None) -> Tenant:
         if tenant is not None:
@@ -44,18 +45,31 @@ class TenantFactory:
         try:
             credentials = self.login(name, role)
         except Exception as exc:  # noqa: BLE001 - any failure of user code is reported, redacted
-            pytest.fail(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}", pytrace=False)
+            raise SetupError(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}") from None
         if not isinstance(credentials, Credentials):
-            pytest.fail(
+            raise SetupError(
                 f"launchready_login({name!r}, {role!r}) returned {type(credentials).__name__}, not Credentials: "
-                "return pytest_launchready.Credentials(headers=..., cookies=...).",
-                pytrace=False,
+                "return pytest_launchready.Credentials(headers=..., cookies=...)."
             )
         redact.add(*credentials.secret_values())
+        self._check_distinct(credentials, name, role)
         tenant = Tenant(name=name, role=role, credentials=credentials, client=self.target.client(auth=credentials),
                         canary=canary or make_canary(name))
         self.created.append(tenant)
         return tenant
+
+    def _check_distinct(self, credentials: Credentials, name: str, role: str) -> None:
+        """Fail closed when two tenants, or two roles of one tenant, got one identity: every check
+        comparing them would compare an identity with itself (false leaks, false passes)."""
+        first = self._issued.setdefault(credentials, (name, role))
+        if first == (name, role):
+            return
+        raise SetupError(
+            f"launchready_login returned the same credentials for {first[0]!r} ({first[1]}) and {name!r} ({role}): "
+            "every test comparing them would compare one identity with itself. The first login(tenant, role) call for a "
+            "new tenant name must create a new tenant (org) and user, and each later call a new user in that role "
+            "(check a cache or a fixed e-mail address in your launchready_login)."
+        )
 
     def cleanup(self, remove: Callable[[Tenant], None]) -> None:
         """Call the user's ``launchready_cleanup`` once per tenant made (live targets)."""

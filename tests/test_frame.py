@@ -239,7 +239,7 @@ def test_same_identity_for_a_and_b_is_an_error(pytester: pytest.Pytester, monkey
     pytester.makepyfile(test_qa="def test_b_is_not_a(tenant_b):\n    pass\n")
     result, outcomes = run_launchready("test_qa.py")
     assert outcomes.ids("error") == ["test_qa.py::test_b_is_not_a"]
-    result.stdout.fnmatch_lines(["*launchready_login returned the same credentials for tenant A and tenant B*"])
+    result.stdout.fnmatch_lines(["*launchready_login returned the same credentials for 'lr-*-a' (owner) and 'lr-*-b' (owner)*"])
     assert "tok-shared" not in result.stdout.str()
 
 

@@ -227,6 +227,37 @@ def test_custom_deny_status_and_xdist(pytester: pytest.Pytester, monkeypatch: py
     result.assert_outcomes(failed=2, passed=len(ISOLATION_TESTED) - 2, skipped=len(NO_OBJECT_ID) + 8)
 
 
+#: A login whose cache is keyed on the last label of the tenant name: A and B differ, but every
+#: throwaway pair a write test makes ("...-x-a", "...-x-b") is handed A's and B's identities.
+CACHED_LOGIN = INVITE_LOGIN.replace("    def login(tenant, role):\n", """    cache = {}
+
+    def login(tenant, role):
+        key = (tenant.rsplit("-", 1)[-1], role)
+        if key not in cache:
+            cache[key] = uncached(tenant, role)
+        return cache[key]
+
+    def uncached(tenant, role):
+""", 1)
+
+
+def test_one_identity_for_two_tenants_is_a_setup_error_on_every_pair(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISOLATION_FLAWS", ",".join(ISOLATION_FLAWS))
+    make_project(pytester, conftest=CACHED_LOGIN)
+    result = pytester.runpytest_inprocess("--launchready", "-p", "no:cacheprovider", "--launchready-checks=tenant_isolation", "--junitxml=j.xml")
+    reports = [r for r in result.reprec.getreports("pytest_runtest_logreport") if r.failed]  # type: ignore[attr-defined]
+    errors = sorted(r.nodeid.split("[", 1)[-1].rstrip("]") for r in reports if r.when != "call")
+    # The writes (throwaway pairs) are set-up errors; not one is a finding, and none passes.
+    assert errors == ["DELETE /admin/users/{user_id}", "DELETE /conversations/{conversation_id}",
+                      "DELETE /conversations/{conversation_id}/messages/{message_id}", "PATCH /admin/users/{user_id}",
+                      "PATCH /conversations/{conversation_id}", "POST /chat", "POST /conversations/{conversation_id}/messages"]
+    reads = sorted(route for route in ISOLATION_FLAWS.values() if route.startswith("GET "))
+    assert sorted(r.nodeid.split("[", 1)[-1].rstrip("]") for r in reports if r.when == "call") == reads  # A and B differ: real leaks
+    result.stdout.fnmatch_lines(["*set-up error (not a finding): launchready_login returned the same credentials for 'lr-*-a' (owner) and*"])
+    result.stdout.fnmatch_lines(["tenant_isolation*ERROR*"])
+    assert (pytester.path / "j.xml").read_text().count("<error ") == len(errors)
+
+
 def test_without_login_is_a_usage_error(pytester: pytest.Pytester) -> None:
     make_project(pytester, conftest="")
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tenant_isolation", "-p", "no:cacheprovider")
