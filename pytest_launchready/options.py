@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from pytest_launchready.check_names import CHECK_NAMES
+from pytest_launchready.check_names import CHECK_MODULES, CHECK_NAMES
 
 DOCS_URL = "https://github.com/pytest-launchready/pytest-launchready/blob/main/docs/configuration.md"
 
@@ -36,7 +36,7 @@ INI_SETTINGS: tuple[IniSetting, ...] = (
     IniSetting("launchready_roles", "linelist", ["owner", "admin", "member"], "Roles, highest first; tenant_a and tenant_b use the first."),
     IniSetting("launchready_role_routes", "linelist", [], "'ROLE: METHOD /path': operations only ROLE and higher may call."),
     IniSetting("launchready_shared_routes", "linelist", [], "Routes whose data is legitimately shared across tenants, 'METHOD /path'."),
-    IniSetting("launchready_deny_status", "linelist", ["401", "403"], "Status codes that count as a denial of access (404 also counts for a foreign tenant's object)."),
+    IniSetting("launchready_deny_status", "linelist", ["401", "403"], "4xx status codes that count as a denial of access (404 also counts for a foreign tenant's object); 2xx/3xx/5xx are refused."),
     IniSetting("launchready_jwt_key", "string", "", "env:VARNAME holding the JWT signing secret or private key, for minting expired tokens."),
     IniSetting("launchready_jwt_public_key", "string", "", "env:VARNAME or a file path holding the JWT public key (RS/ES algorithms), for key-confusion tests."),
     IniSetting("launchready_logout_route", "string", "", "'METHOD /path' that logs the caller out, when no launchready_logout fixture is given."),
@@ -68,7 +68,7 @@ def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("launchready", "launch checklist (pytest-launchready)")
     group.addoption("--launchready", action="store_true", default=None, help="Generate and run the launch checklist tests.")
     group.addoption("--launchready-url", metavar="URL", default=None, help="Base URL of a running server to test (overrides launchready_base_url).")
-    group.addoption("--launchready-checks", metavar="a,b", type=_check_list, default=None, help=f"Run only these checks: {', '.join(CHECK_NAMES)}.")
+    group.addoption("--launchready-checks", metavar="a,b", type=_check_list, default=None, help=f"Run only these checks: {', '.join(n for n in CHECK_NAMES if n in CHECK_MODULES)}.")
     group.addoption("--launchready-strict", action="store_true", default=False, help="WARN and NOT RUN fail the run too.")
     group.addoption("--launchready-fuzz-seed", metavar="N", type=_non_negative_int, default=None, help="Seed for generated data (default: fixed, 0).")
     group.addoption("--launchready-report", metavar="PATH", default=None, help="Also write the launch scorecard as JSON to PATH.")
@@ -79,9 +79,13 @@ def add_options(parser: pytest.Parser) -> None:
 def _check_list(value: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in value.split(",") if n.strip())
     unknown = [n for n in names if n not in CHECK_NAMES]
+    built = [n for n in CHECK_NAMES if n in CHECK_MODULES]
     if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown check {', '.join(unknown) or '(none given)'}; valid checks: {', '.join(built)}")
+    unbuilt = [n for n in names if n not in CHECK_MODULES]
+    if unbuilt:
         raise argparse.ArgumentTypeError(
-            f"unknown check {', '.join(unknown) or '(none given)'}; valid checks: {', '.join(CHECK_NAMES)}"
+            f"{', '.join(unbuilt)}: not built in this version, so selecting it would test nothing; built checks: {', '.join(built)}"
         )
     return names
 

@@ -132,6 +132,34 @@ def cases_for(check: Check, plan: Plan) -> list[Case]:
     return unique
 
 
+def plan_cases(config: pytest.Config) -> tuple[list[Check], dict[str, list[Case]]]:
+    """The selected checks and each one's cases; a check with none gets one NOT RUN case.
+
+    Raises ``pytest.UsageError`` when no selected check has a case it can run: a run that tests
+    nothing must not end green (nor as a row of skips that reads like a result).
+    """
+    checks = selected_checks(config)
+    plan = make_plan(config, checks)
+    planned: dict[str, list[Case]] = {}
+    for check in checks:
+        cases = cases_for(check, plan)
+        if not cases:
+            reason = check.enable_hint or "nothing to test with the current settings"
+            cases = [Case(id="not run", not_run=reason, counts_as_route=False)]
+        planned[check.name] = cases
+    if not any(case.not_run is None and case.by_design is None for cases in planned.values() for case in cases):
+        hints = "; ".join(f"{name}: {_first_reason(cases)}" for name, cases in planned.items())
+        raise pytest.UsageError(
+            f"the selected checks can test nothing with the current settings ({hints or 'no built check selected'}). "
+            "Set what they need, or select other checks with --launchready-checks."
+        )
+    return checks, planned
+
+
+def _first_reason(cases: list[Case]) -> str:
+    return next((case.not_run or case.by_design or "" for case in cases), "")
+
+
 def describe_routes(config: pytest.Config) -> str | None:
     """One line for the summary: how many routes, from where, which are undocumented."""
     state = get_state(config)

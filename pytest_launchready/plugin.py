@@ -162,12 +162,9 @@ class LaunchreadySession:
         """
         if hasattr(self.config, "workerinput") or self.config.pluginmanager.getplugin("dsession") is None:
             return
-        from pytest_launchready.planning import cases_for, make_plan, selected_checks
+        from pytest_launchready.planning import plan_cases
 
-        checks = selected_checks(self.config)
-        plan = make_plan(self.config, checks)
-        for check in checks:
-            cases_for(check, plan)
+        checks, _ = plan_cases(self.config)
         needing = [c.name for c in checks if c.needs_login]
         visible, unreachable = _login_definitions(self.config)
         if needing and not visible:
@@ -176,17 +173,9 @@ class LaunchreadySession:
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
         from pytest_launchready._generated import make_module
-        from pytest_launchready.checks import Case
-        from pytest_launchready.planning import cases_for, make_plan, selected_checks
+        from pytest_launchready.planning import plan_cases
 
-        checks = selected_checks(config)
-        plan = make_plan(config, checks)
-        for check in checks:
-            cases = cases_for(check, plan)
-            if not cases:
-                reason = check.enable_hint or "nothing to test with the current settings"
-                cases = [Case(id="not run", not_run=reason, counts_as_route=False)]
-            self.cases[check.name] = cases
+        checks, self.cases = plan_cases(config)
         collector = LaunchreadyModule.from_parent(session, path=Path(config.rootpath) / "launchready", nodeid="launchready")
         collector.module_obj = make_module({c.name: c.title for c in checks})
         generated = list(session.genitems(collector))

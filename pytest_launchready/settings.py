@@ -127,7 +127,7 @@ def read_settings(config: pytest.Config) -> Settings:
         roles=roles,
         role_routes=_role_routes(ini("launchready_role_routes"), roles),
         shared_routes=_routes(ini, "launchready_shared_routes"),
-        deny_status=frozenset(_int(s, "launchready_deny_status", 100, 599) for s in _items(ini("launchready_deny_status"))),
+        deny_status=_deny_status(ini("launchready_deny_status")),
         jwt_key_env=_env_name(ini("launchready_jwt_key"), "launchready_jwt_key"),
         jwt_public_key=ini("launchready_jwt_public_key").strip(),
         logout_route=_route(ini("launchready_logout_route"), "launchready_logout_route") if ini("launchready_logout_route").strip() else "",
@@ -208,6 +208,17 @@ def _float(value: str, name: str, low: float, high: float) -> float:
     if not low <= number <= high:
         _bad(name, value, f"a number from {low} to {high}")
     return number
+
+
+def _deny_status(values: list[str]) -> frozenset[int]:
+    # A 2xx or 3xx as a "denial" would make an app without authentication pass auth.
+    codes = frozenset(_int(value, "launchready_deny_status", 100, 599) for value in _items(values))
+    allowed = [code for code in sorted(codes) if not 400 <= code <= 499]
+    if allowed:
+        _bad("launchready_deny_status", allowed[0], "4xx status codes only (e.g. 401, 403, 404): a 2xx, 3xx or 5xx answer is not a denial")
+    if not codes:
+        _bad("launchready_deny_status", "(empty)", "at least one 4xx status code, e.g. 401 and 403")
+    return codes
 
 
 def _env_name(value: str, name: str) -> str:

@@ -437,7 +437,7 @@ DEFECT_FINDINGS: dict[str, set[str] | None] = {
     "validation": {"GET /documents"},
     "rate_limits": {"POST /auth/login"},
 }
-RUN_CHECKS = "auth,tokens,tenant_isolation,roles,validation,rate_limits,cors,headers,secrets,prompt,monitoring"
+RUN_CHECKS = "auth,tokens,tenant_isolation,roles,validation,rate_limits,cors,headers,secrets"
 
 
 def _scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, secure: bool) -> dict[str, dict[str, Any]]:

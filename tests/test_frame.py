@@ -213,14 +213,37 @@ def test_public_routes_are_not_gaps_even_when_strict(pytester: pytest.Pytester, 
     assert result.ret == 0
 
 
-def test_strict_fails_a_check_that_could_not_run(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\n")  # no mail domains: the mail check's one case is NOT RUN, skipped at setup
-    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=mail", "--launchready-strict", "-p", "no:cacheprovider")
+@pytest.mark.parametrize("strict", [[], ["--launchready-strict"]], ids=["plain", "strict"])
+def test_selected_checks_that_can_test_nothing_are_a_usage_error(pytester: pytest.Pytester, strict: list[str]) -> None:
+    pytester.makeini("[pytest]\n")  # no mail domains: the mail check has nothing to test
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=mail", *strict, "-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines(["*the selected checks can test nothing with the current settings (mail: set launchready_mail_domains*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_strict_fails_a_check_that_could_not_run(pytester: pytest.Pytester, run_launchready) -> None:
+    make_project(pytester)  # auth runs; mail has no domain (its one case is NOT RUN, skipped at setup)
+    result, _ = run_launchready("--launchready", "--launchready-checks=auth,mail", "--launchready-strict")
     result.stdout.fnmatch_lines([
         "*NOT RUN: set launchready_mail_domains (failing because of --launchready-strict)*",
         "mail *FAIL *0/1 tests *",
     ])
     assert result.ret == 1
+
+
+def test_checks_not_built_are_refused_by_name(pytester: pytest.Pytester) -> None:
+    make_project(pytester)
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,webhooks", "-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines(["*--launchready-checks: webhooks: not built in this version*built checks: auth, tokens,*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+@pytest.mark.parametrize("status", ["200", "302", "500"])
+def test_a_deny_status_that_is_not_4xx_is_a_usage_error(pytester: pytest.Pytester, status: str) -> None:
+    make_project(pytester, extra_ini=f"launchready_deny_status = {status}")
+    result = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines([f"*launchready_deny_status = {status} is not valid: expected 4xx status codes only*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_waiver_reports_failure_as_waived_not_hidden(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
