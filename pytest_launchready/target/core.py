@@ -1,0 +1,106 @@
+"""The Target: builds cookieless, guarded httpx clients for the app under test, in-process or live."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import http.cookiejar
+from typing import Any, Callable
+
+import httpx
+
+from pytest_launchready.target.errors import TargetError
+from pytest_launchready.target.guard import GuardedTransport, is_loopback
+from pytest_launchready.target.inprocess import _AsgiBridge, _AsgiTransport, _WsgiTransport
+from pytest_launchready.target.loading import is_asgi
+
+IN_PROCESS_BASE_URL = "http://testserver"
+DEFAULT_CLIENT_ADDRESS = "127.0.0.1"
+MAX_OBSERVED = 20
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
+
+
+def _cookieless() -> http.cookiejar.CookieJar:
+    # The jar itself, not httpx.Cookies: httpx.Client copies a Cookies object into a plain jar,
+    # dropping the refusing policy, and the client would then keep every Set-Cookie.
+    return http.cookiejar.CookieJar(policy=_NoCookies())
+
+
+class Target:
+    """The system under test: builds httpx clients for it.
+
+    ``Target.in_process(app, ...)`` or ``Target.live(base_url, ...)``. ``client(auth=..., client_address=...)``
+    returns a new ``httpx.Client`` bound to the target; ``client_address`` sets the ASGI/WSGI client
+    address in-process, or the local source address (another 127.0.0.x) on loopback.
+    """
+
+    def __init__(self, base_url: str, timeout: float, allow_hosts: tuple[str, ...], make_transport: Callable[[str], httpx.BaseTransport],
+                 in_process: bool, closer: Callable[[], None] = lambda: None) -> None:
+        self.base_url = base_url
+        self.timeout = timeout
+        self.allow_hosts = allow_hosts
+        self.in_process = in_process
+        self._make_transport = make_transport
+        self._closer = closer
+        self._clients: list[httpx.Client] = []
+        #: Responses that set cookies, on any client (the user's launchready_login included), at most
+        #: ``MAX_OBSERVED``: the session cookie a successful login sets is judged by the headers check.
+        self.cookie_responses: list[httpx.Response] = []
+
+    @classmethod
+    def for_app(cls, app: Any, timeout: float, allow_hosts: tuple[str, ...] = ()) -> Target:
+        """An in-process target: ASGI through an anyio portal, WSGI through a thread pool."""
+        if is_asgi(app):
+            bridge = _AsgiBridge(app, timeout)
+            return cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _AsgiTransport(bridge, address), True, bridge.close)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="launchready-wsgi")
+        return cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _WsgiTransport(app, address, timeout, pool), True,
+                   lambda: pool.shutdown(wait=False, cancel_futures=True))
+
+    @classmethod
+    def for_url(cls, base_url: str, timeout: float, allow_hosts: tuple[str, ...] = (), verify: Any = True) -> Target:
+        """A live target at ``base_url``."""
+        def transport(address: str) -> httpx.BaseTransport:
+            local = address if is_loopback(httpx.URL(base_url).host) and address != DEFAULT_CLIENT_ADDRESS else None
+            return httpx.HTTPTransport(local_address=local, verify=verify)
+        return cls(base_url, timeout, allow_hosts, transport, False)
+
+    @property
+    def is_https(self) -> bool:
+        """True when the live target is served over https."""
+        return self.base_url.startswith("https://")
+
+    def client(self, auth: httpx.Auth | None = None, client_address: str = DEFAULT_CLIENT_ADDRESS, **kwargs: Any) -> httpx.Client:
+        """A new synchronous client bound to the target; closed with the target."""
+        transport = GuardedTransport(self._make_transport(client_address), self.allow_hosts, self.in_process)
+        hooks = kwargs.pop("event_hooks", {})
+        hooks = {**hooks, "response": [*hooks.get("response", []), self._observe_cookies]}
+        client = httpx.Client(base_url=self.base_url, transport=transport, auth=auth, timeout=self.timeout,
+                              cookies=_cookieless(), follow_redirects=False, event_hooks=hooks, **kwargs)
+        self._clients.append(client)
+        return client
+
+    def _observe_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers and len(self.cookie_responses) < MAX_OBSERVED:
+            self.cookie_responses.append(response)
+
+    def close(self) -> None:
+        """Close every client and stop the in-process app (lifespan shutdown)."""
+        for client in self._clients:
+            client.close()
+        self._closer()
+
+
+def check_reachable(target: Target) -> None:
+    """Fail closed when a live target does not answer at all (any HTTP status is an answer)."""
+    client = target.client()
+    try:
+        client.get("/")
+    except httpx.TransportError as exc:
+        raise TargetError(
+            f"target {target.base_url} is unreachable ({type(exc).__name__}: {exc}): start the server, or fix "
+            "launchready_base_url / --launchready-url (and launchready_ca_bundle if it uses a private CA)."
+        ) from None
