@@ -4,29 +4,29 @@
   into 500 responses and a time limit per request: httpx's own ASGITransport is async-only, raises
   app exceptions and ignores timeouts (``inprocess``).
 - WSGI apps go through httpx's WSGITransport, with the same 500 and time-limit behaviour.
-- Live targets use a plain httpx transport.
+- Live targets use httpx's transport, connecting to the addresses the guard resolved (``live``).
 
 Every client keeps no cookies (credentials add their own on each request) and refuses requests that
-change state unless they go to loopback, the in-process app, or ``launchready_allow_hosts``
-(``guard``).
+change state unless they go to the in-process app, a host whose every address is loopback, or
+``launchready_allow_hosts`` (``guard``).
 """
 
 from __future__ import annotations
 
 from pytest_launchready.target.core import DEFAULT_CLIENT_ADDRESS, IN_PROCESS_BASE_URL, Target, check_reachable
 from pytest_launchready.target.errors import TargetError
-from pytest_launchready.target.guard import GuardedTransport, UnsafeRequestError, is_loopback
+from pytest_launchready.target.guard import GuardedTransport, HostGuard, UnsafeRequestError
 from pytest_launchready.target.loading import is_asgi, load_app
 
 __all__ = [
     "DEFAULT_CLIENT_ADDRESS",
     "IN_PROCESS_BASE_URL",
     "GuardedTransport",
+    "HostGuard",
     "Target",
     "TargetError",
     "UnsafeRequestError",
     "check_reachable",
     "is_asgi",
-    "is_loopback",
     "load_app",
 ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import concurrent.futures
 import http.cookiejar
+import socket
 from typing import Any, Callable
 
 import httpx
 
 from pytest_launchready.target.errors import TargetError
-from pytest_launchready.target.guard import GuardedTransport, is_loopback
+from pytest_launchready.target.guard import GuardedTransport, HostGuard
 from pytest_launchready.target.inprocess import _AsgiBridge, _AsgiTransport, _WsgiTransport
+from pytest_launchready.target.live import LiveTransport
 from pytest_launchready.target.loading import is_asgi
 
 IN_PROCESS_BASE_URL = "http://testserver"
@@ -38,11 +40,13 @@ class Target:
     """
 
     def __init__(self, base_url: str, timeout: float, allow_hosts: tuple[str, ...], make_transport: Callable[[str], httpx.BaseTransport],
-                 in_process: bool, closer: Callable[[], None] = lambda: None) -> None:
+                 in_process: bool, closer: Callable[[], None] = lambda: None, guard: HostGuard | None = None) -> None:
         self.base_url = base_url
         self.timeout = timeout
         self.allow_hosts = allow_hosts
         self.in_process = in_process
+        #: The one safety guard: every client of this target, and every check, asks it.
+        self.guard = guard or HostGuard(allow_hosts, in_process)
         self._make_transport = make_transport
         self._closer = closer
         self._clients: list[httpx.Client] = []
@@ -61,12 +65,17 @@ class Target:
                    lambda: pool.shutdown(wait=False, cancel_futures=True))
 
     @classmethod
-    def for_url(cls, base_url: str, timeout: float, allow_hosts: tuple[str, ...] = (), verify: Any = True) -> Target:
-        """A live target at ``base_url``."""
+    def for_url(cls, base_url: str, timeout: float, allow_hosts: tuple[str, ...] = (), verify: Any = True,
+                guard: HostGuard | None = None) -> Target:
+        """A live target at ``base_url``; its clients connect to the addresses ``guard`` resolved."""
+        guard = guard or HostGuard(allow_hosts)
+        host = httpx.URL(base_url).host
+
         def transport(address: str) -> httpx.BaseTransport:
-            local = address if is_loopback(httpx.URL(base_url).host) and address != DEFAULT_CLIENT_ADDRESS else None
-            return httpx.HTTPTransport(local_address=local, verify=verify)
-        return cls(base_url, timeout, allow_hosts, transport, False)
+            local = address if address != DEFAULT_CLIENT_ADDRESS and guard.all_loopback(host) else None
+            return LiveTransport(httpx.HTTPTransport(local_address=local, verify=verify), guard,
+                                 family=socket.AF_INET if local else None)
+        return cls(base_url, timeout, allow_hosts, transport, False, guard=guard)
 
     @property
     def is_https(self) -> bool:
@@ -75,13 +84,17 @@ class Target:
 
     def client(self, auth: httpx.Auth | None = None, client_address: str = DEFAULT_CLIENT_ADDRESS, **kwargs: Any) -> httpx.Client:
         """A new synchronous client bound to the target; closed with the target."""
-        transport = GuardedTransport(self._make_transport(client_address), self.allow_hosts, self.in_process)
+        transport = GuardedTransport(self._make_transport(client_address), self.guard)
         hooks = kwargs.pop("event_hooks", {})
         hooks = {**hooks, "response": [*hooks.get("response", []), self._observe_cookies]}
         client = httpx.Client(base_url=self.base_url, transport=transport, auth=auth, timeout=self.timeout,
                               cookies=_cookieless(), follow_redirects=False, event_hooks=hooks, **kwargs)
         self._clients.append(client)
         return client
+
+    def refusal(self, what: str) -> str | None:
+        """Why the guard refuses to send ``what`` ("invalid bodies") to this target, or None."""
+        return self.guard.refusal(httpx.URL(self.base_url).host, what)
 
     def _observe_cookies(self, response: httpx.Response) -> None:
         if "set-cookie" in response.headers and len(self.cookie_responses) < MAX_OBSERVED:
