@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import http.cookiejar
 import socket
 from typing import Any, Callable
@@ -11,7 +10,7 @@ import httpx
 
 from pytest_launchready.target.errors import TargetError
 from pytest_launchready.target.guard import GuardedTransport, HostGuard
-from pytest_launchready.target.inprocess import _AsgiBridge, _AsgiTransport, _WsgiTransport
+from pytest_launchready.target.inprocess import DaemonPool, _AsgiBridge, _AsgiTransport, _WsgiTransport
 from pytest_launchready.target.live import LiveTransport
 from pytest_launchready.target.loading import is_asgi
 
@@ -56,13 +55,13 @@ class Target:
 
     @classmethod
     def for_app(cls, app: Any, timeout: float, allow_hosts: tuple[str, ...] = ()) -> Target:
-        """An in-process target: ASGI through an anyio portal, WSGI through a thread pool."""
+        """An in-process target: ASGI on an event-loop thread, WSGI on daemon worker threads."""
         if is_asgi(app):
             bridge = _AsgiBridge(app, timeout)
             return cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _AsgiTransport(bridge, address), True, bridge.close)
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="launchready-wsgi")
+        pool = DaemonPool("launchready-wsgi")
         return cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _WsgiTransport(app, address, timeout, pool), True,
-                   lambda: pool.shutdown(wait=False, cancel_futures=True))
+                   pool.close)
 
     @classmethod
     def for_url(cls, base_url: str, timeout: float, allow_hosts: tuple[str, ...] = (), verify: Any = True,
