@@ -219,6 +219,8 @@ class LaunchreadySession:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
         report = yield
+        if call.excinfo is not None and report.failed:
+            _one_line_when_target_stopped(report, call, self.state.redactor)
         if prop_value(item.user_properties, CHECK_PROPERTY) is None:
             return report
         settings = self.state.settings
@@ -281,6 +283,21 @@ class LaunchreadySession:
             target = "none"
         checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"
         return [f"launchready: target {target}; checks {checks}"]
+
+
+def _one_line_when_target_stopped(report: pytest.TestReport, call: pytest.CallInfo[None], redact: Any) -> None:
+    """A test that met a target which stopped answering is an error, told in one line.
+
+    Not a finding of its check, so not a failure of the call: it is reported as a set-up error
+    (terminal, JUnit XML and scorecard all say error), like every later test that needs the target.
+    """
+    from pytest_launchready.target import TargetStoppedError
+
+    assert call.excinfo is not None
+    if call.excinfo.errisinstance(TargetStoppedError):
+        report.longrepr = redact(str(call.excinfo.value))
+        if report.when == "call":
+            report.when = "setup"
 
 
 def _skip_marks(case: Case) -> list[pytest.MarkDecorator]:

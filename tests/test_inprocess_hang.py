@@ -82,3 +82,52 @@ def test_a_hung_route_fails_at_the_timeout_and_the_run_ends(pytester: pytest.Pyt
     ])
     assert result.ret == 1
     assert elapsed < 30, f"the run took {elapsed:.0f} s"
+
+
+ASGI_NO_SECOND_START = '''
+import contextlib
+import time
+
+from fastapi import FastAPI, Header, HTTPException
+
+STARTS = []
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    STARTS.append(1)
+    if len(STARTS) > 1:
+        raise RuntimeError("the database pool is still held by the first loop")
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@app.get("/hang")
+async def hang(authorization: str = Header(default="")):
+    time.sleep(1000)
+
+
+@app.get("/items")
+async def items(authorization: str = Header(default="")):
+    raise HTTPException(status_code=401)
+'''
+
+
+def test_an_app_that_cannot_start_again_after_a_hang_makes_later_tests_one_line_errors(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(myapp=ASGI_NO_SECOND_START)
+    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\nlaunchready_timeout = 2\n")
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=auth", "-v", "-p", "no:cacheprovider",
+                                           timeout=OUTER_LIMIT)
+    result.stdout.fnmatch_lines([
+        "*launchready::test_auth?GET /hang? FAILED*",
+        "*launchready::test_auth?GET /items? ERROR*",
+        "the target stopped answering at *: every later test is an error (last request: GET /hang blocked the event "
+        "loop, and the app could not be started again: the app's lifespan startup failed: RuntimeError: the database pool "
+        "is still held by the first loop)",
+    ])
+    lines = result.stdout.lines
+    header = next(i for i, line in enumerate(lines) if "_ ERROR at setup of test_auth[GET /items] _" in line)
+    assert lines[header + 2].startswith(("_", "=")), "the error of a later test is one line"
+    assert result.ret == 1

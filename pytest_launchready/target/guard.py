@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Sequence
 import httpx
 
 from pytest_launchready.routes import MUTATING_METHODS
+from pytest_launchready.target.errors import Liveness, TargetStoppedError
 
 LOOPBACK = "loopback (127.0.0.0/8, ::1)"
 
@@ -127,13 +128,18 @@ class HostGuard:
 
 
 class GuardedTransport(httpx.BaseTransport):
-    """Refuses state-changing requests the guard does not allow; passes everything else on."""
+    """Refuses state-changing requests the guard does not allow, and every request once the target
+    is known to have stopped answering; passes everything else on."""
 
-    def __init__(self, inner: httpx.BaseTransport, guard: HostGuard) -> None:
+    def __init__(self, inner: httpx.BaseTransport, guard: HostGuard, liveness: Liveness | None = None) -> None:
         self.inner = inner
         self.guard = guard
+        self.liveness = liveness
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        down = None if self.liveness is None else self.liveness.down
+        if down is not None:
+            raise TargetStoppedError(down.message)
         if request.method in MUTATING_METHODS and not self.guard.in_process:
             refused = self.guard.refusal(request.url.host, f"a {request.method}")
             if refused is not None:

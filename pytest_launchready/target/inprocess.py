@@ -20,7 +20,7 @@ from typing import Any, Callable, Coroutine, TypeVar
 import anyio
 import httpx
 
-from pytest_launchready.target.errors import TargetError
+from pytest_launchready.target.errors import Liveness, TargetError
 
 T = TypeVar("T")
 #: How long an event loop may take to run a no-op after a request timed out before it counts as blocked.
@@ -93,12 +93,12 @@ class _Running:
 class _AsgiBridge:
     """One event loop thread running an ASGI app's lifespan and requests; a fresh one after a hang."""
 
-    def __init__(self, app: Any, timeout: float) -> None:
+    def __init__(self, app: Any, timeout: float, liveness: Liveness | None = None) -> None:
         self.app = app
         self.timeout = timeout
+        #: Marked down when the app cannot start again after a hang: later requests fail at once.
+        self.liveness = liveness or Liveness()
         self._lock = threading.Lock()
-        #: Why the app cannot serve any more requests (it failed to start again after a hang), or None.
-        self.broken: str | None = None
         self._running = self._start()
 
     def _start(self) -> _Running:
@@ -131,8 +131,6 @@ class _AsgiBridge:
         return _Running(loop, to_app, done, outcome != "unsupported")
 
     def handle(self, request: httpx.Request, client_address: str) -> httpx.Response:
-        if self.broken is not None:
-            raise httpx.ConnectError(self.broken, request=request)
         body = request.read()
         transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False, client=(client_address, 50000))
 
@@ -148,7 +146,7 @@ class _AsgiBridge:
             return future.result(timeout=self.timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            blocked = self._recover(running)
+            blocked = self._recover(running, f"{request.method} {request.url.path}")
         raise httpx.ReadTimeout(
             f"{request.method} {request.url.path} did not answer within {self.timeout:g} s (launchready_timeout): the route "
             + ("blocked the event loop (a blocking call in async code?), so the app was started again on a fresh one"
@@ -156,7 +154,7 @@ class _AsgiBridge:
             request=request,
         )
 
-    def _recover(self, running: _Running) -> bool:
+    def _recover(self, running: _Running, what: str) -> bool:
         """After a timeout: when the loop itself is blocked, start the app on a fresh loop. True if it was."""
         if running.loop.responsive(min(RESPONSIVE_WITHIN, self.timeout)):
             return False
@@ -165,7 +163,7 @@ class _AsgiBridge:
                 try:
                     self._running = self._start()
                 except TargetError as exc:
-                    self.broken = f"the app could not be started again after a route blocked its event loop: {exc}"
+                    self.liveness.mark_down(f"{what} blocked the event loop, and the app could not be started again: {_last_line(exc)}")
         return True
 
     def close(self) -> None:
@@ -179,6 +177,14 @@ class _AsgiBridge:
             except Exception:  # noqa: BLE001 - shutdown is best effort at session end
                 pass
         running.loop.stop(self.timeout)
+
+
+def _last_line(error: Exception) -> str:
+    """``what failed: ExceptionType: message`` from an error whose text may end in a whole traceback."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else type(error).__name__
+    return f"{lines[0].split(': ', 1)[0]}: {lines[-1]}"
 
 
 class _AsgiTransport(httpx.BaseTransport):

@@ -1,10 +1,17 @@
-"""The transport of a live target: it connects to the addresses the guard resolved.
+"""The transport of a live target: it connects to the addresses the guard resolved, retries only
+what was provably not delivered, and notices a target that stopped answering.
 
 httpx would resolve the name again at connect time, and a name can answer differently the second
 time (DNS rebinding): the guard would have judged one address and the request gone to another. So
 the request's URL carries the resolved address while httpx sends it; the Host header (set by httpx
 from the original URL) and, for https, the TLS server name and certificate check (httpcore's
 ``sni_hostname`` extension) keep the name.
+
+Retries: one, on a fresh connection, and only when the request cannot have reached the app (a
+connect error) or is a GET/HEAD/OPTIONS after a read error; a write that may have arrived is never
+sent twice. After a 5xx the pooled connection is dropped before the next request. An error that
+survives that, followed by a failed reachability re-check, means the target stopped answering:
+``TargetStoppedError`` from then on, at once, for every client of the target.
 """
 
 from __future__ import annotations
@@ -14,7 +21,13 @@ import socket
 
 import httpx
 
+from pytest_launchready.target.errors import Liveness
 from pytest_launchready.target.guard import HostGuard
+
+#: Methods that change nothing, so a request that may have arrived can be sent again.
+REPEATABLE = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Errors that say nothing came back; a 5xx or a timeout is an answer (or a finding), not a death.
+_LOST = (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ConnectTimeout)
 
 
 class LiveTransport(httpx.BaseTransport):
@@ -25,11 +38,14 @@ class LiveTransport(httpx.BaseTransport):
     that answered is tried first from then on.
     """
 
-    def __init__(self, inner: httpx.BaseTransport, guard: HostGuard, family: int | None = None) -> None:
+    def __init__(self, inner: httpx.BaseTransport, guard: HostGuard, family: int | None = None,
+                 liveness: Liveness | None = None) -> None:
         self.inner = inner
         self.guard = guard
         self.family = family
+        self.liveness = liveness
         self._preferred: dict[str, str] = {}
+        self._drop_pool = False
 
     def _addresses(self, host: str) -> list[str]:
         found = self.guard.resolution(host)
@@ -45,6 +61,34 @@ class LiveTransport(httpx.BaseTransport):
         return addresses
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._drop_pool:  # the server may close the connection after a 5xx; do not find out mid-request
+            self.inner.close()
+            self._drop_pool = False
+        try:
+            response = self._send_with_retry(request)
+        except _LOST as exc:
+            stopped = None if self.liveness is None else self.liveness.confirm_down(
+                f"{request.method} {request.url.path}: {type(exc).__name__}: {exc}")
+            if stopped is not None:
+                raise stopped from None
+            raise
+        if self.liveness is not None:
+            self.liveness.answered = True
+        self._drop_pool = response.status_code >= 500
+        return response
+
+    def _send_with_retry(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return self._send(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            pass  # never delivered
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+            if request.method not in REPEATABLE:
+                raise  # the app may have acted on it: never send a write twice
+        self.inner.close()  # a fresh connection for the one retry
+        return self._send(request)
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
         original = request.url
         host = original.host
         addresses = self._addresses(host)
@@ -61,6 +105,11 @@ class LiveTransport(httpx.BaseTransport):
             finally:
                 request.url = original
             self._preferred[self.guard.resolution(host).host] = address
+            try:
+                response.read()  # here, so that a connection lost mid-body is retried and judged like any other
+            except BaseException:
+                response.close()
+                raise
             return response
         assert error is not None
         raise error
