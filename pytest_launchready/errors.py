@@ -7,3 +7,6 @@ class SetupError(Exception):
     """A user fixture or the target refused to set up a test (a login that raised, one identity
     returned for two tenants, ...). Reported as an ERROR at set-up with this message alone, never
     as a security finding and never as a pass."""
+
+    #: What the one-line report starts with, before the message.
+    label = "set-up error (not a finding): "

@@ -146,6 +146,7 @@ def launchready_target(pytestconfig: pytest.Config) -> Iterator[Target]:
             check_reachable(target)
     except TargetError as exc:
         pytest.fail(str(exc), pytrace=False)
+    get_state(pytestconfig).target = target
     yield target
     target.close()
 
@@ -173,6 +174,14 @@ def launchready_routes(pytestconfig: pytest.Config) -> tuple[Route, ...]:
 @pytest.fixture
 def launchready_case(request: pytest.FixtureRequest) -> Case:
     """The case a generated test runs (its parameter)."""
+    target = get_state(request.config).target
+    if target is not None and target.down is not None:
+        from pytest_launchready.checks import load_check
+        from pytest_launchready.target import TargetStoppedError
+
+        check = load_check(getattr(request.node, "originalname", "").removeprefix("test_"))
+        if check is None or check.needs_target:
+            raise TargetStoppedError(target.down.message)  # at set-up, before the check sends anything
     return request.param  # type: ignore[no-any-return]
 
 

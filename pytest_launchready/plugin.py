@@ -110,16 +110,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _setup_error_as_error(report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
-    """A :class:`SetupError` is an ERROR at set-up told in its own words, wherever the test met it.
+    """A :class:`SetupError` is an ERROR at set-up told in one line, wherever the test met it.
 
-    Tenants are made lazily, so a broken login can surface while a check runs; it is still not a
-    finding, and the scorecard must read ERROR, never FAIL.
+    Tenants are made lazily and a target can stop answering mid-check, so a broken login or a dead
+    target can surface while a check runs; it is still not a finding: terminal, JUnit XML and the
+    scorecard all say error, never FAIL.
     """
     from pytest_launchready.errors import SetupError
 
-    if call.excinfo is None or not isinstance(call.excinfo.value, SetupError):
+    error = call.excinfo.value if call.excinfo is not None else None
+    if not isinstance(error, SetupError):
         return
-    report.longrepr = f"set-up error (not a finding): {call.excinfo.value}"
+    report.longrepr = f"{error.label}{error}"
     report.when = "setup"  # type: ignore[assignment] - pytest then shows and counts it as an error
 
 

@@ -27,6 +27,7 @@ import httpx
 import pytest
 
 from pytest_launchready.payloads import example
+from pytest_launchready.target.errors import TargetStoppedError
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
@@ -96,6 +97,8 @@ def seed_tenant(
     seeder = _seeder(routes, settings)
     try:
         seeder.who_am_i(tenant)
+    except TargetStoppedError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a strange answer must not stop the run
         tenant.seed_notes.append(f"who-am-I routes could not be used: {type(exc).__name__}")
     seeder.create(tenant, None if needed is None else seeder.collections_for(needed))
@@ -112,6 +115,8 @@ def _seeder(routes: tuple[Route, ...], settings: Settings) -> Seeder:
 def _merge_user_seed(tenant: Tenant, user_seed: Callable[[Tenant], Any]) -> None:
     try:
         supplied = user_seed(tenant)
+    except TargetStoppedError:
+        raise  # not the fixture's fault: the one-line "target stopped" error
     except Exception as exc:  # noqa: BLE001 - user code: report it, redacted, as a setup error
         pytest.fail(f"launchready_seed({tenant.name!r}) raised {type(exc).__name__}: {exc}", pytrace=False)
     if supplied is None:
@@ -295,6 +300,8 @@ class Seeder:
                 calls += 1
                 try:
                     self._create_one(tenant, route, values)
+                except TargetStoppedError:
+                    raise
                 except Exception as exc:  # noqa: BLE001 - an odd schema or answer must not stop the run
                     tenant.seed_notes.append(f"{route.key} could not be used: {type(exc).__name__}: {str(exc)[:_NOTE_EXCERPT]}")
                 if calls >= MAX_CREATES:

@@ -30,6 +30,8 @@ class SessionState:
     routes: tuple[Any, ...] | None = None
     #: Whether the user defined ``launchready_login`` (known after collection).
     login_defined: bool = False
+    #: The ``launchready_target`` of this process once made: generated tests ask whether it went down.
+    target: Any = None
 
 
 STATE_KEY = pytest.StashKey[SessionState]()

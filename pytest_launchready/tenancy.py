@@ -6,6 +6,7 @@ import itertools
 from typing import TYPE_CHECKING, Any, Callable
 
 from pytest_launchready.errors import SetupError
+from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.tenants import Credentials, Tenant, make_canary, tenant_name
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class TenantFactory:
         redact = self.state.redactor
         try:
             credentials = self.login(name, role)
+        except TargetStoppedError:
+            raise  # not the login's fault: the one-line "target stopped" error
         except Exception as exc:  # noqa: BLE001 - any failure of user code is reported, redacted
             raise SetupError(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}") from None
         if not isinstance(credentials, Credentials):

@@ -1,4 +1,4 @@
-"""The target layer directly: in-process ASGI bridge, live uvicorn, and the safety guard."""
+"""The target layer directly: in-process ASGI bridge and live uvicorn (the safety guard: test_host_guard.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import httpx
 import pytest
 import uvicorn
 
-from pytest_launchready.target import GuardedTransport, Target, UnsafeRequestError
+from pytest_launchready.target import Target
 from tests.apps.frame_fastapi import create_app
 
 
@@ -91,36 +91,3 @@ def test_live_mode_end_to_end(pytester: pytest.Pytester, live_url: str, run_laun
         "launchready::test_auth[GET /items]",
     ]
     assert outcomes.ids("failed") == []
-
-
-class _Recorder(httpx.BaseTransport):
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(f"{request.method} {request.url.host}")
-        return httpx.Response(204)
-
-
-@pytest.mark.parametrize(
-    ("method", "url", "allowed"),
-    [
-        ("POST", "http://203.0.113.7/x", False),
-        ("DELETE", "https://api.example.com/x", False),
-        ("POST", "https://staging.example.com/x", True),
-        ("POST", "http://127.0.0.2:8000/x", True),
-        ("POST", "http://[::1]:8000/x", True),
-        ("POST", "http://localhost/x", True),
-        ("GET", "https://api.example.com/x", True),
-    ],
-)
-def test_safety_guard(method: str, url: str, allowed: bool) -> None:
-    inner = _Recorder()
-    client = httpx.Client(transport=GuardedTransport(inner, allow_hosts=("staging.example.com",), in_process=False))
-    if allowed:
-        assert client.request(method, url).status_code == 204
-        assert len(inner.sent) == 1
-    else:
-        with pytest.raises(UnsafeRequestError, match="launchready_allow_hosts"):
-            client.request(method, url)
-        assert inner.sent == []

@@ -29,7 +29,6 @@ from pytest_launchready.client_addresses import burst_address, client_at
 from pytest_launchready.evidence import fail
 from pytest_launchready.payloads import dummy_path_values, example
 from pytest_launchready.state import get_state
-from pytest_launchready.target import is_loopback
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -81,10 +80,9 @@ def run(ctx: RunContext, case: Case) -> None:
     assert route is not None
     settings = ctx.settings
     target = ctx.target
-    host = httpx.URL(target.base_url).host
-    if not target.in_process and not is_loopback(host) and host not in settings.allow_hosts:
-        pytest.skip(f"refusing to send a burst of {settings.rate_limit_burst} requests to {host}: bursts go only to "
-                    "loopback; add the host to launchready_allow_hosts if it is a test environment you own")
+    refused = target.refusal(f"a burst of {settings.rate_limit_burst} requests")
+    if refused is not None:
+        pytest.skip(refused)
     content_type = _content_type(route)
     if route.body_schema and not payloads.is_json(content_type) and content_type != payloads.FORM:
         pytest.skip(f"the body is {content_type}: bursts send JSON and form bodies only")

@@ -21,6 +21,7 @@ from pytest_launchready import forge
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.evidence import fail
 from pytest_launchready.payloads import dummy_path_values, example, minimal_body
+from pytest_launchready.target.errors import TargetStoppedError
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -290,6 +291,8 @@ def _call_user(name: str, function: Callable[..., Any], ctx: RunContext, *args: 
     """Call a user fixture's function; an exception is reported (redacted) as a broken fixture."""
     try:
         return function(*args)
+    except TargetStoppedError:
+        raise  # not the fixture's fault: the one-line "target stopped" error
     except Exception as exc:  # noqa: BLE001 - any failure of user code is reported, redacted
         pytest.fail(f"{name} raised {type(exc).__name__}: {ctx.redact(str(exc))}", pytrace=False)
 

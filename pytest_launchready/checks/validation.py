@@ -34,7 +34,6 @@ from pytest_launchready.evidence import fail
 from pytest_launchready.invalid_payloads import DECLARED, FORM, JSON, REQUIRED, Probe
 from pytest_launchready.payloads import dummy_path_values, example
 from pytest_launchready.state import get_state
-from pytest_launchready.target import is_loopback
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -260,10 +259,9 @@ class _Session:
 
 def _run_write(ctx: RunContext, route: Route) -> None:
     target = ctx.target
-    host = httpx.URL(target.base_url).host
-    if not target.in_process and not is_loopback(host) and host not in ctx.settings.allow_hosts:
-        pytest.skip(f"refusing to send invalid bodies to {host}: state-changing checks go only to loopback; add the "
-                    "host to launchready_allow_hosts if it is a test environment you own")
+    refused = target.refusal("invalid bodies")
+    if refused is not None:
+        pytest.skip(refused)
     schema = route.body_schema or {}
     content_type = _content_type(route)
     caller = _caller(ctx, route, route.key)
