@@ -3,11 +3,15 @@ the generator of the labelled secret samples."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import subprocess
+import threading
+import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any, Iterator
 
 import pytest
 
@@ -49,3 +53,22 @@ def load_sample_generator() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@contextlib.contextmanager
+def serve_on_loopback(app: Any, **config: Any) -> Iterator[int]:
+    """Serve ``app`` with a real uvicorn on 127.0.0.1 (an ephemeral port) for the block; yields the port."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **config))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(5)

@@ -11,15 +11,13 @@ import socket
 import ssl
 import subprocess
 import sys
-import threading
-import time
 from typing import Callable, Iterator, Sequence
 
 import httpx
 import pytest
-import uvicorn
 
 from pytest_launchready.target import GuardedTransport, HostGuard, Target, UnsafeRequestError
+from tests.helpers import serve_on_loopback
 
 NAMES = {
     "localhost": ["127.0.0.1"],
@@ -116,16 +114,8 @@ async def _echo_host(scope, receive, send):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def echo_port() -> Iterator[int]:
     """A real uvicorn on 127.0.0.1 answering every request with the Host header it received."""
-    server = uvicorn.Server(uvicorn.Config(_echo_host, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield server.servers[0].sockets[0].getsockname()[1]
-    server.should_exit = True
-    thread.join(5)
+    with serve_on_loopback(_echo_host, lifespan="off") as port:
+        yield port
 
 
 def test_live_clients_connect_to_the_resolved_address_and_keep_the_host_header(echo_port: int) -> None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
-import pytest
-
 # Imported once here, rather than again in every in-process run below (pytester restores sys.modules).
 import fastapi  # noqa: F401
+import pytest
+from helpers import SIGNUP_LOGIN_CONFTEST, serve_on_loopback
+
 import pytest_launchready.checks.rate_limits  # noqa: F401
 import pytest_launchready.target  # noqa: F401
-from helpers import SIGNUP_LOGIN_CONFTEST
 from pytest_launchready.accounts import is_login_like
 from pytest_launchready.client_addresses import burst_address, can_bind
 from pytest_launchready.routes import Route
@@ -126,19 +124,9 @@ def test_private_routes_without_login_are_not_run(pytester: pytest.Pytester, mon
 @pytest.fixture
 def live_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
     """The secure rate-limited app served by uvicorn on 127.0.0.1 (an ephemeral port), and the app."""
-    import uvicorn
-
     app = create_app()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}", app
-    server.should_exit = True
-    thread.join(5)
+    with serve_on_loopback(app) as port:
+        yield f"http://127.0.0.1:{port}", app
 
 
 def test_live_bursts_come_from_their_own_source_address(pytester: pytest.Pytester, live_app: tuple[str, Any]) -> None:

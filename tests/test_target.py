@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from typing import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from pytest_launchready.target import Target
 from tests.apps.frame_fastapi import create_app
+from tests.helpers import serve_on_loopback
 
 
 async def slow_app(scope, receive, send):  # type: ignore[no-untyped-def]
@@ -24,17 +23,8 @@ async def slow_app(scope, receive, send):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def live_url() -> Iterator[str]:
     """The frame app served by a real uvicorn on 127.0.0.1 (an ephemeral port)."""
-    server = uvicorn.Server(uvicorn.Config(create_app(set()), host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serve_on_loopback(create_app(set())) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_asgi_lifespan_runs_and_app_errors_become_500() -> None:
