@@ -102,7 +102,8 @@ class Recorder:
 
 def run_check(project: Path) -> Recorder:
     """One pytest run of the check, requests recorded at the guarded transport."""
-    from pytest_launchready import runner, target
+    from pytest_launchready import target
+    from pytest_launchready.plugin import runner
 
     recorder = Recorder()
     original = target.GuardedTransport.handle_request

@@ -34,9 +34,9 @@ from typing import Callable, Iterable
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pytest_launchready.secrets import Allowlist  # noqa: E402
-from pytest_launchready.secrets.files import tree_files  # noqa: E402
-from pytest_launchready.secrets.sources import scan_files  # noqa: E402
+from pytest_launchready.checks.secrets import Allowlist  # noqa: E402
+from pytest_launchready.checks.secrets.files import tree_files  # noqa: E402
+from pytest_launchready.checks.secrets.sources import scan_files  # noqa: E402
 
 SAMPLES = REPO / "tests" / "secret_samples"
 

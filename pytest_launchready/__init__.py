@@ -27,12 +27,12 @@ _LOCATIONS = {
     "Tenant": "pytest_launchready.tenants",
     "Route": "pytest_launchready.routes",
     "Parameter": "pytest_launchready.routes",
-    "assert_denied": "pytest_launchready.assertions",
-    "assert_no_leak": "pytest_launchready.assertions",
+    "assert_denied": "pytest_launchready.checks.assertions",
+    "assert_no_leak": "pytest_launchready.checks.assertions",
 }
 
 if TYPE_CHECKING:
-    from pytest_launchready.assertions import assert_denied, assert_no_leak
+    from pytest_launchready.checks.assertions import assert_denied, assert_no_leak
     from pytest_launchready.checks import Case, Check
     from pytest_launchready.routes import Parameter, Route
     from pytest_launchready.tenants import Credentials, Tenant

@@ -16,10 +16,10 @@ import pytest
 
 from pytest_launchready.checks import Plan
 from pytest_launchready.checks.context import WARN_PROPERTY
-from pytest_launchready.checks.cors import CHECK, LOOK_ALIKES_ID
-from pytest_launchready.origins import derive, hostile_origins, is_allowed, parse_origin, sample_allowed
+from pytest_launchready.checks.cors.check import CHECK, LOOK_ALIKES_ID
+from pytest_launchready.checks.cors.origins import derive, hostile_origins, is_allowed, parse_origin, sample_allowed
 from pytest_launchready.routes import Route
-from pytest_launchready.settings import Settings
+from pytest_launchready.config.settings import Settings
 
 APPS = Path(__file__).parent / "apps"
 FRONTEND = "https://app.example.com"

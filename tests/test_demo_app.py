@@ -461,7 +461,7 @@ def _names_route(test_id: str, route: str) -> bool:
 
 
 def test_checklist_finds_each_defect_in_its_own_check(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pytest_launchready.check_names import CHECK_MODULES
+    from pytest_launchready.config.check_names import CHECK_MODULES
 
     rows = _scorecard(pytester, monkeypatch, secure=False)
     assert rows["auth"]["verdict"] == "PASS"

@@ -13,10 +13,10 @@ from typing import Any, Callable
 
 import pytest
 
-from pytest_launchready.discovery import Discovery, DiscoveryError, discover
-from pytest_launchready.discovery.loading import USUAL_SPEC_PATHS
+from pytest_launchready.routes.discovery import Discovery, DiscoveryError, discover
+from pytest_launchready.routes.discovery.loading import USUAL_SPEC_PATHS
 from pytest_launchready.routes import Route
-from pytest_launchready.settings import Settings
+from pytest_launchready.config.settings import Settings
 
 APPS = Path(__file__).parent / "apps"
 
@@ -931,7 +931,7 @@ def test_middleware_chains_and_dispatchers_are_unwrapped() -> None:
 
 def test_importing_discovery_imports_no_framework_or_parser() -> None:
     code = (
-        "import sys, pytest_launchready.discovery\n"
+        "import sys, pytest_launchready.routes.discovery\n"
         "heavy = {'fastapi', 'starlette', 'flask', 'django', 'referencing', 'yaml', 'httpx', 'werkzeug'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )

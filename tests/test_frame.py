@@ -371,7 +371,7 @@ def test_django_wsgi_app_in_process(pytester: pytest.Pytester, monkeypatch: pyte
 
 
 def test_scorecard_does_not_depend_on_report_order() -> None:
-    from pytest_launchready.scorecard import Scorecard
+    from pytest_launchready.report.scorecard import Scorecard
 
     def report(route: str) -> pytest.TestReport:
         nodeid = f"launchready::test_auth[{route}]"

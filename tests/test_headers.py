@@ -15,10 +15,10 @@ import pytest
 import trustme
 from tls_server import OPENAPI, SECURE_HEADERS, Site, free_port, issue
 
-import pytest_launchready.tls  # noqa: F401
+import pytest_launchready.target.tls  # noqa: F401
 from pytest_launchready.checks import Plan
 from pytest_launchready.checks.context import WARN_PROPERTY
-from pytest_launchready.checks.headers import (
+from pytest_launchready.checks.headers.check import (
     CHECK,
     cookie_kind,
     frame_protected,
@@ -30,7 +30,7 @@ from pytest_launchready.checks.headers import (
     referrer_policy,
 )
 from pytest_launchready.routes import Route
-from pytest_launchready.settings import Settings
+from pytest_launchready.config.settings import Settings
 
 APPS = Path(__file__).parent / "apps"
 ARGS = ("--launchready", "--launchready-checks=headers", "-p", "no:cacheprovider", "-rs")

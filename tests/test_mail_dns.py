@@ -11,14 +11,14 @@ import dkim
 import pytest
 from dnsserver import MailWorld, message, shared_mail_world, sign
 
-from pytest_launchready.mail import inspect_domain
-from pytest_launchready.mail.dkim import inspect_dkim
-from pytest_launchready.mail.dmarc import inspect_dmarc
-from pytest_launchready.mail.mx import inspect_mx
-from pytest_launchready.mail.resolver import MailResolver
-from pytest_launchready.mail.samples import inspect_sample
-from pytest_launchready.mail.spf import inspect_spf
-from pytest_launchready.settings import Settings
+from pytest_launchready.checks.mail import inspect_domain
+from pytest_launchready.checks.mail.dkim import inspect_dkim
+from pytest_launchready.checks.mail.dmarc import inspect_dmarc
+from pytest_launchready.checks.mail.mx import inspect_mx
+from pytest_launchready.checks.mail.resolver import MailResolver
+from pytest_launchready.checks.mail.samples import inspect_sample
+from pytest_launchready.checks.mail.spf import inspect_spf
+from pytest_launchready.config.settings import Settings
 
 
 @pytest.fixture(scope="session")

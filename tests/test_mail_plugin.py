@@ -11,9 +11,9 @@ import checkdmarc.spf  # noqa: F401
 import pytest
 from dnsserver import MailWorld, message, shared_mail_world, sign
 
-import pytest_launchready.checks.mail  # noqa: F401
-import pytest_launchready.mail.domain  # noqa: F401
-import pytest_launchready.mail.samples  # noqa: F401
+import pytest_launchready.checks.mail.check  # noqa: F401
+import pytest_launchready.checks.mail.domain  # noqa: F401
+import pytest_launchready.checks.mail.samples  # noqa: F401
 
 # pytester's in-process runs unload every module first imported inside them, and checkdmarc (with
 # cryptography under it) cannot be imported a second time in one process: import the mail stack here.
@@ -48,8 +48,8 @@ def outcomes(result: pytest.RunResult) -> dict[str, list[str]]:
 
 def test_cases_are_made_offline_one_per_domain_and_aspect() -> None:
     from pytest_launchready.checks import Plan
-    from pytest_launchready.checks.mail import CHECK
-    from pytest_launchready.settings import Settings
+    from pytest_launchready.checks.mail.check import CHECK
+    from pytest_launchready.config.settings import Settings
 
     settings = Settings(mail_domains=("a.test", "b.test", "a.test"), dkim_selectors=("s1", "ed"), mail_samples=("x.eml",),
                         nameservers=(("127.0.0.1", 9),))  # nothing answers there: cases() must not ask

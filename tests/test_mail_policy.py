@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_launchready.mail import policy
-from pytest_launchready.mail.dkim import parse_key_record
-from pytest_launchready.mail.dmarc import is_dmarc_record
-from pytest_launchready.mail.report import ReportDestination
-from pytest_launchready.mail.spf import all_term, effective_all, is_spf_record
+from pytest_launchready.checks.mail import policy
+from pytest_launchready.checks.mail.dkim import parse_key_record
+from pytest_launchready.checks.mail.dmarc import is_dmarc_record
+from pytest_launchready.checks.mail.report import ReportDestination
+from pytest_launchready.checks.mail.spf import all_term, effective_all, is_spf_record
 
 
 def levels(findings: list[policy.Finding]) -> list[str]:

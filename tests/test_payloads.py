@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pytest_launchready.payloads import example
+from pytest_launchready.tenants.bodies import example
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from helpers import SIGNUP_LOGIN_CONFTEST, serve_on_loopback
 
 import pytest_launchready.checks.rate_limits  # noqa: F401
 import pytest_launchready.target  # noqa: F401
-from pytest_launchready.accounts import is_login_like
-from pytest_launchready.client_addresses import burst_address, can_bind
+from pytest_launchready.routes.vocabulary import is_login_like
+from pytest_launchready.target.client_addresses import burst_address, can_bind
 from pytest_launchready.routes import Route
 from tests.apps.ratelimit_fastapi import create_app
 

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from helpers import git, isolate_git, load_sample_generator
-from pytest_launchready.secrets import fingerprint
+from pytest_launchready.checks.secrets import fingerprint
 
 SAMPLES = Path(__file__).parent / "secret_samples"
 GENERATE = load_sample_generator()

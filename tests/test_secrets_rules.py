@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_launchready.secrets import RULE_IDS, Finding, fingerprint, scan_bytes
-from pytest_launchready.secrets.entropy import char_classes, shannon_entropy
-from pytest_launchready.secrets.placeholders import is_placeholder
-from pytest_launchready.secrets.scanner import find_secrets
+from pytest_launchready.checks.secrets import RULE_IDS, Finding, fingerprint, scan_bytes
+from pytest_launchready.checks.secrets.entropy import char_classes, shannon_entropy
+from pytest_launchready.checks.secrets.placeholders import is_placeholder
+from pytest_launchready.checks.secrets.scanner import find_secrets
 
 SAMPLES = Path(__file__).parent / "secret_samples"
 
@@ -272,7 +272,7 @@ def _labels() -> set[str]:
 
 
 def _scan_samples() -> set[str]:
-    from pytest_launchready.secrets.scanner import scan_file
+    from pytest_launchready.checks.secrets.scanner import scan_file
 
     found = set()
     for path in sorted(SAMPLES.rglob("*")):

@@ -10,12 +10,12 @@ import pytest
 
 from helpers import git, isolate_git, load_sample_generator
 from pytest_launchready.routes import Route
-from pytest_launchready.secrets import Allowlist, fingerprint
-from pytest_launchready.secrets import scanner as scanner_module
-from pytest_launchready.secrets.capture import LogCapture
-from pytest_launchready.secrets.files import existing_secret_paths, git_toplevel, secret_paths
-from pytest_launchready.secrets.history import scan_history
-from pytest_launchready.secrets.sources import scan_bundles, scan_files, scan_records, scan_tree
+from pytest_launchready.checks.secrets import Allowlist, fingerprint
+from pytest_launchready.checks.secrets import scanner as scanner_module
+from pytest_launchready.checks.secrets.capture import LogCapture
+from pytest_launchready.checks.secrets.files import existing_secret_paths, git_toplevel, secret_paths
+from pytest_launchready.checks.secrets.history import scan_history
+from pytest_launchready.checks.secrets.sources import scan_bundles, scan_files, scan_records, scan_tree
 
 SAMPLES = Path(__file__).parent / "secret_samples"
 GENERATE = load_sample_generator()
@@ -187,7 +187,7 @@ def test_allowlist_fingerprints_globs_and_comments() -> None:
     key = KEYS.github()
     allow = Allowlist.parse([f"{fingerprint('github-token', key).upper()}  # CI fixture", "tests/*", "*.min.js", "", "  "])
     assert allow.globs == ("tests/*", "*.min.js")
-    from pytest_launchready.secrets import Finding
+    from pytest_launchready.checks.secrets import Finding
 
     assert allow.allows(Finding("github-token", "src/app.py", 1, key))
     assert not allow.allows(Finding("generic-secret", "src/app.py", 1, key))  # the fingerprint names the rule too
@@ -324,7 +324,7 @@ ROUTES = (Route("GET", "/health", public=True), Route("POST", "/auth/login", pub
 )
 def test_responses_find_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, where: str, rule: str) -> None:
     pytest.importorskip("fastapi")
-    from pytest_launchready.secrets.responses import scan_responses
+    from pytest_launchready.checks.secrets.responses import scan_responses
     from pytest_launchready.target import Target
 
     key = KEYS.stripe() if rule == "stripe-live-key" else KEYS.password()
@@ -338,7 +338,7 @@ def test_responses_find_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, m
 
 def test_responses_of_a_clean_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("fastapi")
-    from pytest_launchready.secrets.responses import scan_responses
+    from pytest_launchready.checks.secrets.responses import scan_responses
     from pytest_launchready.target import Target
 
     target = Target.for_app(_load_app(tmp_path, monkeypatch, "clean", KEYS.stripe()), timeout=10)

@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from pytest_launchready.idfuzz import Position, select, variants
-from pytest_launchready.probing import difference
+from pytest_launchready.checks.idfuzz import Position, select, variants
+from pytest_launchready.checks.probing import difference
 from pytest_launchready.routes import Parameter, Route
-from pytest_launchready.seeding import Seeder, blank, collection_of, is_create_route, seed_body, singular
-from pytest_launchready.settings import Settings
-from pytest_launchready.tenant_leaks import Victim, find_leak, sent_values
+from pytest_launchready.tenants.seeding import Seeder, blank, collection_of, is_create_route, seed_body, singular
+from pytest_launchready.config.settings import Settings
+from pytest_launchready.tenants.leaks import Victim, find_leak, sent_values
 
 APPS = Path(__file__).parent / "apps"
 
@@ -402,7 +402,7 @@ def test_difference_names_the_first_change() -> None:
 
 
 def test_seeding_never_raises_on_app_errors() -> None:
-    from pytest_launchready.seeding import seed_tenant
+    from pytest_launchready.tenants.seeding import seed_tenant
     from pytest_launchready.tenants import Credentials, Tenant
 
     def app(request: httpx.Request) -> httpx.Response:

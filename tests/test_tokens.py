@@ -11,11 +11,11 @@ from typing import Any, Callable
 import jwt
 import pytest
 
-from pytest_launchready import forge
+from pytest_launchready.checks.tokens import forge
 from pytest_launchready.checks import Plan
-from pytest_launchready.checks.tokens import CASE_IDS, cases, privileged_routes
+from pytest_launchready.checks.tokens.check import CASE_IDS, cases, privileged_routes
 from pytest_launchready.routes import Route
-from pytest_launchready.settings import RoleRoute, Settings
+from pytest_launchready.config.settings import RoleRoute, Settings
 from pytest_launchready.tenants import Credentials
 
 APPS = Path(__file__).parent / "apps"

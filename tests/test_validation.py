@@ -11,11 +11,11 @@ import pytest
 
 import fastapi  # noqa: F401 - likewise
 import flask  # noqa: F401 - likewise
-import pytest_launchready.checks.validation  # noqa: F401 - likewise
+import pytest_launchready.checks.validation.check  # noqa: F401 - likewise
 import pytest_launchready.target  # noqa: F401 - likewise
 from helpers import SIGNUP_LOGIN_CONFTEST
-from pytest_launchready import disclosure
-from pytest_launchready import invalid_payloads as payloads
+from pytest_launchready.checks import disclosure
+from pytest_launchready.checks.validation import payloads
 
 APPS = Path(__file__).parent / "apps"
 RUN = ("--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider")

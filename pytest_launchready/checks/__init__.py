@@ -6,11 +6,11 @@ A check has two plain functions:
   settings into the generated tests (one :class:`Case` per route, or per source, domain, ...). A case
   the check knows it cannot test carries ``not_run`` and becomes a skipped item with that reason.
 - ``run(ctx, case) -> None`` runs the test: it raises ``AssertionError`` (via
-  :func:`pytest_launchready.evidence.fail`) for a finding, calls ``pytest.skip(reason)`` when this case
+  :func:`pytest_launchready.checks.evidence.fail`) for a finding, calls ``pytest.skip(reason)`` when this case
   could not be tested after all, and ``ctx.warn(message)`` for a weakness that fails only with
   ``--launchready-strict``.
 
-Register a new check by adding its module to :data:`pytest_launchready.check_names.CHECK_MODULES`.
+Register a new check by adding its module to :data:`pytest_launchready.config.check_names.CHECK_MODULES`.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from pytest_launchready.check_names import CHECK_MODULES
+from pytest_launchready.config.check_names import CHECK_MODULES
 
 if TYPE_CHECKING:
     import pytest
 
     from pytest_launchready.checks.context import RunContext
     from pytest_launchready.routes import Route
-    from pytest_launchready.settings import Settings
+    from pytest_launchready.config.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.context import RunContext
-from pytest_launchready.evidence import fail
-from pytest_launchready.payloads import dummy_path_values, minimal_body
-from pytest_launchready.seeding import seed_tenant
-from pytest_launchready.state import get_state
+from pytest_launchready.checks.evidence import fail
+from pytest_launchready.tenants.bodies import dummy_path_values, minimal_body
+from pytest_launchready.tenants.seeding import seed_tenant
+from pytest_launchready.plugin.state import get_state
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route

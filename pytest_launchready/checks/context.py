@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from pytest_launchready.checks import Case
     from pytest_launchready.routes import Route
-    from pytest_launchready.settings import Settings
+    from pytest_launchready.config.settings import Settings
     from pytest_launchready.target import Target
     from pytest_launchready.tenants import Tenant
 

@@ -2,7 +2,7 @@
 
 One test per route: ``launchready_rate_limited`` (``*`` as the method means every method of that
 path) plus, found by discovery, every POST whose last fixed path segment names a login, token,
-password reset, OTP or verification step (:func:`pytest_launchready.accounts.is_login_like`).
+password reset, OTP or verification step (:func:`pytest_launchready.routes.vocabulary.is_login_like`).
 
 Each test sends one bounded burst (``launchready_rate_limit_burst`` requests, at most
 ``launchready_rate_limit_window`` seconds) from a loopback address of its own, so it throttles
@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 import httpx
 import pytest
 
-from pytest_launchready import accounts
-from pytest_launchready import invalid_payloads as payloads
+from pytest_launchready.routes import vocabulary
+from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.client_addresses import burst_address, client_at
-from pytest_launchready.evidence import fail
-from pytest_launchready.payloads import dummy_path_values, example
-from pytest_launchready.state import get_state
+from pytest_launchready.target.client_addresses import burst_address, client_at
+from pytest_launchready.checks.evidence import fail
+from pytest_launchready.tenants.bodies import dummy_path_values, example
+from pytest_launchready.plugin.state import get_state
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -64,7 +64,7 @@ def cases(plan: Plan) -> Iterable[Case]:
         for route in matched:
             chosen.setdefault(route.key, (route, CONFIGURED))
     for route in plan.routes:
-        if accounts.is_login_like(route):
+        if vocabulary.is_login_like(route):
             chosen.setdefault(route.key, (route, DISCOVERED))
     ordered = sorted(chosen.values(), key=lambda pair: pair[0].sort_key())
     for index, (route, source) in enumerate(ordered):
@@ -96,7 +96,7 @@ def run(ctx: RunContext, case: Case) -> None:
         request_kwargs["content"] = payloads.encode(body, content_type)
         request_kwargs["headers"] = {"content-type": content_type}
     burst, window = settings.rate_limit_burst, settings.rate_limit_window
-    what = (f"{'wrong-password attempts' if accounts.is_login_like(route) and route.public else 'requests'} "
+    what = (f"{'wrong-password attempts' if vocabulary.is_login_like(route) and route.public else 'requests'} "
             f"to {route.method} {path} as {who}")
     started = time.monotonic()
     sent = 0
@@ -139,7 +139,7 @@ def run(ctx: RunContext, case: Case) -> None:
     fail(
         f"Sent {sent} {what} in {time.monotonic() - started:.1f} s (source: {case.get('source')}): none was answered "
         f"429 ({seen}).",
-        f"a route where {'passwords or codes can be guessed' if accounts.is_login_like(route) else 'each call costs'} must "
+        f"a route where {'passwords or codes can be guessed' if vocabulary.is_login_like(route) else 'each call costs'} must "
         f"throttle a client after a bounded number of attempts; {burst} within {window:g} s all got through.",
         FIX, response=last, redact=ctx.redact, headers=("content-type", "retry-after", "ratelimit-limit", "x-ratelimit-limit"),
         docs=CHECK.docs,
@@ -148,7 +148,7 @@ def run(ctx: RunContext, case: Case) -> None:
 
 def _caller(ctx: RunContext, route: Route, address: str) -> tuple[httpx.Client, str, str | None, dict[str, str]]:
     """The client of the burst, who it is, the throwaway user's email (for login bursts) and known ids."""
-    login_like = accounts.is_login_like(route) and route.public
+    login_like = vocabulary.is_login_like(route) and route.public
     if route.public:
         email = _victim_email(ctx, route) if login_like else None
         return client_at(ctx.target, address), f"an anonymous client ({address})", email, {}
@@ -157,14 +157,14 @@ def _caller(ctx: RunContext, route: Route, address: str) -> tuple[httpx.Client, 
     tenant = ctx.fresh_tenant(f"r{hashlib.sha1(route.key.encode()).hexdigest()[:6]}")
     known: dict[str, str] = {}
     if route.path_params:
-        from pytest_launchready.seeding import resolve_ids, seed_tenant
+        from pytest_launchready.tenants.seeding import resolve_ids, seed_tenant
 
         seed_tenant(tenant, ctx.routes, ctx.settings, ctx.fixture("launchready_seed"), needed=[route])
         known, missing = resolve_ids(tenant, route)
         if missing:
             pytest.skip(f"no id for {', '.join('{' + m + '}' for m in missing)} in the throwaway tenant's seeded objects: "
                         "define launchready_seed to provide one")
-    me = _me(ctx, tenant.client) if accounts.is_login_like(route) else None
+    me = _me(ctx, tenant.client) if vocabulary.is_login_like(route) else None
     email = me.get("email") if isinstance(me, dict) and isinstance(me.get("email"), str) else None
     client = client_at(ctx.target, address, auth=tenant.credentials)
     return client, f"throwaway tenant {tenant.name} ({tenant.role}) from {address}", email, known
@@ -181,7 +181,7 @@ def _victim_email(ctx: RunContext, route: Route) -> str:
 
 
 def _me(ctx: RunContext, client: httpx.Client) -> Any:
-    me = accounts.me_route(ctx.routes)
+    me = vocabulary.me_route(ctx.routes)
     if me is None:
         return None
     try:
@@ -191,7 +191,7 @@ def _me(ctx: RunContext, client: httpx.Client) -> Any:
     if not response.is_success:
         return None
     try:
-        from pytest_launchready.seeding import unwrap
+        from pytest_launchready.tenants.seeding import unwrap
 
         return unwrap(response.json())
     except ValueError:
@@ -205,8 +205,8 @@ def _burst_body(ctx: RunContext, route: Route, email: str | None) -> Any:
         return None
     unique = f"{get_state(ctx.config).run_id}{ctx.rng.getrandbits(24):06x}"
     body = payloads.valid_body(schema, unique)
-    if isinstance(body, dict) and accounts.is_login_like(route):
-        user_field, password = accounts.username_field(schema), accounts.password_field(schema)
+    if isinstance(body, dict) and vocabulary.is_login_like(route):
+        user_field, password = vocabulary.username_field(schema), vocabulary.password_field(schema)
         if user_field and email:
             body[user_field] = email
         if password:
@@ -220,7 +220,7 @@ def _gate(route: Route, response: httpx.Response, who: str) -> None:
     if status == 405:
         pytest.skip(f"{route.key} answered 405: the method is not served there")
     # On a login-like route (change password, verify a code) a 401/403 is the wrong guess being refused.
-    if not route.public and status in (401, 403) and not accounts.is_login_like(route):
+    if not route.public and status in (401, 403) and not vocabulary.is_login_like(route):
         pytest.skip(f"{route.key} denied {who} with {status}: the burst would only test the denial")
     if route.path_params and status == 404:
         pytest.skip(f"{route.key} answered 404 at {response.request.url.path}: the ids were not found")

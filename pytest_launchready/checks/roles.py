@@ -28,12 +28,12 @@ import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.context import RunContext
-from pytest_launchready.checks.tenant_isolation import ids_of, missing_reason, victim_users, whoami
-from pytest_launchready.evidence import fail
-from pytest_launchready.probing import Probe, Views, build
-from pytest_launchready.seeding import lookup, seed_tenant
-from pytest_launchready.settings import Settings
-from pytest_launchready.tenant_leaks import Victim, find_leak, id_values, owned_values
+from pytest_launchready.checks.tenant_isolation.check import ids_of, missing_reason, victim_users, whoami
+from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.probing import Probe, Views, build
+from pytest_launchready.tenants.seeding import lookup, seed_tenant
+from pytest_launchready.config.settings import Settings
+from pytest_launchready.tenants.leaks import Victim, find_leak, id_values, owned_values
 from pytest_launchready.tenants import make_canary
 
 FIX = (

@@ -1,0 +1,1 @@
+"""cors: hostile origins must never be echoed, never `*` with credentials, preflight strict."""

@@ -1,0 +1,1 @@
+"""headers: security headers, the http-to-https redirect, and the TLS certificate."""

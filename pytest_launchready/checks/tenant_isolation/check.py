@@ -1,0 +1,393 @@
+"""tenant_isolation: tenant B, with its own valid credentials, can neither read nor change nor delete
+tenant A's objects, and B's lists and searches never show A's data.
+
+Three kinds of test, one per route:
+
+- **read** (GET with object ids in the path, query or body): tenant A's own request must succeed
+  (else the route is NOT RUN: the ids prove nothing); then B sends it with A's ids, with one A id at
+  a time among B's own for nested routes, and with id variants (:mod:`pytest_launchready.checks.idfuzz`,
+  neighbours of integer ids included). A denial passes; a 5xx fails; a 2xx fails only when the body
+  holds A's canary, an id only A has, or exactly A's object. Reads share the session's seeded A/B.
+- **write** (POST/PUT/PATCH/DELETE with object ids): a throwaway pair of tenants is made and seeded
+  for the test, so one finding cannot hide another. The victim's views of the object are read before;
+  after each 2xx of the attacker they are read again, and the test fails only when they show the
+  change (the attacker's canary, a deletion, other content). Last, the victim itself sends the same
+  request: if even it is refused, the attacker's denial proved nothing (NOT RUN).
+- **list** (GET without object ids): search parameters get A's canary; A's own answer must show A's
+  data (else NOT RUN), and B's answer must not.
+
+Routes in ``launchready_shared_routes``, public routes and routes that take no object id are listed
+as BY DESIGN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterable, NoReturn
+
+import httpx
+import pytest
+
+from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.context import RunContext
+from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
+from pytest_launchready.checks.probing import Probe, Views, build, is_search_param, positions
+from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, is_me_route, is_user_param, lookup, seed_tenant
+from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
+from pytest_launchready.tenants import Tenant
+
+READ, WRITE, LIST = "read", "write", "list"
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+FIX_READ = (
+    "Scope every lookup by the caller's tenant: load the object with both its id and the caller's org "
+    "(WHERE id = :id AND org_id = :caller_org), for nested routes check that the child belongs to the parent and "
+    "the parent to the caller, and answer 404 for anything else. Normalise ids once (type, case, encoding) before "
+    "both the check and the lookup, so that they can never disagree."
+)
+FIX_WRITE = (
+    "Load the object scoped by the caller's org before changing or deleting it (the same query the read uses), and "
+    "answer 404 when it is not the caller's; never update or delete by id alone."
+)
+FIX_LIST = (
+    "Filter every list, search and export query by the caller's org (a default scope in the data layer, or row-level "
+    "security), including full-text and vector search indexes."
+)
+
+
+def cases(plan: Plan) -> Iterable[Case]:
+    """One case per route: read, write or list; the rest BY DESIGN with the reason."""
+    shared = set(plan.settings.shared_routes)
+    for route in plan.routes:
+        if route.key in shared or f"* {route.path}" in shared:
+            yield Case(id=route.key, route=route, counts_as_route=False, by_design="shared by design (launchready_shared_routes)")
+        elif route.public:
+            yield Case(id=route.key, route=route, counts_as_route=False, by_design="public by design (launchready_public_routes or security: [])")
+        elif route.method not in _METHODS:
+            yield Case(id=route.key, route=route, counts_as_route=False, by_design="neither reads nor changes an object")
+        elif positions(route):
+            yield Case(id=route.key, route=route, variant=READ if route.method == "GET" else WRITE)
+        elif route.method == "GET":
+            yield Case(id=route.key, route=route, variant=LIST)
+        else:
+            yield Case(id=route.key, route=route, counts_as_route=False, by_design="takes no object id")
+
+
+def run(ctx: RunContext, case: Case) -> None:
+    """Run the read, write or list test of ``case.route``."""
+    assert case.route is not None
+    {READ: _read, WRITE: _write, LIST: _list}[case.variant](ctx, case.route)
+
+
+# --- reads -----------------------------------------------------------------------------------------
+
+
+def _read(ctx: RunContext, route: Any) -> None:
+    a, b = ctx.tenant_a, ctx.tenant_b
+    theirs, missing = ids_of(a, route)
+    if missing:
+        pytest.skip(missing_reason("tenant A", a, route, missing, ctx))
+    if not theirs:
+        return _list(ctx, route)  # only optional id filters, none of which A has: test it as a list
+    mine, _ = ids_of(b, route)
+    control_probe = build(route, theirs, a.canary)
+    control = _send(ctx, a.client, control_probe, route)
+    if not control.is_success:
+        pytest.skip(f"tenant A's own request {control_probe.text} answered {control.status_code}, so B's denial would prove "
+                    "nothing: check what seeding gave (or return working ids from launchready_seed)")
+    b_json = None
+    if all(p in mine for p in theirs):
+        own = _send(ctx, b.client, build(route, {p: mine[p] for p in theirs}, b.canary), route)
+        if own.status_code == 401:
+            pytest.skip("tenant B's own request answered 401: B's credentials are not accepted, so its denials prove nothing")
+        b_json = _json(own) if own.is_success else None
+    a_json = _json(control)
+    victims = [victim("tenant A", a, b)] + _bystanders(ctx, exclude={a.canary, b.canary})
+    statuses = []
+    for probe, says in attack_probes(route, theirs, mine, b.canary, ctx, neighbours=True):
+        response = _send(ctx, b.client, probe, route, says)
+        statuses.append(response.status_code)
+        what = f"Sent {probe.text} as tenant B ({b.name}), {says}."
+        _no_crash(ctx, response, what, route)
+        if not response.is_success:
+            continue
+        leak = find_leak(response.text, victims, probe.sent())
+        if leak is not None:
+            _leak_fail(ctx, response, what, leak, "read")
+        body = _json(response)
+        if a_json not in (None, [], {}, "") and b_json is not None and a_json != b_json and body == a_json:
+            fail(what, "the response is tenant A's object, exactly as tenant A sees it (and not what tenant B gets for its "
+                 "own id): tenant B read tenant A's data.", FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs)
+    _alive_or_skip(ctx, b, "tenant B", statuses)
+
+
+# --- writes ----------------------------------------------------------------------------------------
+
+
+def _write(ctx: RunContext, route: Any) -> None:
+    label = "i" + hashlib.sha1(route.key.encode()).hexdigest()[:6]
+    owner = ctx.fresh_tenant(f"{label}-a")
+    attacker = ctx.fresh_tenant(f"{label}-b")
+    user_seed = ctx.fixture("launchready_seed")
+    seed_tenant(owner, ctx.routes, ctx.settings, user_seed, needed=[route])
+    seed_tenant(attacker, ctx.routes, ctx.settings, user_seed, needed=[route])
+    overrides = victim_users(ctx, owner, route)
+    theirs, missing = ids_of(owner, route, overrides)
+    if missing:
+        pytest.skip(missing_reason("the victim tenant", owner, route, missing, ctx))
+    if not theirs:
+        pytest.skip(f"the victim tenant has no id for {', '.join(str(p) for p in positions(route))}: {_notes(owner, ctx)}")
+    mine, _ = ids_of(attacker, route)
+    marks = [owner.canary, *owned_values(owner), *overrides.values()]
+    views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks)
+    views.prime()
+    victims = [victim("tenant A", owner, attacker)] + _bystanders(ctx, exclude={owner.canary, attacker.canary})
+    unverified: list[str] = []
+    statuses = []
+    deny = ctx.settings.deny_status | {404}
+    for probe, says in attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False):
+        response = _send(ctx, attacker.client, probe, route, says)
+        statuses.append(response.status_code)
+        what = (f"Sent {probe.text} as tenant B ({attacker.name}), {says} (tenants A and B are a throwaway pair made for "
+                "this test).")
+        _no_crash(ctx, response, what, route)
+        denied = response.status_code in deny
+        # Anything may have acted: a 409 or 422 sent after the write, and a denial too (UPDATE ... WHERE id,
+        # then an org-scoped read for the answer finds nothing: 404). After a denial only the attacker's
+        # canary or the object gone counts, so an audit entry of the refused attempt is never taken for a write.
+        change = views.changed(attacker.canary, strong=denied) if views.views else None
+        if change is not None:
+            view, how, _ = change
+            verb = ("was denied" if denied else "succeeded" if response.is_success else "was not denied")
+            fail(what, f"the request {verb} ({response.status_code}){', yet' if denied else ' and'} re-reading GET {view.path} as tenant A shows the "
+                 f"write: {how}. Tenant B changed or deleted tenant A's object.", FIX_WRITE, response=response,
+                 redact=ctx.redact, mark=attacker.canary, docs=CHECK.docs)
+        if denied or not response.is_success:
+            continue
+        leak = find_leak(response.text, victims, probe.sent())
+        if leak is not None:
+            _leak_fail(ctx, response, what, leak, "write")
+        if not views.views:
+            unverified.append(f"{probe.text} ({says}) -> {response.status_code}")
+    control_probe = build(route, theirs, owner.canary)
+    control = _send(ctx, owner.client, control_probe, route)
+    if not control.is_success:
+        pytest.skip(f"tenant A itself gets {control.status_code} for {control_probe.text}, so tenant B's denial proves "
+                    "nothing: the request the check builds is not one the app accepts (give the body an example in the "
+                    "schema, or return working ids from launchready_seed)")
+    _alive_or_skip(ctx, attacker, "tenant B", statuses)
+    if unverified:
+        ctx.warn(f"{route.key}: tenant B got 2xx on tenant A's ids and no GET route shows tenant A the object to confirm a "
+                 f"change: {'; '.join(unverified[:3])}")
+
+
+def victim_users(ctx: RunContext, owner: Tenant, route: Any) -> dict[str, str]:
+    """For user-id path parameters (``/admin/users/{user_id}``): a user of ``owner``'s org made for the
+    test, in the lowest role, so that no write ever targets a login in use. Parameters launchready_seed
+    supplied are left alone; nothing is made when the app has no "who am I" route to learn the id."""
+    supplied = {o.param for o in owner.objects if o.source == USER}
+    params = [p for p in route.path_params if is_user_param(route, p) and p not in supplied]
+    if not params or not any(is_me_route(r) and not r.public for r in ctx.routes):
+        return {}
+    user = ctx.tenant_role(ctx.settings.roles[-1], owner)
+    user_id = whoami(ctx, user)[1]
+    return {p: user_id for p in params} if user_id else {}
+
+
+def whoami(ctx: RunContext, tenant: Tenant) -> tuple[httpx.Response | None, str | None]:
+    """``tenant``'s answer to the first "who am I" route (``GET /me``), and the user id it holds."""
+    from pytest_launchready.tenants.seeding import unwrap
+
+    for route in ctx.routes:
+        if is_me_route(route) and not route.public:
+            try:
+                response = tenant.client.get(route.path)
+            except httpx.HTTPError:
+                return None, None
+            data = unwrap(_json(response)) if response.is_success else None
+            value = data.get("id", data.get("user_id")) if isinstance(data, dict) else None
+            return response, str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    return None, None
+
+
+# --- lists -----------------------------------------------------------------------------------------
+
+
+def _list(ctx: RunContext, route: Any) -> None:
+    a, b = ctx.tenant_a, ctx.tenant_b
+    required = [p for p in route.params_in("query") if p.required]
+    search = [p for p in route.params_in("query") if is_search_param(p.name)]
+    base = build(route, {}, a.canary)
+    base.params = [(k, a.canary if is_search_param(k) else v) for k, v in base.params]
+    probes = [base]
+    optional_search = [p for p in search if not p.required]
+    if optional_search:
+        probes.append(Probe("GET", route.path, base.params + [(p.name, a.canary) for p in optional_search]))
+    victims = [victim("tenant A", a, b)] + _bystanders(ctx, exclude={a.canary, b.canary})
+    tested = []
+    for probe in probes:
+        control = _send(ctx, a.client, probe, route)
+        if not control.is_success or find_leak(control.text, victims[:1]) is None:
+            continue
+        tested.append(probe)
+        response = _send(ctx, b.client, probe, route)
+        what = f"Sent {probe.text} as tenant B ({b.name})" + (" (searching for tenant A's canary)." if probe.params and
+                                                              any(v == a.canary for _, v in probe.params) else ".")
+        _no_crash(ctx, response, what, route)
+        if response.status_code == 401:
+            _alive_or_skip(ctx, b, "tenant B", [401])
+        if response.is_success:
+            leak = find_leak(response.text, victims, probe.sent())
+            if leak is not None:
+                _leak_fail(ctx, response, what, leak, "list")
+    if not tested:
+        hint = f" (required query parameters: {', '.join(p.name for p in required)})" if required else ""
+        pytest.skip("tenant A's own answer shows none of tenant A's seeded data, so a leak could not be recognised"
+                    f"{hint}: seed objects this route lists (launchready_seed), or list it in launchready_shared_routes")
+
+
+# --- shared helpers --------------------------------------------------------------------------------
+
+
+def ids_of(tenant: Tenant, route: Any, overrides: dict[str, str] | None = None) -> tuple[dict[Position, str], list[str]]:
+    """``tenant``'s id for each id position of ``route`` (query/body ones only when known), and the
+    path parameters it has none for."""
+    overrides = overrides or {}
+    found: dict[Position, str] = {}
+    missing: list[str] = []
+    for position in positions(route):
+        collection = collection_of(route.path, position.name) if position.where == "path" else ""
+        value = overrides.get(position.name) or lookup(tenant, position.name, collection)
+        if value is not None:
+            found[position] = value
+        elif position.where == "path":
+            missing.append(position.name)
+    return found, missing
+
+
+def attack_probes(route: Any, theirs: dict[Position, str], mine: dict[Position, str], canary: str, ctx: RunContext,
+                  neighbours: bool) -> list[tuple[Probe, str]]:
+    """The exact swaps (all of A's ids; then one of A's ids at a time among B's own), then a bounded,
+    seeded selection of id variants. Each with the words that say which id came from whom."""
+    order = list(theirs)
+    probes: list[tuple[Probe, str]] = [(build(route, theirs, canary), _says(theirs, {}))]
+    contexts: dict[Position, dict[Position, str]] = {}
+    for position in order:
+        own = {p: mine[p] for p in order if p != position and p in mine}
+        if len(order) > 1 and len(own) == len(order) - 1:
+            contexts[position] = {**own, position: theirs[position]}
+            probes.append((build(route, contexts[position], canary), _says({position: theirs[position]}, own)))
+        else:
+            contexts[position] = dict(theirs)
+    candidates: list[tuple[Probe, str]] = []
+    for position in order:
+        assignment = contexts[position]
+        integer = _is_integer(route, position)
+        own = {p: v for p, v in assignment.items() if p != position and v != theirs.get(p)}
+        for variant in variants(position, theirs[position], mine.get(position), integer):
+            if variant.neighbour and not neighbours:
+                continue
+            says = _says({position: theirs[position]}, own, variant)
+            candidates.append((build(route, assignment, canary, variant, position), says))
+    return probes + select(candidates, ctx.rng)
+
+
+def _says(victim_ids: dict[Position, str], own: dict[Position, str], variant: Variant | None = None) -> str:
+    parts = []
+    if variant is not None and variant.neighbour:
+        (position, value), = victim_ids.items()
+        parts.append(f"with a {variant.label} of tenant A's {position.name}={value}: {position.name}={variant.value}")
+    else:
+        parts.append("with tenant A's " + " and ".join(f"{p.name}={v}" for p, v in victim_ids.items()))
+        if variant is not None:
+            parts[-1] += f" {variant.label}"
+    if own:
+        parts.append("tenant B's own " + " and ".join(f"{p.name}={v}" for p, v in own.items()))
+    return ", and ".join(parts)
+
+
+def _is_integer(route: Any, position: Position) -> bool:
+    if position.where == "body":
+        schema = ((route.body_schema or {}).get("properties") or {}).get(position.name) or {}
+    else:
+        schema = next((p.schema for p in route.parameters if p.name == position.name and p.location == position.where), {})
+    return schema.get("type") == "integer"
+
+
+def _send(ctx: RunContext, client: httpx.Client, probe: Probe, route: Any, says: str = "") -> httpx.Response:
+    try:
+        return probe.send(client)
+    except httpx.TimeoutException:
+        fail(f"Sent {probe.text}{', ' + says if says else ''}: no answer within {ctx.settings.timeout:g} s.",
+             "a route must answer a request for another tenant's object with a quick denial.", FIX_READ,
+             redact=ctx.redact, docs=CHECK.docs)
+
+
+def _no_crash(ctx: RunContext, response: httpx.Response, what: str, route: Any) -> None:
+    if response.status_code >= 500:
+        fail(what, f"the route crashed ({response.status_code}) on another tenant's id instead of denying it with 404 or "
+             f"{'/'.join(map(str, sorted(ctx.settings.deny_status)))}: an error path is where isolation checks get skipped.",
+             FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs)
+
+
+def _leak_fail(ctx: RunContext, response: httpx.Response, what: str, leak: Leak, kind: str) -> NoReturn:
+    why = {
+        "read": "tenant B read tenant A's data",
+        "write": "tenant B's write on tenant A's id answered with tenant A's data",
+        "list": "tenant B's list shows another tenant's rows",
+    }[kind]
+    fix = {"read": FIX_READ, "write": FIX_WRITE, "list": FIX_LIST}[kind]
+    fail(what, f"{why}: the response carries {leak.what}, which only that tenant's objects hold.", fix,
+         response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs)
+
+
+def _bystanders(ctx: RunContext, exclude: set[str]) -> list[Victim]:
+    """Every other tenant this session made (throwaway ones included): their canaries must not show either."""
+    factory = ctx.request.getfixturevalue("tenant_role")
+    found: dict[str, Victim] = {}
+    for tenant in getattr(factory, "created", ()):
+        if tenant.canary not in exclude and tenant.canary not in found:
+            found[tenant.canary] = Victim(f"another tenant's ({tenant.name})", tenant.canary)
+    return list(found.values())
+
+
+def _alive_or_skip(ctx: RunContext, tenant: Tenant, label: str, statuses: list[int]) -> None:
+    """Every answer was 401: make sure the attacker's own credentials work, else its denials prove nothing."""
+    if not statuses or any(s != 401 for s in statuses):
+        return
+    response, _ = whoami(ctx, tenant)
+    if response is None or response.status_code == 401:
+        pytest.skip(f"every request of {label} answered 401 and nothing shows its credentials are accepted, so its "
+                    "denials prove nothing: check launchready_login")
+
+
+def missing_reason(label: str, tenant: Tenant, route: Any, missing: list[str], ctx: RunContext) -> str:
+    """Why the route is NOT RUN: which id is missing, and what seeding said."""
+    names = ", ".join("{" + m + "}" for m in missing)
+    why = explain_missing(ctx.routes, ctx.settings, route, missing[0])
+    prefix = route.path.split("{" + missing[0] + "}")[0].rstrip("/")
+    related = [n for n in tenant.seed_notes if prefix and f" {prefix}" in n]
+    notes = f"; seeding said: {ctx.redact('; '.join(related[:3]))}" if related else ""
+    return (f"{label} has no id for {names}: {why}{notes}. Return it from a launchready_seed fixture, e.g. "
+            f"{{'{missing[0]}': '...'}}")
+
+
+def _notes(tenant: Tenant, ctx: RunContext) -> str:
+    return ctx.redact("; ".join(tenant.seed_notes[:3])) if tenant.seed_notes else "no create route found for it"
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+CHECK = Check(
+    name="tenant_isolation",
+    title="Tenant B can neither read, change nor delete tenant A's objects, nor see them in lists.",
+    cases=cases,
+    run=run,
+    needs_login=True,
+)

@@ -1,0 +1,462 @@
+"""Forged variants of a JSON Web Token: pure functions that read a token and return new ones.
+
+Used by the tokens check and by the ``expired_token`` / ``tampered_tokens`` fixtures. Nothing here
+sends a request or prints a token. Malformed variants (``alg: none``, a stripped or altered
+signature, a payload changed under the old signature, HMAC signed with a public key) are built from
+base64url pieces by hand, because a JWT library refuses to make them; tokens that must verify (an
+expired token re-signed with the app's own key) go through PyJWT.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import os
+import re
+import time
+import warnings
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+
+from pytest_launchready.redact import Secret
+
+if TYPE_CHECKING:
+    from pytest_launchready.config.settings import Settings
+    from pytest_launchready.tenants import Credentials
+
+#: HMAC algorithm name -> hashlib name.
+HMAC_HASHES = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+#: Asymmetric algorithms a key-confusion attack turns into HMAC (same hash size first).
+ASYMMETRIC_PREFIXES = ("RS", "PS", "ES")
+#: Claims that say who the caller is or which org it acts for: changed in the "payload changed" variants.
+IDENTITY_CLAIMS = ("sub", "user_id", "uid", "userId", "email", "org", "org_id", "orgId", "organization",
+                   "organization_id", "tenant", "tenant_id", "tenantId", "account_id", "accountId")
+#: Seconds in the past an expired token's ``exp`` lies: well beyond any clock-skew leeway.
+EXPIRED_AGO = 3600
+_DEFAULT_LIFETIME = 3600
+_MAX_LIFETIME = 30 * 24 * 3600
+
+
+class CannotForge(Exception):
+    """This variant cannot be made from this token and these settings; the message says why and what enables it."""
+
+
+@dataclass(frozen=True)
+class Jwt:
+    """A compact JWS split into its parts, decoded without verification."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    # The segments rebuild the token: never in a repr (--showlocals).
+    header_segment: str = field(repr=False)
+    payload_segment: str = field(repr=False)
+    signature: bytes = field(repr=False)
+
+    @property
+    def alg(self) -> str:
+        """The ``alg`` header value, as written (``HS256``, ``RS256``, ``none``...)."""
+        return str(self.header.get("alg", ""))
+
+    @property
+    def signing_input(self) -> bytes:
+        """``header.payload``: the bytes the signature covers."""
+        return f"{self.header_segment}.{self.payload_segment}".encode("ascii")
+
+    @property
+    def is_hmac(self) -> bool:
+        """True when the token is signed with a shared secret (HS256/384/512)."""
+        return self.alg in HMAC_HASHES
+
+    @property
+    def is_asymmetric(self) -> bool:
+        """True for RS*, PS* and ES* tokens (signed with a private key, verified with a public one)."""
+        return self.alg.startswith(ASYMMETRIC_PREFIXES)
+
+
+def b64url_encode(data: bytes) -> str:
+    """base64url without padding, as JWTs write it."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(segment: str) -> bytes:
+    """Decode a base64url segment with or without padding; raises ``ValueError`` when it is not one."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", segment):
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except binascii.Error as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _json_segment(obj: Mapping[str, Any]) -> str:
+    return b64url_encode(json.dumps(obj, separators=(",", ":")).encode("utf-8"))
+
+
+def parse(token: str | None) -> Jwt | None:
+    """The parts of ``token`` when it is a signed JWT (three segments, JSON header with ``alg``), else None."""
+    if not token:
+        return None
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None  # opaque, or a five-part encrypted JWE whose claims cannot be edited
+    try:
+        header = json.loads(b64url_decode(parts[0]))
+        claims = json.loads(b64url_decode(parts[1]))
+        signature = b64url_decode(parts[2])
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or not isinstance(header.get("alg"), str) or not isinstance(claims, dict):
+        return None
+    return Jwt(header, claims, parts[0], parts[1], signature)
+
+
+def describe_token(token: str | None) -> str:
+    """What kind of token this is, for NOT RUN reasons (``token is opaque (not a JWT)``; never the token)."""
+    if not token:
+        return "credentials carry no token (cookies or headers without a bearer value; pass Credentials(token=...))"
+    if token.count(".") == 4:
+        return "token is an encrypted JWE: its claims cannot be read or edited"
+    if parse(token) is None:
+        return "token is opaque (not a JWT)"
+    return f"token is a JWT signed with {parse(token).alg!r}"  # type: ignore[union-attr]
+
+
+# --- Malformed variants --------------------------------------------------------------------------
+
+
+def alg_none_variants(token: Jwt) -> dict[str, str]:
+    """``alg`` set to none / None / NONE, with an empty signature and with the original one kept."""
+    variants = {}
+    original = b64url_encode(token.signature)
+    for spelling in ("none", "None", "NONE"):
+        header = _json_segment({**token.header, "alg": spelling})
+        variants[f"alg {spelling!r}, empty signature"] = f"{header}.{token.payload_segment}."
+        variants[f"alg {spelling!r}, original signature kept"] = f"{header}.{token.payload_segment}.{original}"
+    return variants
+
+
+def stripped_variants(token: Jwt) -> dict[str, str]:
+    """The original header and payload with no signature: an empty third part, and no third part."""
+    return {
+        "signature removed (empty third part)": f"{token.header_segment}.{token.payload_segment}.",
+        "signature removed (two parts only)": f"{token.header_segment}.{token.payload_segment}",
+    }
+
+
+def altered_variants(token: Jwt) -> dict[str, str]:
+    """The original header and payload with signature bytes flipped (first and last byte).
+
+    Bits are flipped in the decoded bytes, not in the text: changing the last base64url character
+    may only touch padding bits that decoders ignore, leaving the signature valid.
+    """
+    signature = token.signature or b"\x00" * 32
+    first = bytes([signature[0] ^ 0x01]) + signature[1:]
+    last = signature[:-1] + bytes([signature[-1] ^ 0x80])
+    return {
+        "first signature byte changed": f"{token.header_segment}.{token.payload_segment}.{b64url_encode(first)}",
+        "last signature byte changed": f"{token.header_segment}.{token.payload_segment}.{b64url_encode(last)}",
+    }
+
+
+def payload_variants(token: Jwt, other_claims: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The claims changed under the original header and signature.
+
+    With ``other_claims`` (another real user's claims), every identity claim both share takes the
+    other user's value: an app that skips verification then serves that real user. Otherwise ``sub``
+    (or the first identity claim present) gets a made-up value. A harmless extra claim is always sent
+    too, so an app that looks the user up (and rejects an unknown one) still shows it did not verify.
+    """
+    signature = b64url_encode(token.signature)
+    variants = {}
+    swapped = {k: other_claims[k] for k in IDENTITY_CLAIMS if other_claims and k in token.claims and k in other_claims
+               and other_claims[k] != token.claims[k]}
+    if swapped:
+        names = ", ".join(sorted(swapped))
+        variants[f"{names} set to another real user's"] = _with_claims(token, swapped, signature)
+    else:
+        name = next((k for k in IDENTITY_CLAIMS if k in token.claims), "sub")
+        variants[f"{name} set to a made-up user"] = _with_claims(token, {name: f"launchready-forged-{name}"}, signature)
+    variants["an extra claim added"] = _with_claims(token, {"launchready_tampered": True}, signature)
+    return variants
+
+
+def _with_claims(token: Jwt, changes: Mapping[str, Any], signature: str) -> str:
+    return f"{token.header_segment}.{_json_segment({**token.claims, **changes})}.{signature}"
+
+
+def key_confusion_variants(token: Jwt, public_key: bytes) -> dict[str, str]:
+    """The claims signed with HMAC using the public key's bytes as the secret.
+
+    An app that takes ``alg`` from the token and hands its RSA/EC public key to the verifier accepts
+    these. The key is tried as given and in its usual PEM spellings (with and without the final
+    newline, SubjectPublicKeyInfo and PKCS#1), with the HMAC of the same hash size and HS256.
+    """
+    bits = token.alg[2:] if token.is_asymmetric else "256"
+    algs = dict.fromkeys([f"HS{bits}" if f"HS{bits}" in HMAC_HASHES else "HS256", "HS256"])
+    variants = {}
+    for label, key in _public_key_spellings(public_key).items():
+        for alg in algs:
+            header = _json_segment({**token.header, "alg": alg})
+            signing_input = f"{header}.{token.payload_segment}".encode("ascii")
+            signature = hmac.digest(key, signing_input, HMAC_HASHES[alg])
+            variants[f"{alg} signed with the public key ({label})"] = f"{header}.{token.payload_segment}.{b64url_encode(signature)}"
+    return variants
+
+
+def _public_key_spellings(public_key: bytes) -> dict[str, bytes]:
+    spellings = {"as given": public_key, "trailing newline": public_key.strip() + b"\n", "no trailing newline": public_key.strip()}
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        loaded = serialization.load_pem_public_key(public_key.strip() + b"\n")
+        pem = serialization.Encoding.PEM
+        spellings["SubjectPublicKeyInfo PEM"] = loaded.public_bytes(pem, serialization.PublicFormat.SubjectPublicKeyInfo)
+        if isinstance(loaded, rsa.RSAPublicKey):
+            spellings["PKCS#1 PEM"] = loaded.public_bytes(pem, serialization.PublicFormat.PKCS1)
+    except Exception:  # noqa: BLE001 - not a PEM public key (a certificate, a JWK): the given bytes still count
+        pass
+    unique: dict[bytes, str] = {}
+    for label, key in spellings.items():
+        unique.setdefault(key, label)
+    return {label: key for key, label in unique.items()}
+
+
+def load_public_key(settings: Settings) -> bytes:
+    """The bytes ``launchready_jwt_public_key`` names (``env:VAR`` or a file path, relative to the rootdir)."""
+    value = settings.jwt_public_key.strip()
+    if not value:
+        raise CannotForge("set launchready_jwt_public_key (env:VAR or a file path) to the public key that verifies your tokens")
+    if value.startswith("env:"):
+        name = value[4:].strip()
+        key = os.environ.get(name, "")
+        if not key.strip():
+            raise CannotForge(f"launchready_jwt_public_key names the environment variable {name}, which is not set")
+        return key.encode("utf-8")
+    path = value if os.path.isabs(value) else os.path.join(settings.rootpath, value)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise CannotForge(f"launchready_jwt_public_key = {value!r} cannot be read ({exc.strerror or type(exc).__name__})") from None
+
+
+def public_key_verifies(token: str, public_key: bytes) -> bool:
+    """True when ``public_key`` verifies the signature of ``token`` under its own asymmetric ``alg``.
+
+    Proves the configured key is the app's before a refused key-confusion token is counted as a pass.
+    """
+    parsed = parse(token)
+    if parsed is None or not parsed.is_asymmetric:
+        return False
+    import jwt
+
+    try:
+        jwt.PyJWS().decode(token, public_key, algorithms=[parsed.alg])
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return False
+    return True
+
+
+def tampered_tokens(credentials: Credentials, settings: Settings, other: Credentials | None = None) -> dict[str, str]:
+    """Forged variants of the credentials' JWT by name (empty when the token is not a JWT).
+
+    Names start with the tokens check's case they belong to: ``alg none: ...``, ``signature
+    stripped: ...``, ``signature altered: ...``, ``payload changed: ...`` and, when
+    ``launchready_jwt_public_key`` is readable and the token is RS/PS/ES-signed, ``key confusion: ...``.
+    ``other`` (another user's credentials) makes the payload variants impersonate that real user.
+    """
+    token = parse(credentials.token)
+    if token is None:
+        return {}
+    other_token = parse(other.token) if other is not None else None
+    families: dict[str, dict[str, str]] = {
+        "alg none": alg_none_variants(token),
+        "signature stripped": stripped_variants(token),
+        "signature altered": altered_variants(token),
+        "payload changed": payload_variants(token, other_token.claims if other_token else None),
+    }
+    if token.is_asymmetric and settings.jwt_public_key:
+        try:
+            families["key confusion"] = key_confusion_variants(token, load_public_key(settings))
+        except CannotForge:
+            pass
+    return {f"{family}: {name}": forged for family, variants in families.items() for name, forged in variants.items()}
+
+
+# --- Tokens that must verify: through the user's mint fixture or the configured key ----------------
+
+
+def expired_changes(claims: Mapping[str, Any], now: float | None = None) -> dict[str, int]:
+    """``exp`` an hour in the past; ``iat`` (and ``nbf`` when present) moved back by the token's own lifetime.
+
+    Keeping the lifetime keeps the token plausible to apps that also bound ``exp - iat``.
+    """
+    now_s = int(time.time() if now is None else now)
+    exp, iat = claims.get("exp"), claims.get("iat")
+    lifetime = _DEFAULT_LIFETIME
+    if isinstance(exp, (int, float)) and isinstance(iat, (int, float)) and 0 < exp - iat <= _MAX_LIFETIME:
+        lifetime = int(exp - iat)
+    expired = now_s - EXPIRED_AGO
+    changes = {"exp": expired, "iat": expired - lifetime}
+    if "nbf" in claims:
+        changes["nbf"] = expired - lifetime
+    return changes
+
+
+def reissue(credentials: Credentials, settings: Settings, mint: Callable[[dict[str, Any]], str] | None,
+            changes: Mapping[str, Any]) -> str:
+    """A token carrying the credentials' claims with ``changes``, that the app should otherwise accept.
+
+    Through ``mint`` (the user's ``launchready_mint_token``) when given; else re-signed with the key
+    in ``launchready_jwt_key`` (an HMAC secret, or a PEM private key for RS/PS/ES/EdDSA), keeping the
+    original header (``kid``, ``typ``). Raises :class:`CannotForge` with the reason otherwise.
+    """
+    token = parse(credentials.token)
+    claims = {**(token.claims if token else {}), **changes}
+    if mint is not None:
+        minted = mint(claims)
+        if not isinstance(minted, str) or not minted:
+            raise CannotForge(f"launchready_mint_token returned {type(minted).__name__}, not a token string")
+        return minted
+    if token is None:
+        raise CannotForge(f"tenant A's {describe_token(credentials.token)}; define launchready_mint_token(claims) to issue one")
+    if not settings.jwt_key_env:
+        raise CannotForge("define launchready_mint_token(claims), or set launchready_jwt_key = env:VAR naming the signing key")
+    key = settings.jwt_key
+    if not key:
+        raise CannotForge(f"launchready_jwt_key names the environment variable {settings.jwt_key_env}, which is not set")
+    import jwt
+
+    headers = {k: v for k, v in token.header.items() if k != "alg"}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a short HMAC key is the app's problem (see the weak-secret case)
+            return jwt.encode(claims, key, algorithm=token.alg, headers=headers)
+    except (jwt.PyJWTError, NotImplementedError, ValueError, TypeError) as exc:
+        raise CannotForge(
+            f"the key in {settings.jwt_key_env} cannot sign {token.alg!r} tokens ({type(exc).__name__}): it must be the HMAC "
+            "secret for HS*, or the PEM private key for RS/PS/ES"
+        ) from None
+
+
+def mint_expired(credentials: Credentials, settings: Settings, mint: Callable[[dict[str, Any]], str] | None,
+                 now: float | None = None) -> str:
+    """The credentials' token with ``exp`` in the past; raises :class:`CannotForge` with the reason."""
+    token = parse(credentials.token)
+    return reissue(credentials, settings, mint, expired_changes(token.claims if token else {}, now))
+
+
+def expired_token(credentials: Credentials, settings: Settings, mint: Callable[[dict[str, Any]], str] | None) -> str | None:
+    """The credentials' token with ``exp`` in the past, or None when there is no way to mint one."""
+    try:
+        return mint_expired(credentials, settings, mint)
+    except CannotForge:
+        return None
+
+
+# --- Weak HMAC secrets ---------------------------------------------------------------------------
+
+_BASE_WORDS = ("secret", "password", "passw0rd", "admin", "jwt", "token", "changeme", "welcome", "letmein", "qwerty",
+               "key", "test", "dev", "default", "company", "master", "login", "access")
+_PREFIXES = ("my", "app", "api", "jwt", "auth", "token", "access", "refresh", "session", "super", "top", "dev", "test",
+             "prod", "default", "your", "the", "server", "backend", "signing", "private", "local", "demo", "example")
+_NOUNS = ("secret", "key", "secretkey", "secret_key", "secret-key", "password", "token", "jwt", "jwtsecret",
+          "jwt_secret", "jwt-secret", "signingkey", "signing_key", "signing-key", "pass")
+_CONNECTORS = ("", "_", "-", ".")
+_YEAR_RANGE = range(2015, 2031)
+
+
+def bundled_secrets() -> list[str]:
+    """The common weak secrets shipped with the plugin (``data/weak_jwt_secrets.txt``)."""
+    text = resources.files("pytest_launchready").joinpath("data/weak_jwt_secrets.txt").read_text("utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _cases(word: str) -> Iterator[str]:
+    yield word
+    yield word.capitalize()
+    yield word.upper()
+
+
+def _suffixes() -> Iterator[str]:
+    yield from ("", "1", "12", "123", "1234", "12345", "123456", "!", "!!", "@123", "#1", "1!", "123!", "0", "01", "00", "x")
+    for year in _YEAR_RANGE:
+        for form in (f"{year}", f"{year % 100:02d}", f"@{year}", f"_{year}", f"-{year}", f"{year}!", f"#{year}"):
+            yield form
+
+
+def generated_secrets(words: Iterable[str] = ()) -> Iterator[str]:
+    """Patterns too regular to list: base words with years and digits, prefix + noun joins, and
+    the same built from ``words`` (e.g. the token's issuer and audience, an app's own name)."""
+    for base in _BASE_WORDS:
+        for variant in _cases(base):
+            for suffix in _suffixes():
+                yield variant + suffix
+    for prefix in _PREFIXES:
+        for connector in _CONNECTORS:
+            for noun in _NOUNS:
+                joined = f"{prefix}{connector}{noun}"
+                yield joined
+                yield joined.upper()
+                yield f"{prefix}{connector.join(part.capitalize() for part in re.split(r'[_-]', noun))}"
+    for word in dict.fromkeys(w for w in words if w):
+        for variant in _cases(word):
+            yield variant
+            for connector in _CONNECTORS:
+                for noun in _NOUNS:
+                    yield f"{variant}{connector}{noun}"
+            for suffix in _suffixes():
+                yield variant + suffix
+
+
+def _app_words(token: Jwt) -> list[str]:
+    """Words an app's own secret is often built from: its issuer and audience, whole, by host label and by word."""
+    words: list[str] = []
+    for claim in ("iss", "aud"):
+        values = token.claims.get(claim)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and 0 < len(value) <= 100:
+                host = re.sub(r"^https?://", "", value).split("/")[0]
+                labels = [label for label in host.split(".") if len(label) >= 3]
+                words += [value, host, *labels, *(p for p in re.split(r"[^A-Za-z0-9]+", host) if len(p) >= 3)]
+    return words
+
+
+def weak_secret_candidates(token: Jwt | None = None) -> Iterator[str]:
+    """Every candidate secret, without duplicates: the empty secret, the bundled list, then generated ones."""
+    seen: set[str] = set()
+    words = _app_words(token) if token is not None else []
+    for candidate in ("", *bundled_secrets(), *generated_secrets(words)):
+        if candidate not in seen:
+            seen.add(candidate)
+            yield candidate
+
+
+def crack_hmac(token: Jwt, candidates: Iterable[str]) -> Secret | None:
+    """The candidate whose HMAC signs ``token``, or None (an offline guess: no request is sent).
+
+    The key comes back as a :class:`Secret`, so no frame that holds it prints its value.
+    """
+    digest = HMAC_HASHES.get(token.alg)
+    if digest is None:
+        return None
+    message = token.signing_input
+    for candidate in candidates:
+        if hmac.compare_digest(hmac.digest(candidate.encode("utf-8"), message, digest), token.signature):
+            return Secret(candidate)
+    return None
+
+
+def crack_weak_secret(token: Jwt) -> tuple[Secret | None, int]:
+    """A's HMAC key when it is among the weak candidates, and how many candidates there are.
+
+    The candidate list stays inside this frame: a list of plain strings that holds the key would
+    print it under ``--showlocals``.
+    """
+    candidates = list(weak_secret_candidates(token))
+    return crack_hmac(token, candidates), len(candidates)
+

@@ -1,0 +1,1 @@
+"""The launch scorecard and what renders it."""

@@ -1,0 +1,168 @@
+"""Test reports -> the launch scorecard: one row per check, as a terminal table and as JSON.
+
+Everything comes from test reports (their ``user_properties``), so the scorecard is the same with
+or without xdist. A check that tested nothing is NOT RUN with its reason, never PASS.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pytest
+
+from pytest_launchready.config.check_names import CHECK_MODULES, CHECK_NAMES
+from pytest_launchready.checks.context import WARN_PROPERTY
+
+PASS, FAIL, WARN, NOT_RUN, ERROR, WAIVED = "PASS", "FAIL", "WARN", "NOT RUN", "ERROR", "WAIVED"
+#: user_properties key the plugin sets on a report of a NOT RUN test that ``--launchready-strict`` failed.
+STRICT_PROPERTY = "launchready_strict_fail"
+BY_DESIGN = "BY DESIGN"  # listed, never a verdict of its own
+#: Worst first: a check's verdict is the worst of its tests.
+_SEVERITY = (ERROR, FAIL, WAIVED, WARN, PASS, NOT_RUN, BY_DESIGN)
+
+
+@dataclass
+class _Test:
+    route: str = ""
+    total_routes: int = 0
+    outcome: str = ""  # nothing reported yet
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+    untested: bool = False  # a NOT RUN that --launchready-strict turned into a failure
+
+
+@dataclass
+class Row:
+    """One scorecard line."""
+
+    check: str
+    verdict: str
+    tested: int
+    total: int
+    unit: str
+    notes: str
+    failed: list[str] = field(default_factory=list)
+
+
+class Scorecard:
+    """Collects per-test outcomes from reports (controller side) and turns them into rows."""
+
+    def __init__(self) -> None:
+        self._tests: dict[str, dict[str, _Test]] = {}
+
+    def record(self, check: str, report: pytest.TestReport) -> None:
+        """Fold one phase report of a generated test into its test's outcome."""
+        props = dict((k, v) for k, v in report.user_properties if isinstance(k, str))
+        test = self._tests.setdefault(check, {}).setdefault(report.nodeid, _Test())
+        test.route = str(props.get("launchready_route", "") or "")
+        test.total_routes = int(str(props.get("launchready_routes_total", 0) or 0))
+        test.warnings = [str(v) for k, v in report.user_properties if k == WARN_PROPERTY]
+        test.untested = test.untested or STRICT_PROPERTY in props
+        if report.when == "call" or report.outcome != "passed":
+            outcome = _outcome(report, bool(test.warnings))
+            if outcome is not None and (not test.outcome or _SEVERITY.index(outcome) <= _SEVERITY.index(test.outcome)):
+                test.outcome = outcome
+                test.reason = _reason(report)
+
+    def rows(self, selected: Iterable[str]) -> list[Row]:
+        """One row per check of DESIGN.md, in order."""
+        chosen = set(selected)
+        return [self._row(name, chosen) for name in CHECK_NAMES]
+
+    def _row(self, name: str, chosen: set[str]) -> Row:
+        # Sorted by node id: under xdist reports arrive in any order, and the scorecard must not vary.
+        tests = dict(sorted(self._tests.get(name, {}).items()))
+        if name not in CHECK_MODULES:
+            return Row(name, NOT_RUN, 0, 0, "", "not built in this version")
+        if not tests:
+            why = "not selected (--launchready-checks)" if name not in chosen else "no test of this check ran (deselected by -k/-m?)"
+            return Row(name, NOT_RUN, 0, 0, "", why)
+        values = list(tests.values())
+        verdict = min((t.outcome or NOT_RUN for t in values), key=_SEVERITY.index)
+        verdict = NOT_RUN if verdict == BY_DESIGN else verdict
+        counted = [t for t in values if t.outcome != BY_DESIGN]
+        route_tests = [t for t in counted if t.route]
+        if route_tests:
+            total = max(t.total_routes for t in values)
+            tested = len({t.route for t in route_tests if t.outcome != NOT_RUN and not t.untested})
+            unit = "routes"
+        else:
+            total, tested, unit = len(counted), sum(t.outcome != NOT_RUN and not t.untested for t in counted), "tests"
+        if tested == 0 and verdict == NOT_RUN:
+            unit = ""
+        failed = [nodeid.split("::", 1)[-1] for nodeid, t in tests.items() if t.outcome in (FAIL, ERROR)]
+        return Row(name, verdict, tested, total, unit, _notes(verdict, tests), failed)
+
+
+def _outcome(report: pytest.TestReport, warned: bool) -> str | None:
+    if hasattr(report, "wasxfail") and str(getattr(report, "wasxfail", "")).startswith("waived"):
+        return WAIVED
+    if report.failed:
+        strict = any(k == STRICT_PROPERTY for k, _ in report.user_properties)
+        return FAIL if report.when == "call" or strict else ERROR
+    if report.skipped:
+        return BY_DESIGN if "BY DESIGN: " in str(report.longrepr) else NOT_RUN
+    if report.when == "call":
+        return WARN if warned else PASS
+    return None
+
+
+def _reason(report: pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return str(report.wasxfail)
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix("NOT RUN: ").removeprefix("BY DESIGN: ")
+    return ""
+
+
+def _notes(verdict: str, tests: dict[str, _Test]) -> str:
+    def ids(outcome: str) -> list[str]:
+        return [nodeid.split("::", 1)[-1] for nodeid, t in tests.items() if t.outcome == outcome]
+
+    parts = []
+    for outcome, label in ((ERROR, "error"), (FAIL, "failed"), (WAIVED, "waived")):
+        found = ids(outcome)
+        if found:
+            parts.append(f"{len(found)} {label}: {_first(found)}")
+    warned = [w for t in tests.values() for w in t.warnings]
+    if warned:
+        parts.append(f"{len(warned)} warning{'s' * (len(warned) > 1)}: {warned[0][:90]}")
+    designed = [t for t in tests.values() if t.outcome == BY_DESIGN]
+    if designed:
+        parts.append(f"{len(designed)} by design: {designed[0].reason}")
+    reasons = sorted({t.reason for t in tests.values() if t.outcome == NOT_RUN and t.reason})
+    skipped = sum(t.outcome == NOT_RUN for t in tests.values())
+    if skipped:
+        label = "" if verdict == NOT_RUN else f"{skipped} not run: "
+        parts.append(label + "; ".join(reasons[:2]) + ("; ..." if len(reasons) > 2 else ""))
+    return "; ".join(parts)
+
+
+def _first(ids: list[str], count: int = 2) -> str:
+    return ", ".join(ids[:count]) + (f" (+{len(ids) - count} more)" if len(ids) > count else "")
+
+
+_COLOURS = {PASS: {"green": True}, FAIL: {"red": True, "bold": True}, ERROR: {"red": True, "bold": True},
+            WARN: {"yellow": True}, WAIVED: {"yellow": True}, NOT_RUN: {}}
+
+
+def render(rows: list[Row]) -> list[tuple[str, dict[str, Any]]]:
+    """Terminal lines and their markup."""
+    lines: list[tuple[str, dict[str, Any]]] = [(f"{'check':<17}{'verdict':<9}{'coverage':<15}notes", {"bold": True})]
+    for row in rows:
+        coverage = f"{row.tested}/{row.total} {row.unit}" if row.unit else "-"
+        lines.append((f"{row.check:<17}{row.verdict:<9}{coverage:<15}{row.notes}", _COLOURS.get(row.verdict, {})))
+    counts = {v: sum(r.verdict == v for r in rows) for v in _SEVERITY}
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    lines.append((f"launch verdict: {'NOT READY' if counts[FAIL] or counts[ERROR] else 'no blocking finding'} ({summary})",
+                  {"bold": True, "red": bool(counts[FAIL] or counts[ERROR])}))
+    return lines
+
+
+def write_json(rows: list[Row], path: Path) -> None:
+    """The scorecard as JSON (``--launchready-report``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"scorecard": [asdict(r) for r in rows]}, indent=2) + "\n")

@@ -1,0 +1,84 @@
+"""Recognising account routes from the route table: login-like routes, the "who am I" read, and
+the fields of a credentials body. Heuristics on paths and field names, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from pytest_launchready.checks.disclosure import normalise
+
+if TYPE_CHECKING:
+    from pytest_launchready.routes import Route
+
+#: The last fixed path segment of a route where credentials or one-time codes are guessed.
+_LOGIN_SEGMENT = re.compile(
+    r"^(?:log-?in|log_in|sign-?in|sign_in|auth|authenticate|token|oauth2?-?token|otp|mfa|2fa|totp|magic-?link"
+    r"|[\w-]*password[\w-]*|forgot[\w-]*|reset|reset[-_][\w-]+|[\w-]+[-_]reset|verify|verify[-_][\w-]+|[\w-]+[-_]verify)$"
+)
+_ME_SEGMENTS = ("me", "self", "whoami", "current-user", "current_user", "currentuser", "profile", "account", "user")
+_EMAIL_NAMES = ("email", "emailaddress", "mail")
+_USER_NAMES = ("username", "login", "user", "identifier", "handle")
+_PASSWORD_NAMES = ("password", "passwd", "pass", "pwd", "passphrase")
+_TOKEN_FIELDS = ("access_token", "accessToken", "token", "id_token", "jwt", "session_token", "sessionToken", "auth_token")
+
+
+def last_segment(path: str) -> str:
+    """The last path segment that is not a ``{parameter}``: ``/auth/login`` -> ``login``."""
+    fixed = [s for s in path.strip("/").split("/") if s and not s.startswith("{")]
+    return fixed[-1].lower() if fixed else ""
+
+
+def is_login_like(route: Route) -> bool:
+    """A POST where passwords, tokens or one-time codes are tried: login, token, password reset, OTP."""
+    return route.method == "POST" and bool(_LOGIN_SEGMENT.match(last_segment(route.path)))
+
+
+def me_route(routes: Iterable[Route]) -> Route | None:
+    """The GET that returns the caller's own user (``GET /me``, ``GET /users/me``, ``GET /profile``)."""
+    candidates = [r for r in routes if r.method == "GET" and not r.path_params and last_segment(r.path) in _ME_SEGMENTS]
+    candidates.sort(key=lambda r: (_ME_SEGMENTS.index(last_segment(r.path)), len(r.path)))
+    return candidates[0] if candidates else None
+
+
+def is_me_path(path: str) -> bool:
+    """True for ``/me``-like paths (an update there changes the caller's own user)."""
+    return last_segment(path) in _ME_SEGMENTS and "{" not in path
+
+
+def field_named(schema: Mapping[str, Any] | None, names: tuple[str, ...]) -> str | None:
+    """The first top-level property whose normalised name is one of ``names`` (or contains the first)."""
+    properties = (schema or {}).get("properties") or {}
+    by_norm = {normalise(str(k)): str(k) for k in properties}
+    for name in names:
+        if name in by_norm:
+            return by_norm[name]
+    return next((original for norm, original in by_norm.items() if names[0] in norm), None)
+
+
+def email_field(schema: Mapping[str, Any] | None) -> str | None:
+    """The body field that holds an email address."""
+    return field_named(schema, _EMAIL_NAMES)
+
+
+def username_field(schema: Mapping[str, Any] | None) -> str | None:
+    """The body field that names the account (email first, else a username)."""
+    return email_field(schema) or field_named(schema, _USER_NAMES)
+
+
+def password_field(schema: Mapping[str, Any] | None) -> str | None:
+    """The body field that holds a password."""
+    return field_named(schema, _PASSWORD_NAMES)
+
+
+def token_from(data: Any) -> str | None:
+    """The token in a login response body (``access_token``, ``token``...), one level deep at most."""
+    if not isinstance(data, dict):
+        return None
+    for holder in (data, *(v for v in data.values() if isinstance(v, dict))):
+        for name in _TOKEN_FIELDS:
+            value = holder.get(name)
+            if isinstance(value, str) and value:
+                return value
+    return None

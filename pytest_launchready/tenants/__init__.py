@@ -1,0 +1,129 @@
+"""Credentials (the single holder of a token), tenants and their canaries."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Generator, Mapping
+
+import httpx
+
+from pytest_launchready.redact import MASK
+
+
+class Credentials(httpx.Auth):
+    """How one identity authenticates: headers and/or cookies, and the raw token when it differs.
+
+    ``Credentials(headers={"Authorization": "Bearer ..."})``, ``Credentials(cookies={"session": ...})``,
+    or both. ``token`` is the raw token when it is not the bearer value in ``headers`` (an API key
+    header, a session cookie holding a JWT). It is an ``httpx.Auth``: pass it as ``auth=`` to any httpx
+    client or request. Its ``repr`` and ``str`` never show a value, so ``--showlocals`` stays clean.
+    Two equal credentials mean one identity.
+    """
+
+    def __init__(
+        self,
+        headers: Mapping[str, str] | None = None,
+        cookies: Mapping[str, str] | None = None,
+        token: str | None = None,
+    ) -> None:
+        self.headers: dict[str, str] = dict(headers or {})
+        self.cookies: dict[str, str] = dict(cookies or {})
+        self.token: str | None = token or _bearer_value(self.headers)
+        if not (self.headers or self.cookies or self.token):
+            raise ValueError("Credentials need headers, cookies or a token: launchready_login returned none")
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Add the headers and cookies to ``request`` (httpx calls this)."""
+        for name, value in self.headers.items():
+            request.headers[name] = value
+        if self.cookies:
+            jar = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            existing = request.headers.get("cookie")
+            request.headers["cookie"] = f"{existing}; {jar}" if existing else jar
+        yield request
+
+    def secret_values(self) -> list[str]:
+        """Every value here that must be redacted."""
+        values = [*self.headers.values(), *self.cookies.values()]
+        values += [v.split(" ", 1)[1] for v in self.headers.values() if " " in v]
+        return [v for v in [*values, self.token] if v]
+
+    def with_token(self, token: str) -> Credentials:
+        """The same credentials with ``token`` in place of the original token wherever it appeared."""
+        original = self.token
+        if not original:
+            raise ValueError("these credentials carry no token to replace")
+        swap = lambda v: v.replace(original, token)  # noqa: E731
+        return Credentials(
+            headers={k: swap(v) for k, v in self.headers.items()},
+            cookies={k: swap(v) for k, v in self.cookies.items()},
+            token=token,
+        )
+
+    def _identity(self) -> tuple[Any, ...]:
+        return (tuple(sorted(self.headers.items())), tuple(sorted(self.cookies.items())), self.token)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Credentials) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        parts = []
+        if self.headers:
+            parts.append(f"headers={{{', '.join(f'{k!r}: {MASK!r}' for k in self.headers)}}}")
+        if self.cookies:
+            parts.append(f"cookies={{{', '.join(f'{k!r}: {MASK!r}' for k in self.cookies)}}}")
+        if self.token and not self.headers and not self.cookies:
+            parts.append(f"token={MASK!r}")
+        return f"Credentials({', '.join(parts)})"
+
+    __str__ = __repr__
+
+
+def _bearer_value(headers: Mapping[str, str]) -> str | None:
+    for name, value in headers.items():
+        if name.lower() == "authorization" and value.lower().startswith("bearer "):
+            return value[7:].strip() or None
+    return None
+
+
+_DNS_UNSAFE = re.compile(r"[^a-z0-9-]+")
+
+
+def tenant_name(run_id: str, worker: str, label: str) -> str:
+    """A DNS-safe tenant name, unique per run and per xdist worker: ``lr-3f9a-gw0-a``."""
+    raw = f"lr-{run_id}-{worker}-{label}".lower()
+    return _DNS_UNSAFE.sub("-", raw).strip("-")[:63]
+
+
+def make_canary(name: str) -> str:
+    """A string that can only come from this tenant's data: ``lrcanary<hex>``, unique per tenant."""
+    return f"lrcanary{secrets.token_hex(6)}{_DNS_UNSAFE.sub('', name.lower())[-12:]}"
+
+
+@dataclass
+class Tenant:
+    """One tenant (org) and one logged-in user of it.
+
+    ``client`` is an ``httpx.Client`` bound to the target that sends this user's credentials on every
+    request. ``canary`` is a unique string the plugin plants in this tenant's data: finding it in
+    another tenant's response proves a leak. ``ids`` maps path-parameter names to ids this tenant owns
+    (from seeding or ``launchready_seed``). ``seed_notes`` says what seeding could not create, and why;
+    ``objects`` holds what it did create (:class:`pytest_launchready.tenants.seeding.SeededObject` records).
+    """
+
+    name: str
+    role: str
+    credentials: Credentials
+    client: httpx.Client
+    canary: str
+    ids: dict[str, str] = field(default_factory=dict)
+    seed_notes: list[str] = field(default_factory=list)
+    objects: list[Any] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"Tenant(name={self.name!r}, role={self.role!r}, credentials={self.credentials!r})"

@@ -1,0 +1,83 @@
+"""Makes tenants through the user's ``launchready_login``: names, canaries, clients, redaction."""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any, Callable
+
+from pytest_launchready.errors import SetupError
+from pytest_launchready.target.errors import TargetStoppedError
+from pytest_launchready.tenants import Credentials, Tenant, make_canary, tenant_name
+
+if TYPE_CHECKING:
+    from pytest_launchready.routes import Route
+    from pytest_launchready.plugin.state import SessionState
+    from pytest_launchready.target import Target
+
+
+class TenantFactory:
+    """``factory(role, tenant=None, label=None) -> Tenant``; also makes the seeded tenants A and B."""
+
+    def __init__(self, state: SessionState, login: Callable[[str, str], Credentials], target: Target) -> None:
+        self.state = state
+        self.login = login
+        self.target = target
+        self.created: list[Tenant] = []
+        self._numbers = itertools.count(1)
+        #: credentials -> the (tenant, role) they were first issued for: every pair is compared.
+        self._issued: dict[Credentials, tuple[str, str]] = {}
+
+    def __call__(self, role: str, tenant: Tenant | None = None, label: str | None = None) -> Tenant:
+        if tenant is not None:
+            return self._make(tenant.name, role, canary=tenant.canary)
+        name = tenant_name(self.state.run_id, self.state.worker, label or f"t{next(self._numbers)}")
+        return self._make(name, role)
+
+    def seeded(self, label: str, user_seed: Any, routes: tuple[Route, ...]) -> Tenant:
+        """A new tenant in the first role with its canary planted and ids harvested (tenant A, B)."""
+        from pytest_launchready.tenants.seeding import seed_tenant
+
+        tenant = self._make(tenant_name(self.state.run_id, self.state.worker, label), self.state.settings.roles[0])
+        seed_tenant(tenant, routes, self.state.settings, user_seed or None)
+        return tenant
+
+    def _make(self, name: str, role: str, canary: str | None = None) -> Tenant:
+        redact = self.state.redactor
+        try:
+            credentials = self.login(name, role)
+        except TargetStoppedError:
+            raise  # not the login's fault: the one-line "target stopped" error
+        except Exception as exc:  # noqa: BLE001 - any failure of user code is reported, redacted
+            raise SetupError(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}") from None
+        if not isinstance(credentials, Credentials):
+            raise SetupError(
+                f"launchready_login({name!r}, {role!r}) returned {type(credentials).__name__}, not Credentials: "
+                "return pytest_launchready.Credentials(headers=..., cookies=...)."
+            )
+        redact.add(*credentials.secret_values())
+        self._check_distinct(credentials, name, role)
+        tenant = Tenant(name=name, role=role, credentials=credentials, client=self.target.client(auth=credentials),
+                        canary=canary or make_canary(name))
+        self.created.append(tenant)
+        return tenant
+
+    def _check_distinct(self, credentials: Credentials, name: str, role: str) -> None:
+        """Fail closed when two tenants, or two roles of one tenant, got one identity: every check
+        comparing them would compare an identity with itself (false leaks, false passes)."""
+        first = self._issued.setdefault(credentials, (name, role))
+        if first == (name, role):
+            return
+        raise SetupError(
+            f"launchready_login returned the same credentials for {first[0]!r} ({first[1]}) and {name!r} ({role}): "
+            "every test comparing them would compare one identity with itself. The first login(tenant, role) call for a "
+            "new tenant name must create a new tenant (org) and user, and each later call a new user in that role "
+            "(check a cache or a fixed e-mail address in your launchready_login)."
+        )
+
+    def cleanup(self, remove: Callable[[Tenant], None]) -> None:
+        """Call the user's ``launchready_cleanup`` once per tenant made (live targets)."""
+        seen = set()
+        for tenant in self.created:
+            if tenant.name not in seen:
+                seen.add(tenant.name)
+                remove(tenant)
