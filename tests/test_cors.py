@@ -15,7 +15,7 @@ import httpcore  # noqa: F401 - httpx imports it lazily and caches its exception
 import pytest
 
 from pytest_launchready.checks import Plan
-from pytest_launchready.checks.context import WARN_PROPERTY
+from pytest_launchready.report.protocol import WARN_PROPERTY
 from pytest_launchready.checks.cors.check import CHECK, LOOK_ALIKES_ID
 from pytest_launchready.checks.cors.origins import derive, hostile_origins, is_allowed, parse_origin, sample_allowed
 from pytest_launchready.routes import Route

@@ -17,7 +17,7 @@ from tls_server import OPENAPI, SECURE_HEADERS, Site, free_port, issue
 
 import pytest_launchready.target.tls  # noqa: F401
 from pytest_launchready.checks import Plan
-from pytest_launchready.checks.context import WARN_PROPERTY
+from pytest_launchready.report.protocol import WARN_PROPERTY
 from pytest_launchready.checks.headers.check import (
     CHECK,
     cookie_kind,
