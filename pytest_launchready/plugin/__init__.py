@@ -276,7 +276,7 @@ class LaunchreadySession:
             terminalreporter.write_line(line, **markup)
         if self.state.settings.report_path:
             path = Path(self.state.settings.rootpath) / self.state.settings.report_path
-            write_json(rows, path)
+            write_json(rows, path, self.scorecard.findings)
             terminalreporter.write_line(f"scorecard written to {path}")
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:

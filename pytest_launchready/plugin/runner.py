@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pytest_launchready.checks import Case, Check
 from pytest_launchready.checks.context import RunContext
+from pytest_launchready.checks.finding import finding_of
 from pytest_launchready.plugin.state import get_state
-from pytest_launchready.report.protocol import WARN_PROPERTY
+from pytest_launchready.report.protocol import FINDING_PROPERTY, WARN_PROPERTY
 
 
 def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
     """Run ``case`` of ``check``: a finding raises AssertionError, an untestable case skips.
 
-    Warnings go on the test's ``user_properties`` (they travel to the xdist controller's scorecard),
-    also when the check then fails.
+    Warnings and the finding go on the test's ``user_properties`` (they travel to the xdist
+    controller's scorecard), warnings also when the check then fails.
     """
     __tracebackhide__ = True
     state = get_state(request.config)
@@ -22,5 +25,11 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
                      shared=state.shared)
     try:
         check.run(ctx, case)
+    except AssertionError as error:
+        found = finding_of(error)
+        if found is not None:
+            finding = found.located(check.name, case.route.key if case.route is not None else case.id)
+            request.node.user_properties.append((FINDING_PROPERTY, ctx.redact(json.dumps(finding.as_dict()))))
+        raise
     finally:
         request.node.user_properties.extend((WARN_PROPERTY, message) for message in ctx.warnings)

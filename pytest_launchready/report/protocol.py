@@ -18,6 +18,8 @@ ROUTE_PROPERTY = "launchready_route"
 TOTAL_PROPERTY = "launchready_routes_total"
 #: A weakness the check found (one property per warning): WARN in the scorecard.
 WARN_PROPERTY = "launchready_warn"
+#: A failed test's finding, as JSON (:meth:`pytest_launchready.checks.finding.Finding.as_dict`).
+FINDING_PROPERTY = "launchready_finding"
 #: The reason of a waiver that turned a failure into WAIVED.
 WAIVED_PROPERTY = "launchready_waived"
 #: Set on a NOT RUN test that ``--launchready-strict`` failed: a FAIL of the check, not a crash.

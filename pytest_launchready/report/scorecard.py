@@ -16,6 +16,7 @@ import pytest
 from pytest_launchready.config.check_names import CHECK_MODULES, CHECK_NAMES
 from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
+    FINDING_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
     STRICT_PROPERTY,
@@ -59,6 +60,8 @@ class Scorecard:
 
     def __init__(self) -> None:
         self._tests: dict[str, dict[str, _Test]] = {}
+        #: The findings of failed tests, in the order their reports came in.
+        self.findings: list[dict[str, Any]] = []
 
     def record(self, check: str, report: pytest.TestReport) -> None:
         """Fold one phase report of a generated test into its test's outcome."""
@@ -68,6 +71,8 @@ class Scorecard:
         test.total_routes = int(str(props.get(TOTAL_PROPERTY, 0) or 0))
         test.warnings = prop_values(report.user_properties, WARN_PROPERTY)
         test.untested = test.untested or STRICT_PROPERTY in props
+        if report.when == "call" and report.failed and FINDING_PROPERTY in props:
+            self.findings.append({"test": report.nodeid.split("::", 1)[-1], **json.loads(str(props[FINDING_PROPERTY]))})
         if report.when == "call" or report.outcome != "passed":
             outcome = _outcome(report, bool(test.warnings))
             if outcome is not None and (not test.outcome or _SEVERITY.index(outcome) <= _SEVERITY.index(test.outcome)):
@@ -169,7 +174,8 @@ def render(rows: list[Row]) -> list[tuple[str, dict[str, Any]]]:
     return lines
 
 
-def write_json(rows: list[Row], path: Path) -> None:
-    """The scorecard as JSON (``--launchready-report``)."""
+def write_json(rows: list[Row], path: Path, findings: list[dict[str, Any]] | None = None) -> None:
+    """The scorecard and the findings as JSON (``--launchready-report``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"scorecard": [asdict(r) for r in rows]}, indent=2) + "\n")
+    data = {"scorecard": [asdict(r) for r in rows], "findings": sorted(findings or [], key=lambda f: f["test"])}
+    path.write_text(json.dumps(data, indent=2) + "\n")
