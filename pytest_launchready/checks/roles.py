@@ -27,8 +27,8 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
-from pytest_launchready.checks.tenant_isolation.check import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.probing import Probe, Views, build
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
