@@ -12,7 +12,9 @@ import httpx
 
 from pytest_launchready.checks.idfuzz import Position
 from pytest_launchready.checks.probing import positions
-from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, is_me_route, is_user_param, lookup
+from pytest_launchready.routes.vocabulary import is_me_route
+from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, is_user_param, lookup
+from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -58,7 +60,7 @@ def whoami(ctx: RunContext, tenant: Tenant) -> tuple[httpx.Response | None, str 
                 response = tenant.client.get(route.path)
             except httpx.HTTPError:
                 return None, None
-            data = unwrap(_json(response)) if response.is_success else None
+            data = unwrap(json_body(response)) if response.is_success else None
             value = data.get("id", data.get("user_id")) if isinstance(data, dict) else None
             return response, str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     return None, None
@@ -75,8 +77,3 @@ def missing_reason(label: str, tenant: Tenant, route: Any, missing: list[str], c
             f"{{'{missing[0]}': '...'}}")
 
 
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None

@@ -17,7 +17,10 @@ _LOGIN_SEGMENT = re.compile(
     r"^(?:log-?in|log_in|sign-?in|sign_in|auth|authenticate|token|oauth2?-?token|otp|mfa|2fa|totp|magic-?link"
     r"|[\w-]*password[\w-]*|forgot[\w-]*|reset|reset[-_][\w-]+|[\w-]+[-_]reset|verify|verify[-_][\w-]+|[\w-]+[-_]verify)$"
 )
-_ME_SEGMENTS = ("me", "self", "whoami", "current-user", "current_user", "currentuser", "profile", "account", "user")
+#: Last path segments of the route that answers "who am I", most telling first (``GET /api/user`` is
+#: RealWorld's, ``/userinfo`` OpenID Connect's).
+_ME_SEGMENTS = ("me", "self", "whoami", "current-user", "current_user", "currentuser", "current", "userinfo",
+                "profile", "account", "user")
 _EMAIL_NAMES = ("email", "emailaddress", "mail")
 _USER_NAMES = ("username", "login", "user", "identifier", "handle")
 _PASSWORD_NAMES = ("password", "passwd", "pass", "pwd", "passphrase")
@@ -35,9 +38,14 @@ def is_login_like(route: Route) -> bool:
     return route.method == "POST" and bool(_LOGIN_SEGMENT.match(last_segment(route.path)))
 
 
+def is_me_route(route: Route) -> bool:
+    """A GET that returns the caller's own user: ``GET /me``, ``/users/me``, ``/auth/whoami``, ``/user``."""
+    return route.method == "GET" and not route.path_params and last_segment(route.path) in _ME_SEGMENTS
+
+
 def me_route(routes: Iterable[Route]) -> Route | None:
-    """The GET that returns the caller's own user (``GET /me``, ``GET /users/me``, ``GET /profile``)."""
-    candidates = [r for r in routes if r.method == "GET" and not r.path_params and last_segment(r.path) in _ME_SEGMENTS]
+    """The most telling who-am-I route (:func:`is_me_route`) of ``routes``, or None."""
+    candidates = [r for r in routes if is_me_route(r)]
     candidates.sort(key=lambda r: (_ME_SEGMENTS.index(last_segment(r.path)), len(r.path)))
     return candidates[0] if candidates else None
 

@@ -29,7 +29,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.checks.authz import _json, ids_of, missing_reason, victim_users, whoami
+from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
@@ -37,6 +37,7 @@ from pytest_launchready.checks.probing import Probe, Views, build, is_search_par
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
+from pytest_launchready.target.responses import json_body
 
 READ, WRITE, LIST = "read", "write", "list"
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -102,8 +103,8 @@ def _read(ctx: RunContext, route: Any) -> None:
         own = _send(ctx, b.client, build(route, {p: mine[p] for p in theirs}, b.canary), route)
         if own.status_code == 401:
             pytest.skip("tenant B's own request answered 401: B's credentials are not accepted, so its denials prove nothing")
-        b_json = _json(own) if own.is_success else None
-    a_json = _json(control)
+        b_json = json_body(own) if own.is_success else None
+    a_json = json_body(control)
     victims = [victim("tenant A", a, b)] + _bystanders(ctx, exclude={a.canary, b.canary})
     statuses = []
     for probe, says in attack_probes(route, theirs, mine, b.canary, ctx, neighbours=True):
@@ -116,7 +117,7 @@ def _read(ctx: RunContext, route: Any) -> None:
         leak = find_leak(response.text, victims, probe.sent())
         if leak is not None:
             _leak_fail(ctx, response, what, leak, "read")
-        body = _json(response)
+        body = json_body(response)
         if a_json not in (None, [], {}, "") and b_json is not None and a_json != b_json and body == a_json:
             fail(what, "the response is tenant A's object, exactly as tenant A sees it (and not what tenant B gets for its "
                  "own id): tenant B read tenant A's data.", FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs)

@@ -36,7 +36,6 @@ from pytest_launchready.tenants.seeding.names import (
     collection_of,
     is_create_route,
     is_id_name,
-    is_me_route,
     is_user_param,
     singular,
 )
@@ -66,7 +65,6 @@ __all__ = [
     "is_create_route",
     "is_free_text",
     "is_id_name",
-    "is_me_route",
     "is_user_param",
     "lookup",
     "resolve_ids",

@@ -9,6 +9,7 @@ import httpx
 
 from pytest_launchready.tenants.seeding.names import is_id_name
 from pytest_launchready.tenants.seeding.objects import INCIDENTAL, SeededObject
+from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:
     from pytest_launchready.tenants import Tenant
@@ -48,13 +49,6 @@ def harvest_incidental(tenant: Tenant, obj: dict[str, Any], route_key: str, skip
         if key not in skip and is_id_name(key) and key != "id" and _scalar(value) and key not in tenant.ids:
             tenant.ids[key] = str(value)
             tenant.objects.append(SeededObject(key, str(value), INCIDENTAL, route_key, "", None))
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 def _scalar(value: Any) -> bool:

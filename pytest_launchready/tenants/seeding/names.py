@@ -1,8 +1,8 @@
 """What seeding reads in the route table: collection paths, id names, and its guesses about a route.
 
 A path is compared with its parameters blanked (``/conversations/{}/messages``); an id parameter
-indexes the collection before it. The guesses (does this POST create an object, does this GET say
-who I am, does this parameter name a user) are made here and nowhere else in seeding.
+indexes the collection before it. The guesses (does this POST create an object, does this parameter name
+a user) are made here and nowhere else in seeding; "who am I" is asked of routes.vocabulary.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ _ACTION_WORDS = re.compile(
     r"sync|bulk|batch|upload|restore|backup)",
     re.IGNORECASE,
 )
-_ME_SEGMENTS = frozenset({"me", "whoami", "self", "current", "current_user", "current-user", "currentuser", "userinfo",
-                          "profile", "account"})
 _USER_COLLECTIONS = frozenset({"users", "members", "accounts", "people", "memberships", "staff", "employees"})
 _USER_STEMS = frozenset({"user", "member", "account", "person", "people", "membership", "staff", "employee"})
 
@@ -71,11 +69,6 @@ def is_user_param(route: Route, param: str) -> bool:
     segment = collection_of(route.path, param).rsplit("/", 1)[-1]
     stem = param.lower().removesuffix("_id").removesuffix("id").rstrip("_")
     return segment in _USER_COLLECTIONS or stem in _USER_STEMS
-
-
-def is_me_route(route: Route) -> bool:
-    """A "who am I" route: ``GET /me``, ``/users/me``, ``/auth/whoami``..."""
-    return route.method == "GET" and not route.path_params and route.path.rstrip("/").rsplit("/", 1)[-1].lower() in _ME_SEGMENTS
 
 
 def is_create_route(route: Route, settings: Settings) -> bool:

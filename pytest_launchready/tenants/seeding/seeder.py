@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 import httpx
 
 from pytest_launchready.target.errors import TargetStoppedError
-from pytest_launchready.tenants.seeding.answers import _json, _scalar, created_id, harvest_incidental, unwrap
+from pytest_launchready.routes.vocabulary import is_me_route
+from pytest_launchready.tenants.seeding.answers import _scalar, created_id, harvest_incidental, unwrap
 from pytest_launchready.tenants.seeding.filling import fill, id_fields, seed_body
 from pytest_launchready.tenants.seeding.names import (
     blank,
@@ -20,11 +21,11 @@ from pytest_launchready.tenants.seeding.names import (
     fold,
     is_create_route,
     is_id_name,
-    is_me_route,
     is_user_param,
     singular,
 )
 from pytest_launchready.tenants.seeding.objects import CREATED, ME, SeededObject, lookup, resolve_ids
+from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:
     from pytest_launchready.config.settings import Settings
@@ -83,7 +84,7 @@ class Seeder:
             response = self._send(tenant, route.method, route.path, None, route.key)
             if response is None:
                 continue
-            obj = unwrap(_json(response))
+            obj = unwrap(json_body(response))
             if not isinstance(obj, dict):
                 tenant.seed_notes.append(f"{route.key} answered no JSON object: the user's own id is unknown")
                 continue
@@ -130,7 +131,7 @@ class Seeder:
         response = self._send(tenant, route.method, path, body, route.key, params=params, form=_is_form(route))
         if response is None:
             return
-        data = _json(response)
+        data = json_body(response)
         obj = unwrap(data)
         param = self._names[blank(route.path)]
         own = created_id(response, obj, param)
