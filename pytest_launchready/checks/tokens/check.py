@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import httpx
 import pytest
 
-from pytest_launchready.checks.tokens import forge
+from pytest_launchready.checks.tokens import forge, weak_keys
+from pytest_launchready.checks.tokens.mint import mint_expired, reissue
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.tenants.bodies import dummy_path_values, example, minimal_body
@@ -312,8 +313,8 @@ def run_expired(ctx: RunContext) -> None:
     now = int(time.time())
     current = {} if parsed is not None else {"iat": now, "exp": now + 3600}
     try:
-        control = forge.reissue(credentials, ctx.settings, guarded_mint, current)
-        expired = forge.mint_expired(credentials, ctx.settings, guarded_mint)
+        control = reissue(credentials, ctx.settings, guarded_mint, current)
+        expired = mint_expired(credentials, ctx.settings, guarded_mint)
     except forge.CannotForge as exc:
         pytest.skip(f"cannot mint an expired token: {exc}")
     ctx.redact.add(control, expired)
@@ -381,7 +382,7 @@ def run_weak_secret(ctx: RunContext) -> None:
     _, token = _a_jwt(ctx)
     if not token.is_hmac:
         pytest.skip(f"tenant A's token is signed with {token.alg!r}: there is no shared secret to guess")
-    found, tried = forge.crack_weak_secret(token)
+    found, tried = weak_keys.crack_weak_secret(token)
     if found is None:
         return
     ctx.redact.add(found)
