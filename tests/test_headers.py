@@ -18,17 +18,10 @@ from tls_server import OPENAPI, SECURE_HEADERS, Site, free_port, issue
 import pytest_launchready.target.tls  # noqa: F401
 from pytest_launchready.checks import Plan
 from pytest_launchready.report.protocol import WARN_PROPERTY
-from pytest_launchready.checks.headers.check import (
-    CHECK,
-    cookie_kind,
-    frame_protected,
-    hsts_max_age,
-    judge_cookie,
-    judge_headers,
-    judge_redirect,
-    parse_set_cookie,
-    referrer_policy,
-)
+from pytest_launchready.checks.headers.check import CHECK
+from pytest_launchready.checks.headers.cookies import cookie_kind, judge_cookie, parse_set_cookie
+from pytest_launchready.checks.headers.redirect import judge_redirect
+from pytest_launchready.checks.headers.rules import frame_protected, hsts_max_age, judge_headers, referrer_policy
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import Settings
 
