@@ -24,6 +24,7 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.tenants.bodies import dummy_path_values, minimal_body
 from pytest_launchready.tenants.seeding import seed_tenant
+from pytest_launchready.routes.vocabulary import is_login_page
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
@@ -68,12 +69,9 @@ def _credential_probes(ctx: RunContext) -> list[tuple[str, dict[str, str]]]:
     return probes
 
 
-_LOGIN_PAGE = re.compile(r"(log-?in|sign-?in|auth|sso|session)", re.IGNORECASE)
-
-
 def _redirects_to_login(response: httpx.Response) -> bool:
     """A 3xx to a login page is how server-rendered apps deny (Django's login_required, Flask-Login)."""
-    return response.is_redirect and bool(_LOGIN_PAGE.search(response.headers.get("location", "")))
+    return response.is_redirect and is_login_page(response.headers.get("location", ""))
 
 
 def cases(plan: Plan) -> Iterable[Case]:

@@ -18,6 +18,7 @@ from pytest_launchready.checks.headers.observe import DOCS, Verdict, fetch, is_h
 from pytest_launchready.routes import Route
 from pytest_launchready.target import UnsafeRequestError
 from pytest_launchready.tenants.bodies import dummy_path_values, minimal_body
+from pytest_launchready.routes.vocabulary import is_sign_in
 
 #: Requests the cookies test may send (public routes only).
 _MAX_COOKIE_REQUESTS = 40
@@ -137,15 +138,6 @@ def judge_cookie(cookie: SetCookie, https: bool) -> Verdict:
     return verdict
 
 
-_LOGIN_PATH = re.compile(r"log-?in|sign-?in|session|token|authenticate", re.IGNORECASE)
-_NOT_LOGIN_PATH = re.compile(r"sign-?up|register|reset|forgot|invite|log-?out|sign-?out|refresh|revoke", re.IGNORECASE)
-
-
-def is_login_like(route: Route) -> bool:
-    """A public POST route that logs a user in (a minimal body to it changes nothing)."""
-    return route.method == "POST" and bool(_LOGIN_PATH.search(route.path)) and not _NOT_LOGIN_PATH.search(route.path)
-
-
 def _cookies_set_elsewhere(ctx: RunContext, known: set[int]) -> list[tuple[Route, httpx.Response, SetCookie]]:
     """Cookies the app set on other requests of the run, above all the session cookie of a successful
     login (the user's launchready_login sends it through the plugin's client)."""
@@ -167,7 +159,7 @@ def _cookies_set_elsewhere(ctx: RunContext, known: set[int]) -> list[tuple[Route
 
 def run_cookies(ctx: RunContext, case: Case) -> None:
     """Judge every session and CSRF cookie the app sets; NOT RUN when it sets none."""
-    routes = [r for r in ctx.routes if r.public and (r.method == "GET" or is_login_like(r))][:_MAX_COOKIE_REQUESTS]
+    routes = [r for r in ctx.routes if r.public and (r.method == "GET" or is_sign_in(r))][:_MAX_COOKIE_REQUESTS]
     seen: list[tuple[Route, httpx.Response, SetCookie]] = []
     for route in routes:
         path = route.format_path(dummy_path_values(route))

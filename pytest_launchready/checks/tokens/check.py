@@ -26,7 +26,8 @@ from pytest_launchready.checks.tokens.forgeries import (
     run_stripped,
     run_weak_secret,
 )
-from pytest_launchready.checks.tokens.probes import _ends_session, privileged_routes
+from pytest_launchready.checks.tokens.probes import privileged_routes
+from pytest_launchready.routes.vocabulary import ends_session
 from pytest_launchready.checks.tokens.revocation import run_revoked, run_role_change
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ CASE_IDS = (
 def cases(plan: Plan) -> Iterable[Case]:
     """The nine cases, each NOT RUN at collection when a setting it needs is known to be absent."""
     settings = plan.settings
-    gets = [r for r in plan.private_routes if r.method == "GET" and not _ends_session(r, settings)]
+    gets = [r for r in plan.private_routes if r.method == "GET" and not ends_session(r, settings.logout_route)]
     no_get = ("no private GET route to send tokens to: the forged tokens need a route tenant A's real token opens "
               "(check launchready_public_routes and launchready_exclude_routes)")
     for case_id in CASE_IDS:

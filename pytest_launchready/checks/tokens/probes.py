@@ -14,6 +14,7 @@ from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.tokens.advice import DOCS, FIXES
 from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.tenants.bodies import dummy_path_values, example, minimal_body
+from pytest_launchready.routes.vocabulary import ends_session
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
 
 #: Candidate baseline routes tried before giving up (each costs one request).
 MAX_BASELINE_TRIES = 5
-_SESSION_WORDS = ("logout", "log-out", "log_out", "signout", "sign-out", "sign_out", "revoke")
-
-
 def privileged_routes(settings: Settings, routes: Iterable[Route]) -> list[tuple[Route, str]]:
     """``(route, least role allowed)`` for private routes the lowest role may not call, safest first.
 
@@ -52,12 +50,7 @@ def privileged_routes(settings: Settings, routes: Iterable[Route]) -> list[tuple
         kind = 0 if route.method in ("GET", "HEAD") else 2 if route.method == "DELETE" else 1
         return (kind, len(route.path_params), route.sort_key())
 
-    return sorted((item for item in found.values() if not _ends_session(item[0], settings)), key=preference)
-
-
-def _ends_session(route: Route, settings: Settings) -> bool:
-    """Never use a logout-like route as a probe: it would end the session under test."""
-    return route.key == settings.logout_route or any(word in route.path.lower() for word in _SESSION_WORDS)
+    return sorted((item for item in found.values() if not ends_session(item[0], settings.logout_route)), key=preference)
 
 
 @dataclass(frozen=True)
@@ -106,7 +99,7 @@ def baseline(ctx: RunContext, tenant: Tenant, who: str) -> Probe:
     if cached is not None:
         candidates = [cached]
     else:
-        routes = [r for r in ctx.routes if r.method == "GET" and not r.public and not _ends_session(r, ctx.settings)
+        routes = [r for r in ctx.routes if r.method == "GET" and not r.public and not ends_session(r, ctx.settings.logout_route)
                   and all(name in tenant.ids for name in r.path_params)]
         # Routes any role may call first: the baseline should not depend on tenant A's role.
         privileged = {route.key for route, _ in privileged_routes(ctx.settings, ctx.routes)}
