@@ -32,7 +32,9 @@ from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.target.client_addresses import VALIDATION_ADDRESS, client_at
 from pytest_launchready.checks.evidence import fail
-from pytest_launchready.checks.validation.payloads import DECLARED, FORM, JSON, REQUIRED, Probe
+from pytest_launchready.checks.validation.payloads import FORM, JSON
+from pytest_launchready.checks.validation.probe import DECLARED, NONE, REQUIRED, Probe
+from pytest_launchready.checks.validation.schema import accepted_types, flatten, is_object_schema
 from pytest_launchready.tenants.bodies import dummy_path_values, example
 from pytest_launchready.plugin.state import get_state
 
@@ -152,7 +154,7 @@ def _needs_ids(route: Route) -> bool:
     own objects first."""
     from pytest_launchready.tenants.seeding import is_id_name
 
-    required = set(payloads.flatten(route.body_schema or {}).get("required") or ())
+    required = set(flatten(route.body_schema or {}).get("required") or ())
     return bool(route.path_params or any(p.required and is_id_name(p.name) for p in route.params_in("query"))
                 or any(is_id_name(name) for name in required))
 
@@ -270,7 +272,7 @@ def _run_write(ctx: RunContext, route: Route) -> None:
     session = _Session(ctx, route, caller, path, query, time.monotonic() + ITEM_SECONDS, content_type=content_type)
     known = caller.tenant.ids if caller.tenant is not None else {}
     base = payloads.valid_body(schema, _unique(ctx), known)
-    baseline = session.send(Probe("a valid body", "valid", payloads.encode(base, content_type), content_type, payloads.NONE))
+    baseline = session.send(Probe("a valid body", "valid", payloads.encode(base, content_type), content_type, NONE))
     if baseline is not None and not session.findings:
         _gate(route, caller, baseline)
     if baseline is not None and baseline.is_success and not session.findings:
@@ -346,8 +348,8 @@ def _mass_assignment(session: _Session, schema: dict[str, Any], content_type: st
     is itself the proof, and must not hide whether the flags stuck.
     """
     ctx, route = session.ctx, session.route
-    flat = payloads.flatten(schema)
-    if not payloads.is_json(content_type) or not payloads.is_object_schema(flat) or not isinstance(base, dict):
+    flat = flatten(schema)
+    if not payloads.is_json(content_type) or not is_object_schema(flat) or not isinstance(base, dict):
         return
     fields = privileged_fields(flat, ctx.settings.privileged_fields)
     reader, how = _reader(session)
@@ -372,7 +374,7 @@ def _try_privileged(session: _Session, schema: dict[str, Any], values: dict[str,
     known = session.caller.tenant.ids if session.caller.tenant is not None else {}
     body = {**payloads.valid_body(schema, _unique(ctx), known), **values}
     label = f"privileged field(s) {', '.join(f'{n}={v!r}' for n, v in values.items())}"
-    response = session.send(Probe(label, "mass assignment", payloads.encode(body), session.content_type, payloads.NONE))
+    response = session.send(Probe(label, "mass assignment", payloads.encode(body), session.content_type, NONE))
     if response is None or not response.is_success:
         return  # a 4xx rejects the fields: a pass; a 5xx is already a finding
     after = _safe_read(reader, response, body)
@@ -654,8 +656,8 @@ def _odd_reads(ctx: RunContext, route: Route, caller: _Caller, path: str, query:
 
 def _free_text(schema: dict[str, Any]) -> bool:
     """A parameter that takes any text: a string without enum, format or pattern (or no schema at all)."""
-    flat = payloads.flatten(schema)
-    types = payloads.accepted_types(flat)
+    flat = flatten(schema)
+    types = accepted_types(flat)
     return (types is None or "string" in types) and not (flat.get("enum") or flat.get("format") or flat.get("pattern"))
 
 
