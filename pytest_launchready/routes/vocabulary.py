@@ -42,6 +42,12 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def camel_case(name: str) -> str:
+    """``org_id`` as ``orgId``: the other spelling an app may give a field or id name."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def last_segment(path: str) -> str:
     """The last path segment that is not a ``{parameter}``: ``/auth/login`` -> ``login``."""
     fixed = [s for s in path.strip("/").split("/") if s and not s.startswith("{")]

@@ -8,7 +8,6 @@ client address of its own, so that its failed logins never throttle the rest of 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,6 @@ import pytest
 
 from pytest_launchready.checks.validation.common import READ
 from pytest_launchready.checks.validation.schema import flatten
-from pytest_launchready.plugin.state import get_state
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.target.client_addresses import VALIDATION_ADDRESS, client_at
 from pytest_launchready.tenants.bodies import dummy_path_values, example
@@ -44,9 +42,9 @@ def who_calls(ctx: RunContext, route: Route, label: str) -> Caller:
     :data:`READ`) or a fresh tenant named after ``label``, seeded when the route needs ids."""
     if route.public:
         return Caller(client_at(ctx.target, VALIDATION_ADDRESS), None, f"an anonymous client ({VALIDATION_ADDRESS})")
-    if not get_state(ctx.config).login_defined:
+    if not ctx.login_defined:
         pytest.skip(NEEDS_LOGIN)
-    if label == READ and _ends_session(ctx, route):
+    if label == READ and vocabulary.ends_session(route, ctx.settings.logout_route):
         label = route.key  # a GET that logs out or revokes would cut the shared read tenant off
     tenant = _read_tenant(ctx) if label == READ else ctx.fresh_tenant(f"v{hashlib.sha1(label.encode()).hexdigest()[:6]}")
     if label != READ and _needs_ids(route):
@@ -55,22 +53,14 @@ def who_calls(ctx: RunContext, route: Route, label: str) -> Caller:
     return Caller(client, tenant, f"throwaway tenant {tenant.name} ({tenant.role})")
 
 
-_READ_TENANT = pytest.StashKey["Tenant"]()
-_ENDS_SESSION = re.compile(r"^(log-?out|log_out|sign-?out|sign_out|revoke|logoff)$")
-
-
-def _ends_session(ctx: RunContext, route: Route) -> bool:
-    return route.key == ctx.settings.logout_route or bool(_ENDS_SESSION.match(vocabulary.last_segment(route.path)))
-
-
 def _read_tenant(ctx: RunContext) -> Tenant:
     """One throwaway tenant per session for all reads, with one object per create route."""
-    tenant = ctx.config.stash.get(_READ_TENANT, None)
-    if tenant is None:
+    def seeded() -> Tenant:
         tenant = ctx.fresh_tenant("vread")
         _seed(ctx, tenant, None)
-        ctx.config.stash[_READ_TENANT] = tenant
-    return tenant
+        return tenant
+
+    return ctx.shared("read tenant", seeded)
 
 
 def _needs_ids(route: Route) -> bool:

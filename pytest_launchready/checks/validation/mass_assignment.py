@@ -11,11 +11,13 @@ import httpx
 
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.validation import payloads
-from pytest_launchready.checks.validation.common import _json, camel_case, unique
+from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.checks.validation.findings import FIX_MASS, Finding
 from pytest_launchready.checks.validation.probe import NONE, Probe
 from pytest_launchready.checks.validation.readback import Reader, reader_for, safe_read
 from pytest_launchready.checks.validation.schema import flatten, is_object_schema
+from pytest_launchready.target.responses import json_body
+from pytest_launchready.routes.vocabulary import camel_case
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -45,7 +47,7 @@ def try_mass_assignment(session: Session, schema: dict[str, Any], content_type: 
     fields = privileged_fields(flat, ctx.settings.privileged_fields)
     reader, how = reader_for(session)
     before = safe_read(reader, baseline, base)
-    before_echo = _json(baseline)
+    before_echo = json_body(baseline)
     fabricate = _fabricator(ctx)
     for ownership in (False, True):
         values: dict[str, Any] = {}
@@ -85,7 +87,7 @@ def _try_privileged(session: Session, schema: dict[str, Any], values: dict[str, 
             "the ownership fields took effect: the object was moved to an owner or org the client chose.",
             FIX_MASS, response))
         return
-    echoed = [n for n, v in values.items() if _matches(_find(_json(response), n), v) and not _matches(_find(before_echo, n), v)]
+    echoed = [n for n, v in values.items() if _matches(_find(json_body(response), n), v) and not _matches(_find(before_echo, n), v)]
     if echoed:
         session.warnings.append(
             f"privileged field(s) {', '.join(echoed)} were accepted and echoed in the {response.status_code} answer, and "

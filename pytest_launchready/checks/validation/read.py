@@ -13,9 +13,10 @@ from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
-from pytest_launchready.checks.validation.common import READ, _json
+from pytest_launchready.checks.validation.common import READ
 from pytest_launchready.checks.validation.findings import FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Finding, is_secret
 from pytest_launchready.checks.validation.schema import accepted_types, flatten
+from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -55,7 +56,7 @@ def run_read(ctx: RunContext, route: Route, docs: str) -> None:
              headers=("content-type",), mark=first.mark, docs=docs)
     if not response.is_success:
         pytest.skip(f"GET {path} answered {response.status_code} to {caller.who}: nothing to scan")
-    data = _json(response)
+    data = json_body(response)
     if not response.content.strip() or data in ({}, [], None) and "json" in content_type:
         pytest.skip(f"GET {path} answered an empty body to {caller.who}: nothing to scan (seed objects with launchready_seed)")
 

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any, Callable
 import httpx
 
 from pytest_launchready.checks.validation import payloads
-from pytest_launchready.checks.validation.common import _json, camel_case, unique
+from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.target.client_addresses import VALIDATION_ADDRESS, client_at
+from pytest_launchready.target.responses import json_body
+from pytest_launchready.routes.vocabulary import camel_case
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.validation.session import Session
@@ -103,7 +105,7 @@ def _login_reader(session: Session, me: Route) -> Reader | None:
             return None
         from pytest_launchready.tenants import Credentials
 
-        token = vocabulary.token_from(_json(answer))
+        token = vocabulary.token_from(json_body(answer))
         cookies = dict(answer.cookies)
         if not token and not cookies:
             return None
@@ -119,7 +121,7 @@ def _get(client: httpx.Client, path: str) -> Any:
         response = client.get(path)
     except httpx.HTTPError:
         return None
-    return _json(response) if response.is_success else None
+    return json_body(response) if response.is_success else None
 
 
 def safe_read(reader: Reader | None, response: httpx.Response, body: Any) -> Any:
@@ -135,7 +137,7 @@ def safe_read(reader: Reader | None, response: httpx.Response, body: Any) -> Any
 def _created_id(response: httpx.Response, param: str) -> str | None:
     from pytest_launchready.tenants.seeding import unwrap
 
-    obj = unwrap(_json(response))
+    obj = unwrap(json_body(response))
     if isinstance(obj, dict):
         for key in ("id", param, camel_case(param), "uuid"):
             value = obj.get(key)

@@ -10,6 +10,7 @@ import httpx
 from pytest_launchready.tenants.seeding.names import is_id_name
 from pytest_launchready.tenants.seeding.objects import INCIDENTAL, SeededObject
 from pytest_launchready.target.responses import json_body
+from pytest_launchready.routes.vocabulary import camel_case
 
 if TYPE_CHECKING:
     from pytest_launchready.tenants import Tenant
@@ -34,7 +35,7 @@ def created_id(response: httpx.Response, obj: Any, param: str) -> str | None:
     last segment of the ``Location`` header; None when the answer holds none of these."""
     own = None
     if isinstance(obj, dict):
-        for key in ("id", param, _camel(param), "uuid"):
+        for key in ("id", param, camel_case(param), "uuid"):
             if _scalar(obj.get(key)):
                 own = str(obj[key])
                 break
@@ -54,7 +55,3 @@ def harvest_incidental(tenant: Tenant, obj: dict[str, Any], route_key: str, skip
 def _scalar(value: Any) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) != ""
 
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
