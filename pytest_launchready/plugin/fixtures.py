@@ -194,7 +194,8 @@ def tenant_role(
     when given, else in a fresh tenant of its own."""
     from pytest_launchready.tenants.factory import TenantFactory
 
-    factory = TenantFactory(get_state(pytestconfig), launchready_login, launchready_target)
+    state = get_state(pytestconfig)
+    factory = TenantFactory(state.settings, state.redactor, state.run_id, state.worker, launchready_login, launchready_target)
     yield factory
     if launchready_cleanup and not launchready_target.in_process:
         factory.cleanup(launchready_cleanup)

@@ -10,16 +10,25 @@ from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.tenants import Credentials, Tenant, make_canary, tenant_name
 
 if TYPE_CHECKING:
+    from pytest_launchready.config.settings import Settings
+    from pytest_launchready.redact import Redactor
     from pytest_launchready.routes import Route
-    from pytest_launchready.plugin.state import SessionState
     from pytest_launchready.target import Target
 
 
 class TenantFactory:
-    """``factory(role, tenant=None, label=None) -> Tenant``; also makes the seeded tenants A and B."""
+    """``factory(role, tenant=None, label=None) -> Tenant``; also makes the seeded tenants A and B.
 
-    def __init__(self, state: SessionState, login: Callable[[str, str], Credentials], target: Target) -> None:
-        self.state = state
+    Tenant names carry ``run_id`` and ``worker``, so runs and xdist workers never share a tenant;
+    every credential a login returns is added to ``redactor`` before anything can print it.
+    """
+
+    def __init__(self, settings: Settings, redactor: Redactor, run_id: str, worker: str,
+                 login: Callable[[str, str], Credentials], target: Target) -> None:
+        self.settings = settings
+        self.redactor = redactor
+        self.run_id = run_id
+        self.worker = worker
         self.login = login
         self.target = target
         self.created: list[Tenant] = []
@@ -30,19 +39,19 @@ class TenantFactory:
     def __call__(self, role: str, tenant: Tenant | None = None, label: str | None = None) -> Tenant:
         if tenant is not None:
             return self._make(tenant.name, role, canary=tenant.canary)
-        name = tenant_name(self.state.run_id, self.state.worker, label or f"t{next(self._numbers)}")
+        name = tenant_name(self.run_id, self.worker, label or f"t{next(self._numbers)}")
         return self._make(name, role)
 
     def seeded(self, label: str, user_seed: Any, routes: tuple[Route, ...]) -> Tenant:
         """A new tenant in the first role with its canary planted and ids harvested (tenant A, B)."""
         from pytest_launchready.tenants.seeding import seed_tenant
 
-        tenant = self._make(tenant_name(self.state.run_id, self.state.worker, label), self.state.settings.roles[0])
-        seed_tenant(tenant, routes, self.state.settings, user_seed or None)
+        tenant = self._make(tenant_name(self.run_id, self.worker, label), self.settings.roles[0])
+        seed_tenant(tenant, routes, self.settings, user_seed or None)
         return tenant
 
     def _make(self, name: str, role: str, canary: str | None = None) -> Tenant:
-        redact = self.state.redactor
+        redact = self.redactor
         try:
             credentials = self.login(name, role)
         except TargetStoppedError:
