@@ -1,6 +1,6 @@
 """Requests the authorization checks send, and the re-reads that prove a write happened.
 
-A :class:`Probe` is one request with ids placed at :class:`~pytest_launchready.checks.idfuzz.Position`\\ s;
+A :class:`~pytest_launchready.checks.probe.Probe` is one request with ids placed at :class:`~pytest_launchready.checks.idfuzz.Position`\\ s;
 :func:`build` makes it from a route, an id assignment and a :class:`~pytest_launchready.checks.idfuzz.Variant`.
 :class:`Views` are the GET routes an object owner uses to see an object (the object itself, its
 collection, its children): read twice before an attack (to learn which views change on their own)
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import httpx
 
 from pytest_launchready.checks.idfuzz import Position, Variant
+from pytest_launchready.checks.probe import Probe
 from pytest_launchready.tenants.seeding import as_schema_type, blank, collection_of, fill, id_fields, is_id_name, seed_body
 
 if TYPE_CHECKING:
@@ -40,39 +41,6 @@ def positions(route: Route) -> list[Position]:
 def is_search_param(name: str) -> bool:
     """``q``, ``query``, ``search``...: where a list route gets the victim's canary as search text."""
     return bool(_SEARCH_NAMES.match(name))
-
-
-@dataclass
-class Probe:
-    """One request: what it is, and how to describe which id came from whom."""
-
-    method: str
-    path: str
-    params: list[tuple[str, str]] = field(default_factory=list)
-    body: Any = None
-    form: bool = False
-    label: str = ""
-
-    def send(self, client: httpx.Client) -> httpx.Response:
-        """Send it with ``client`` (its credentials)."""
-        kwargs: dict[str, Any] = {}
-        if self.params:
-            kwargs["params"] = self.params
-        if self.body is not None:
-            kwargs["data" if self.form else "json"] = self.body
-        return client.request(self.method, self.path, **kwargs)
-
-    @property
-    def text(self) -> str:
-        """``PATCH /conversations/c1?x=1`` (body not shown)."""
-        query = "&".join(f"{k}={v}" for k, v in self.params)
-        return f"{self.method} {self.path}" + (f"?{query}" if query else "")
-
-    def sent(self) -> set[str]:
-        """Every value the request carried (an echo of these reveals nothing)."""
-        from pytest_launchready.tenants.leaks import sent_values
-
-        return sent_values(self.method, self.path + ("?" + "&".join(f"{k}={v}" for k, v in self.params) if self.params else ""), self.body)
 
 
 def build(
@@ -112,7 +80,7 @@ def build(
         for name, value in body_ids.items():
             body[name] = as_schema_type(value, schema_props.get(name) or {}) if isinstance(value, str) else value
     form = bool(route.body_content_type) and "json" not in str(route.body_content_type)
-    return Probe(route.method, path, query, body, form, label)
+    return Probe(route.method, path, query, body, form, label, route)
 
 
 # --- re-reading -----------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
-from pytest_launchready.checks.probing import Probe, Views, build
+from pytest_launchready.checks.probe import Probe
+from pytest_launchready.checks.probing import Views, build
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.config.settings import Settings
 from pytest_launchready.tenants.leaks import Victim, find_leak, id_values, owned_values

@@ -24,6 +24,7 @@ import httpx
 from pytest_launchready.routes import Route
 from pytest_launchready.checks.secrets.scanner import Finding, scan_bytes
 from pytest_launchready.target import UnsafeRequestError
+from pytest_launchready.checks.probe import Probe
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.secrets.allowlist import Allowlist
@@ -52,16 +53,6 @@ class ResponseScan:
     not_sent: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Probe:
-    """One anonymous request: method, path, optional JSON body, and why it is sent."""
-
-    method: str
-    path: str
-    why: str
-    body: bytes | None = None
-
-
 def plan_probes(routes: Iterable[Route], unknown_path: str) -> list[Probe]:
     """The requests to send, in order, before any script discovered in HTML pages."""
     routes = list(routes)
@@ -75,16 +66,16 @@ def plan_probes(routes: Iterable[Route], unknown_path: str) -> list[Probe]:
 
     public_gets = [r for r in routes if r.public and r.method == "GET"]
     for route in public_gets[:MAX_ROUTES]:
-        add(Probe("GET", _fill(route), "public route"))
+        add(Probe("GET", _fill(route), label="public route"))
     for path in WELL_KNOWN_PATHS:
-        add(Probe("GET", path, "well-known path"))
-    add(Probe("GET", unknown_path, "unknown path (404)"))
+        add(Probe("GET", path, label="well-known path"))
+    add(Probe("GET", unknown_path, label="unknown path (404)"))
     wrong = _wrong_method(routes)
     if wrong is not None:
         add(wrong)
     posts = sorted((r for r in routes if r.method == "POST"), key=lambda r: (not r.public, bool(r.path_params), r.path))
     for route in posts[:MAX_POSTS]:
-        add(Probe("POST", _fill(route), "malformed JSON body", MALFORMED_JSON))
+        add(Probe("POST", _fill(route), body=MALFORMED_JSON, label="malformed JSON body"))
     return probes
 
 
@@ -101,7 +92,7 @@ def _wrong_method(routes: list[Route]) -> Probe | None:
     for route in candidates:
         for method in _WRONG_METHODS:
             if method not in by_path[route.path]:
-                return Probe(method, _fill(route), f"method not allowed on {route.path} (405)")
+                return Probe(method, _fill(route), label=f"method not allowed on {route.path} (405)")
     return None
 
 
@@ -132,14 +123,13 @@ def scan_responses(
             for path in _same_origin_scripts(response.content, response.url, base):
                 if scripts < MAX_SCRIPTS and all(p.path != path for p in queue):
                     scripts += 1
-                    queue.append(Probe("GET", path, "script served to browsers"))
+                    queue.append(Probe("GET", path, label="script served to browsers"))
     return result
 
 
 def _send(client: httpx.Client, probe: Probe, result: ResponseScan) -> httpx.Response | None:
-    headers = {"content-type": "application/json"} if probe.body is not None else None
     try:
-        return client.request(probe.method, probe.path, content=probe.body, headers=headers)
+        return probe.send(client)
     except httpx.TimeoutException:
         result.not_sent.append(f"{probe.method} {probe.path}: no answer within launchready_timeout")
     except UnsafeRequestError as error:

@@ -33,7 +33,8 @@ from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
-from pytest_launchready.checks.probing import Probe, Views, build, is_search_param, positions
+from pytest_launchready.checks.probe import Probe
+from pytest_launchready.checks.probing import Views, build, is_search_param, positions
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant

@@ -4,7 +4,6 @@ against, sending (a hang that is the verdict becomes a finding), and calling the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import httpx
@@ -15,6 +14,7 @@ from pytest_launchready.checks.tokens.advice import DOCS, FIXES
 from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.tenants.bodies import dummy_path_values, example, minimal_body
 from pytest_launchready.routes.vocabulary import ends_session
+from pytest_launchready.checks.probe import Probe
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -53,33 +53,16 @@ def privileged_routes(settings: Settings, routes: Iterable[Route]) -> list[tuple
     return sorted((item for item in found.values() if not ends_session(item[0], settings.logout_route)), key=preference)
 
 
-@dataclass(frozen=True)
-class Probe:
-    """One concrete request: a route with its path and query filled."""
-
-    route: Route
-    path: str
-    query: tuple[tuple[str, str], ...] = ()
-    body: Any = field(default=None, compare=False)
-
-    def describe(self) -> str:
-        """``GET /notes/{note_id} (sent as /notes/8f2c)``, or just the route key when the path has no parameters."""
-        return self.route.key if self.path == self.route.path else f"{self.route.key} (sent as {self.path})"
-
-
 def probe_for(route: Route, ids: dict[str, str], body_text: str = "launchready") -> Probe:
     """The request for ``route``: path parameters from ``ids``, required query parameters and a minimal body."""
     query = tuple((p.name, str(example(p.schema, name=p.name))) for p in route.params_in("query") if p.required)
     body = minimal_body(route, text=body_text) if route.is_mutating else None
-    return Probe(route, route.format_path(dummy_path_values(route, ids)), query, body)
+    return Probe(route.method, route.format_path(dummy_path_values(route, ids)), list(query), body, route=route)
 
 
 def send(ctx: RunContext, probe: Probe, credentials: Credentials) -> httpx.Response:
     """Send ``probe`` with ``credentials``; a timeout propagates (see :func:`send_or_fail`)."""
-    kwargs: dict[str, Any] = {"params": list(probe.query), "auth": credentials}
-    if probe.body is not None:
-        kwargs["json"] = probe.body
-    return ctx.client.request(probe.route.method, probe.path, **kwargs)
+    return probe.send(ctx.client, auth=credentials)
 
 
 def send_or_fail(ctx: RunContext, probe: Probe, credentials: Credentials, when: str, case_id: str) -> httpx.Response:
@@ -127,11 +110,8 @@ def baseline(ctx: RunContext, tenant: Tenant, who: str) -> Probe:
 
 
 def _answers_anyone(ctx: RunContext, probe: Probe) -> bool:
-    kwargs: dict[str, Any] = {"params": list(probe.query)}
-    if probe.body is not None:
-        kwargs["json"] = probe.body
     try:
-        return ctx.client.request(probe.route.method, probe.path, **kwargs).is_success
+        return probe.send(ctx.client).is_success
     except httpx.TimeoutException:
         return False
 

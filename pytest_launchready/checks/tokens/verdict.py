@@ -13,7 +13,7 @@ from pytest_launchready.checks.tokens.probes import send
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
-    from pytest_launchready.checks.tokens.probes import Probe
+    from pytest_launchready.checks.probe import Probe
     from pytest_launchready.tenants import Credentials
 
 

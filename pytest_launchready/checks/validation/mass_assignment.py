@@ -13,7 +13,7 @@ from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.checks.validation.findings import FIX_MASS, Finding
-from pytest_launchready.checks.validation.probe import NONE, Probe
+from pytest_launchready.checks.validation.payload import NONE, Payload
 from pytest_launchready.checks.validation.readback import Reader, reader_for, safe_read
 from pytest_launchready.checks.validation.schema import flatten, is_object_schema
 from pytest_launchready.target.responses import json_body
@@ -67,7 +67,7 @@ def _try_privileged(session: Session, schema: dict[str, Any], values: dict[str, 
     known = session.caller.tenant.ids if session.caller.tenant is not None else {}
     body = {**payloads.valid_body(schema, unique(ctx), known), **values}
     label = f"privileged field(s) {', '.join(f'{n}={v!r}' for n, v in values.items())}"
-    response = session.send(Probe(label, "mass assignment", payloads.encode(body), session.content_type, NONE))
+    response = session.send(Payload(label, "mass assignment", payloads.encode(body), session.content_type, NONE))
     if response is None or not response.is_success:
         return  # a 4xx rejects the fields: a pass; a 5xx is already a finding
     after = safe_read(reader, response, body)

@@ -5,7 +5,7 @@ bad values from a seeded, generate-only hypothesis run in
 :mod:`~pytest_launchready.checks.validation.strategies`; this module turns them into request bodies,
 adds the body-level probes, and orders them.
 
-Each :class:`~pytest_launchready.checks.validation.probe.Probe` says how bad it is (``violation``):
+Each :class:`~pytest_launchready.checks.validation.payload.Payload` says how bad it is (``violation``):
 
 - :data:`REQUIRED`: the body has no usable value for a required field (missing, a JSON type no
   framework coerces to the declared one, a value outside the enum, unparseable or not an object).
@@ -28,11 +28,11 @@ import urllib.parse
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pytest_launchready.checks.disclosure import normalise
-from pytest_launchready.checks.validation.probe import _VIOLATION_ORDER as _VIOLATION_ORDER
-from pytest_launchready.checks.validation.probe import DECLARED as DECLARED
-from pytest_launchready.checks.validation.probe import NONE as NONE
-from pytest_launchready.checks.validation.probe import REQUIRED as REQUIRED
-from pytest_launchready.checks.validation.probe import Probe
+from pytest_launchready.checks.validation.payload import _VIOLATION_ORDER as _VIOLATION_ORDER
+from pytest_launchready.checks.validation.payload import DECLARED as DECLARED
+from pytest_launchready.checks.validation.payload import NONE as NONE
+from pytest_launchready.checks.validation.payload import REQUIRED as REQUIRED
+from pytest_launchready.checks.validation.payload import Payload
 from pytest_launchready.checks.validation.schema import accepted_types, flatten, is_object_schema
 from pytest_launchready.checks.validation.strategies import draw, strategy
 from pytest_launchready.checks.validation.targets import MAX_FIELD_DEPTH, UNKNOWN_FIELD, Target, targets
@@ -91,7 +91,7 @@ def _personalise(value: Any, schema: Mapping[str, Any], unique: str, known: Mapp
 # --- generated field violations ----------------------------------------------------------------
 
 
-def generate(schema: Mapping[str, Any], base: Any, seed: object, budget: int = BUDGET, content_type: str = JSON) -> list[Probe]:
+def generate(schema: Mapping[str, Any], base: Any, seed: object, budget: int = BUDGET, content_type: str = JSON) -> list[Payload]:
     """Up to ``budget`` field-level violations of ``schema``, each applied to ``base`` (a valid body):
     every target once with hypothesis's simplest value, then random values for as many as fit."""
     form = content_type == FORM
@@ -99,7 +99,7 @@ def generate(schema: Mapping[str, Any], base: Any, seed: object, budget: int = B
     if not chosen or not isinstance(base, dict):
         return []
     rounds = draw([strategy(t, form) for t in chosen], seed, examples=2)
-    probes: list[Probe] = []
+    probes: list[Payload] = []
     seen: set[bytes] = set()
     for round_number, values in enumerate(rounds):
         for target, value in zip(chosen, values):
@@ -111,7 +111,7 @@ def generate(schema: Mapping[str, Any], base: Any, seed: object, budget: int = B
                 continue
             seen.add(content)
             label = f"{target.kind} {target.field!r}" + (f" = {_short(value)}" if target.kind != "missing" else "")
-            probes.append(Probe(label, target.kind, content, content_type, target.violation, target.field))
+            probes.append(Payload(label, target.kind, content, content_type, target.violation, target.field))
     return probes
 
 
@@ -156,43 +156,43 @@ def encode(body: Any, content_type: str = JSON) -> bytes:
 # --- body-level probes -------------------------------------------------------------------------
 
 
-def body_probes(schema: Mapping[str, Any], base: Any, body_required: bool, content_type: str = JSON) -> list[Probe]:
+def body_probes(schema: Mapping[str, Any], base: Any, body_required: bool, content_type: str = JSON) -> list[Payload]:
     """Violations of the body as a whole: malformed JSON, empty, not an object, the wrong content
     type, deep nesting, and a huge string where no limit is declared."""
     flat = flatten(schema)
     has_required = bool(flat.get("required")) or (body_required and not is_object_schema(flat))
     strict = REQUIRED if has_required else DECLARED
     valid = encode(base, content_type)
-    probes: list[Probe] = []
+    probes: list[Payload] = []
     if is_json(content_type):
         text = valid.decode()
-        probes.append(Probe("malformed JSON (truncated)", "malformed JSON", text[: max(1, len(text) // 2)].encode(), content_type, strict))
-        probes.append(Probe("an empty body", "empty body", b"", content_type, REQUIRED if body_required and has_required else NONE))
+        probes.append(Payload("malformed JSON (truncated)", "malformed JSON", text[: max(1, len(text) // 2)].encode(), content_type, strict))
+        probes.append(Payload("an empty body", "empty body", b"", content_type, REQUIRED if body_required and has_required else NONE))
         if is_object_schema(flat):
-            probes.append(Probe("a JSON array instead of an object", "not an object", encode([base]), content_type, strict))
+            probes.append(Payload("a JSON array instead of an object", "not an object", encode([base]), content_type, strict))
         elif accepted_types(flat) and "object" not in (accepted_types(flat) or set()):
-            probes.append(Probe("a JSON object instead of the declared type", "wrong type", b"{}", content_type, strict))
-        probes.append(Probe("a valid body sent as text/plain", "wrong content type", valid, "text/plain", DECLARED))
+            probes.append(Payload("a JSON object instead of the declared type", "wrong type", b"{}", content_type, strict))
+        probes.append(Payload("a valid body sent as text/plain", "wrong content type", valid, "text/plain", DECLARED))
         if isinstance(base, dict):
             forbidden = flat.get("additionalProperties") is False
             nested = "[" * NESTING_DEPTH + "]" * NESTING_DEPTH
             text_nested = valid.decode()[:-1] + ("," if base else "") + f'"{UNKNOWN_FIELD}":{nested}}}'
-            probes.append(Probe(f"arrays nested {NESTING_DEPTH} deep", "deep nesting", text_nested.encode(), content_type,
+            probes.append(Payload(f"arrays nested {NESTING_DEPTH} deep", "deep nesting", text_nested.encode(), content_type,
                                 DECLARED if forbidden else NONE, UNKNOWN_FIELD))
     else:
-        probes.append(Probe("a JSON body where a form is declared", "wrong content type", encode(base, JSON), JSON, DECLARED))
+        probes.append(Payload("a JSON body where a form is declared", "wrong content type", encode(base, JSON), JSON, DECLARED))
     if isinstance(base, dict):
         # One field at a time: a validator that refuses the text in one field must not hide the
         # handler that crashes on it in another (the one concatenated into SQL is rarely the first).
         for kind, label, text in ((_METACHARACTERS, "quotes and SQL/HTML metacharacters", QUOTES),
                                   (_NUL, "a NUL byte", NUL_TEXT)):
             for name, value in _text_values(flat, text)[:MAX_TEXT_FIELDS]:
-                probes.append(Probe(f"{label} in {name!r}", kind, encode(dict(base, **{name: value}), content_type),
+                probes.append(Payload(f"{label} in {name!r}", kind, encode(dict(base, **{name: value}), content_type),
                                     content_type, NONE, name))
     huge = _string_field(flat, unlimited=True)
     if huge and isinstance(base, dict):
         body = dict(base, **{huge: "lr" * (HUGE_STRING // 2)})
-        probes.append(Probe(f"a {HUGE_STRING // 1024} KiB string in {huge!r} (no maxLength declared)", "huge string",
+        probes.append(Payload(f"a {HUGE_STRING // 1024} KiB string in {huge!r} (no maxLength declared)", "huge string",
                             encode(body, content_type), content_type, NONE, huge))
     return probes
 
@@ -227,7 +227,7 @@ def _string_field(schema: Mapping[str, Any], unlimited: bool) -> str | None:
 
 
 def all_probes(schema: Mapping[str, Any], base: Any, body_required: bool, seed: object, budget: int = BUDGET,
-               content_type: str = JSON) -> list[Probe]:
+               content_type: str = JSON) -> list[Payload]:
     """Generated field violations and body-level probes, ordered so that what must be rejected is
     sent first (a rate limit that cuts the run short leaves the important ones tested)."""
     generated = generate(schema, base, seed, budget, content_type)

@@ -11,7 +11,7 @@ import httpx
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.validation.findings import FIX_CRASH, FIX_DISCLOSE, FIX_ENFORCE, FIX_EXPOSE, Finding, is_secret
 from pytest_launchready.checks.validation.payloads import JSON
-from pytest_launchready.checks.validation.probe import DECLARED, REQUIRED, Probe
+from pytest_launchready.checks.validation.payload import DECLARED, REQUIRED, Payload
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -35,7 +35,7 @@ class Session:
     sent: int = 0
     throttled: bool = False
 
-    def send(self, probe: Probe) -> httpx.Response | None:
+    def send(self, probe: Payload) -> httpx.Response | None:
         """Send ``probe``; record a finding for a timeout, a crash or a disclosure. None on timeout."""
         headers = {"content-type": probe.content_type} if probe.content_type else {}
         self.sent += 1
@@ -66,7 +66,7 @@ class Session:
                 FIX_CRASH, response))
         return response
 
-    def judge(self, probe: Probe, response: httpx.Response) -> None:
+    def judge(self, probe: Payload, response: httpx.Response) -> None:
         """A 2xx to a violation: a finding when a required field has no usable value, else a warning."""
         if not 200 <= response.status_code < 300:
             return

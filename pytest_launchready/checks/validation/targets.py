@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from pytest_launchready.checks.validation.probe import _VIOLATION_ORDER, DECLARED, NONE, REQUIRED
+from pytest_launchready.checks.validation.payload import _VIOLATION_ORDER, DECLARED, NONE, REQUIRED
 from pytest_launchready.checks.validation.schema import accepted_types, flatten, is_object_schema
 
 UNKNOWN_FIELD = "launchready_unknown_field"

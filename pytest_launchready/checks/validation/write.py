@@ -18,7 +18,7 @@ from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
 from pytest_launchready.checks.validation.common import body_content_type, unique
 from pytest_launchready.checks.validation.mass_assignment import try_mass_assignment
-from pytest_launchready.checks.validation.probe import NONE, REQUIRED, Probe
+from pytest_launchready.checks.validation.payload import NONE, REQUIRED, Payload
 from pytest_launchready.checks.validation.session import Session
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def run_write(ctx: RunContext, route: Route, docs: str) -> None:
     session = Session(ctx, route, caller, path, query, time.monotonic() + ITEM_SECONDS, content_type=content_type)
     known = caller.tenant.ids if caller.tenant is not None else {}
     base = payloads.valid_body(schema, unique(ctx), known)
-    baseline = session.send(Probe("a valid body", "valid", payloads.encode(base, content_type), content_type, NONE))
+    baseline = session.send(Payload("a valid body", "valid", payloads.encode(base, content_type), content_type, NONE))
     if baseline is not None and not session.findings:
         _gate(route, caller, baseline)
     if baseline is not None and baseline.is_success and not session.findings:
@@ -80,7 +80,7 @@ def _gate(route: Route, caller: Caller, baseline: httpx.Response) -> None:
         pytest.skip(f"{route.key} answered 404 to a valid body at {baseline.request.url.path}: the seeded ids were not found")
 
 
-def _report(session: Session, probes: list[Probe], required_sent: int, required_total: int, docs: str) -> None:
+def _report(session: Session, probes: list[Payload], required_sent: int, required_total: int, docs: str) -> None:
     route, ctx = session.route, session.ctx
     if session.findings:
         first = session.findings[0]

@@ -1,4 +1,4 @@
-"""What one request of the validation check is: a :class:`Probe`, and how bad its violation is.
+"""What one request of the validation check is: a :class:`Payload`, and how bad its violation is.
 
 - :data:`REQUIRED`: the body has no usable value for a required field. The route must reject it.
 - :data:`DECLARED`: it breaks another declared constraint. It should be rejected.
@@ -18,7 +18,7 @@ _VIOLATION_ORDER = (REQUIRED, DECLARED, NONE)
 
 
 @dataclass(frozen=True)
-class Probe:
+class Payload:
     """One request body to send: ``content`` with ``content_type`` (None: no Content-Type header)."""
 
     label: str
