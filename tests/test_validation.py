@@ -16,6 +16,7 @@ import pytest_launchready.target  # noqa: F401 - likewise
 from helpers import SIGNUP_LOGIN_CONFTEST
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.validation import payloads
+from pytest_launchready.tenants import bodies
 
 APPS = Path(__file__).parent / "apps"
 RUN = ("--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider")
@@ -184,7 +185,7 @@ SCHEMA = {
 
 
 def test_generation_is_reproducible_and_seeded() -> None:
-    base = payloads.valid_body(SCHEMA, "x1")
+    base = bodies.valid_body(SCHEMA, "x1")
     first = payloads.all_probes(SCHEMA, base, True, seed="0:POST /x")
     again = payloads.all_probes(SCHEMA, base, True, seed="0:POST /x")
     other = payloads.all_probes(SCHEMA, base, True, seed="1:POST /x")
@@ -194,7 +195,7 @@ def test_generation_is_reproducible_and_seeded() -> None:
 
 
 def test_required_violations_come_first_and_cover_every_required_field() -> None:
-    probes = payloads.all_probes(SCHEMA, payloads.valid_body(SCHEMA, "x1"), True, seed=0)
+    probes = payloads.all_probes(SCHEMA, bodies.valid_body(SCHEMA, "x1"), True, seed=0)
     order = [payloads._VIOLATION_ORDER.index(p.violation) for p in probes]
     assert order == sorted(order)
     required = {(p.kind, p.field) for p in probes if p.violation == payloads.REQUIRED}
@@ -205,7 +206,7 @@ def test_required_violations_come_first_and_cover_every_required_field() -> None
 
 
 def test_wrong_types_are_never_coercible() -> None:
-    probes = payloads.all_probes(SCHEMA, payloads.valid_body(SCHEMA, "x1"), True, seed=3)
+    probes = payloads.all_probes(SCHEMA, bodies.valid_body(SCHEMA, "x1"), True, seed=3)
     for probe in probes:
         if probe.kind != "wrong type" or not probe.field:
             continue
@@ -220,7 +221,7 @@ def test_wrong_types_are_never_coercible() -> None:
 
 def test_unknown_fields_are_violations_only_when_forbidden() -> None:
     open_schema = {**SCHEMA, "additionalProperties": True}
-    base = payloads.valid_body(SCHEMA, "x1")
+    base = bodies.valid_body(SCHEMA, "x1")
     closed = {p.violation for p in payloads.all_probes(SCHEMA, base, True, seed=0) if p.kind == "unknown field"}
     opened = {p.violation for p in payloads.all_probes(open_schema, base, True, seed=0) if p.kind == "unknown field"}
     assert closed == {payloads.DECLARED} and opened == {payloads.NONE}
@@ -228,7 +229,7 @@ def test_unknown_fields_are_violations_only_when_forbidden() -> None:
 
 def test_probes_keep_the_declared_json_media_type() -> None:
     merge = "application/merge-patch+json"
-    probes = payloads.all_probes(SCHEMA, payloads.valid_body(SCHEMA, "x1"), True, seed=0, content_type=merge)
+    probes = payloads.all_probes(SCHEMA, bodies.valid_body(SCHEMA, "x1"), True, seed=0, content_type=merge)
     types = {p.kind: p.content_type for p in probes}
     assert types["malformed JSON"] == types["missing"] == types["deep nesting"] == merge
     assert types["wrong content type"] == "text/plain"
@@ -238,8 +239,8 @@ def test_valid_body_is_unique_and_uses_known_ids() -> None:
     schema = {"type": "object", "required": ["email", "conversation_id", "name"], "properties": {
         "email": {"type": "string", "examples": ["ana@clinic.example"]}, "conversation_id": {"type": "string"},
         "name": {"type": "string", "minLength": 5}}}
-    one = payloads.valid_body(schema, "aa", {"conversation_id": "c-42"})
-    two = payloads.valid_body(schema, "bb", {"conversation_id": "c-42"})
+    one = bodies.valid_body(schema, "aa", {"conversation_id": "c-42"})
+    two = bodies.valid_body(schema, "bb", {"conversation_id": "c-42"})
     assert one["email"] != two["email"] and one["email"].endswith("@example.com")
     assert one["conversation_id"] == "c-42" and len(one["name"]) >= 5
 

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from pytest_launchready.routes import vocabulary
-from pytest_launchready.checks.validation import payloads
+from pytest_launchready.tenants import bodies
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.target.client_addresses import burst_address, client_at
 from pytest_launchready.checks.evidence import fail
@@ -82,8 +82,8 @@ def run(ctx: RunContext, case: Case) -> None:
     refused = target.refusal(f"a burst of {settings.rate_limit_burst} requests")
     if refused is not None:
         pytest.skip(refused)
-    content_type = _content_type(route)
-    if route.body_schema and not payloads.is_json(content_type) and content_type != payloads.FORM:
+    content_type = bodies.body_content_type(route)
+    if route.body_schema and not bodies.is_json(content_type) and content_type != bodies.FORM:
         pytest.skip(f"the body is {content_type}: bursts send JSON and form bodies only")
     address = case.get("address")
     client, who, email, known = _caller(ctx, route, address)
@@ -92,7 +92,7 @@ def run(ctx: RunContext, case: Case) -> None:
     body = _burst_body(ctx, route, email)
     request_kwargs: dict[str, Any] = {"params": query or None}
     if body is not None:
-        request_kwargs["content"] = payloads.encode(body, content_type)
+        request_kwargs["content"] = bodies.encode(body, content_type)
         request_kwargs["headers"] = {"content-type": content_type}
     burst, window = settings.rate_limit_burst, settings.rate_limit_window
     what = (f"{'wrong-password attempts' if vocabulary.is_login_like(route) and route.public else 'requests'} "
@@ -203,7 +203,7 @@ def _burst_body(ctx: RunContext, route: Route, email: str | None) -> Any:
     if not schema:
         return None
     unique = f"{ctx.run_id}{ctx.rng.getrandbits(24):06x}"
-    body = payloads.valid_body(schema, unique)
+    body = bodies.valid_body(schema, unique)
     if isinstance(body, dict) and vocabulary.is_login_like(route):
         user_field, password = vocabulary.username_field(schema), vocabulary.password_field(schema)
         if user_field and email:
@@ -274,10 +274,6 @@ def _is_http_date(value: str) -> bool:
 def _path(route: Route, known: dict[str, str]) -> str:
     values = dummy_path_values(route, known)
     return route.format_path(values)
-
-
-def _content_type(route: Route) -> str:
-    return (route.body_content_type or payloads.JSON).split(";")[0].strip().lower()
 
 
 CHECK = Check(

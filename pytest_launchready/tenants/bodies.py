@@ -1,4 +1,4 @@
-"""Deterministic example values from JSON schemas: path values and minimal valid bodies.
+"""Request bodies from JSON schemas: path values, minimal and valid bodies, and their encoding.
 
 Checks that probe access (auth, tokens) need a request the route would accept were the caller
 allowed, so that a denial is about credentials, not about a malformed body. Fuzzing lives with the
@@ -7,15 +7,23 @@ checks that fuzz (validation, tenant_isolation), on hypothesis.
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.parse
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from typing import TYPE_CHECKING, Any, Mapping
+from pytest_launchready.routes.vocabulary import normalise
+from pytest_launchready.tenants.schemas import accepted_types, flatten
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
 
 DUMMY_ID = "1"
 _MAX_DEPTH = 6
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+#: How deep valid_body personalises nested objects (unique emails, known ids).
+_PERSONAL_DEPTH = 4
 
 
 def dummy_path_values(route: Route, known: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -141,3 +149,50 @@ def _merge(left: Mapping[str, Any], right: Mapping[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def valid_body(schema: Mapping[str, Any], unique: str, known: Mapping[str, str] | None = None, optional: Iterable[str] = ()) -> Any:
+    """A body the route should accept: required fields (and ``optional`` top-level ones), with
+    strings made from ``unique`` so repeated creates do not collide, emails unique too, and fields
+    named like a known path parameter (``conversation_id``) holding that id."""
+    body = example(schema, text=f"lr{unique}", required_only=True)
+    flat = flatten(schema)
+    properties = flat.get("properties") or {}
+    if isinstance(body, dict):
+        for name in optional:
+            if name in properties and name not in body:
+                body[name] = example(properties[name], name=name, text=f"lr{unique}")
+    return _personalise(body, flat, unique, known or {}, 0)
+
+
+def _personalise(value: Any, schema: Mapping[str, Any], unique: str, known: Mapping[str, str], depth: int) -> Any:
+    if not isinstance(value, dict) or depth > _PERSONAL_DEPTH:
+        return value
+    properties = schema.get("properties") or {}
+    for name in list(value):
+        sub = flatten(properties.get(name, {}))
+        if name in known and accepted_types(sub) in (None, {"string"}, {"string", "null"}):
+            value[name] = known[name]
+        elif isinstance(value[name], str) and (sub.get("format") == "email" or "email" in normalise(name)):
+            value[name] = f"lr{unique}@example.com"
+        elif isinstance(value[name], dict):
+            value[name] = _personalise(value[name], sub, unique, known, depth + 1)
+    return value
+
+
+def is_json(content_type: str) -> bool:
+    """``application/json``, ``application/merge-patch+json``, ``application/vnd.api+json``..."""
+    return content_type.split(";")[0].strip().lower().endswith("json")
+
+
+def encode(body: Any, content_type: str = JSON) -> bytes:
+    """The body as bytes in ``content_type`` (JSON, or form fields for urlencoded bodies)."""
+    if content_type == FORM and isinstance(body, dict):
+        pairs = [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in body.items() if v is not None]
+        return urllib.parse.urlencode(pairs).encode()
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def body_content_type(route: Route) -> str:
+    """The route's declared body media type, lower case without parameters (JSON when none is declared)."""
+    return (route.body_content_type or JSON).split(";")[0].strip().lower()

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Iterable
 
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.validation import payloads
-from pytest_launchready.checks.validation.common import READ, WRITE, body_content_type
+from pytest_launchready.checks.validation.common import READ, WRITE
 from pytest_launchready.checks.validation.payloads import FORM
 from pytest_launchready.checks.validation.read import run_read
 from pytest_launchready.checks.validation.write import run_write
+from pytest_launchready.tenants.bodies import body_content_type
+from pytest_launchready.tenants import bodies
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -44,7 +46,7 @@ def cases(plan: Plan) -> Iterable[Case]:
                                not_run="no request body schema known (the route is not in the OpenAPI spec): nothing to generate payloads from")
                 continue  # the route takes no body
             content_type = body_content_type(route)
-            if not payloads.is_json(content_type) and content_type != FORM:
+            if not bodies.is_json(content_type) and content_type != FORM:
                 yield Case(id=route.key, route=route, variant=WRITE,
                            not_run=f"the body is {content_type}: only JSON and form bodies are generated")
                 continue

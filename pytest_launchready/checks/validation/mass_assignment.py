@@ -15,9 +15,10 @@ from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.checks.validation.findings import FIX_MASS, Finding
 from pytest_launchready.checks.validation.payload import NONE, Payload
 from pytest_launchready.checks.validation.readback import Reader, reader_for, safe_read
-from pytest_launchready.checks.validation.schema import flatten, is_object_schema
+from pytest_launchready.tenants.schemas import flatten, is_object_schema
 from pytest_launchready.target.responses import json_body
 from pytest_launchready.routes.vocabulary import camel_case
+from pytest_launchready.tenants import bodies
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -42,7 +43,7 @@ def try_mass_assignment(session: Session, schema: dict[str, Any], content_type: 
     """
     ctx, route = session.ctx, session.route
     flat = flatten(schema)
-    if not payloads.is_json(content_type) or not is_object_schema(flat) or not isinstance(base, dict):
+    if not bodies.is_json(content_type) or not is_object_schema(flat) or not isinstance(base, dict):
         return
     fields = privileged_fields(flat, ctx.settings.privileged_fields)
     reader, how = reader_for(session)
@@ -65,9 +66,9 @@ def _try_privileged(session: Session, schema: dict[str, Any], values: dict[str, 
                     before: Any, before_echo: Any) -> None:
     ctx = session.ctx
     known = session.caller.tenant.ids if session.caller.tenant is not None else {}
-    body = {**payloads.valid_body(schema, unique(ctx), known), **values}
+    body = {**bodies.valid_body(schema, unique(ctx), known), **values}
     label = f"privileged field(s) {', '.join(f'{n}={v!r}' for n, v in values.items())}"
-    response = session.send(Payload(label, "mass assignment", payloads.encode(body), session.content_type, NONE))
+    response = session.send(Payload(label, "mass assignment", bodies.encode(body), session.content_type, NONE))
     if response is None or not response.is_success:
         return  # a 4xx rejects the fields: a pass; a 5xx is already a finding
     after = safe_read(reader, response, body)

@@ -33,16 +33,17 @@ from pytest_launchready.checks.validation.payload import DECLARED as DECLARED
 from pytest_launchready.checks.validation.payload import NONE as NONE
 from pytest_launchready.checks.validation.payload import REQUIRED as REQUIRED
 from pytest_launchready.checks.validation.payload import Payload
-from pytest_launchready.checks.validation.schema import accepted_types, flatten, is_object_schema
+from pytest_launchready.tenants.schemas import accepted_types, flatten, is_object_schema
 from pytest_launchready.checks.validation.strategies import draw, strategy
 from pytest_launchready.checks.validation.targets import MAX_FIELD_DEPTH, UNKNOWN_FIELD, Target, targets
-from pytest_launchready.tenants.bodies import example
+from pytest_launchready.tenants.bodies import FORM as FORM
+from pytest_launchready.tenants.bodies import JSON as JSON
+from pytest_launchready.tenants.bodies import encode, example, is_json
 
-# The violation levels live in probe.py, below the generators that assign them; they are re-exported
-# above (``X as X``) because callers judge what this module returns by them (``payloads.REQUIRED``).
+# The violation levels live in payload.py, below the generators that assign them, and the media types
+# in tenants/bodies.py; they are re-exported above (``X as X``) because callers judge and send what
+# this module returns by them (``payloads.REQUIRED``, ``payloads.FORM``).
 
-JSON = "application/json"
-FORM = "application/x-www-form-urlencoded"
 #: Default number of generated payloads per route (body-level probes come on top).
 BUDGET = 20
 NESTING_DEPTH = 10_000
@@ -57,35 +58,6 @@ _METACHARACTERS, _NUL = "metacharacters", "NUL byte"
 
 
 # --- valid bodies ------------------------------------------------------------------------------
-
-
-def valid_body(schema: Mapping[str, Any], unique: str, known: Mapping[str, str] | None = None, optional: Iterable[str] = ()) -> Any:
-    """A body the route should accept: required fields (and ``optional`` top-level ones), with
-    strings made from ``unique`` so repeated creates do not collide, emails unique too, and fields
-    named like a known path parameter (``conversation_id``) holding that id."""
-    body = example(schema, text=f"lr{unique}", required_only=True)
-    flat = flatten(schema)
-    properties = flat.get("properties") or {}
-    if isinstance(body, dict):
-        for name in optional:
-            if name in properties and name not in body:
-                body[name] = example(properties[name], name=name, text=f"lr{unique}")
-    return _personalise(body, flat, unique, known or {}, 0)
-
-
-def _personalise(value: Any, schema: Mapping[str, Any], unique: str, known: Mapping[str, str], depth: int) -> Any:
-    if not isinstance(value, dict) or depth > MAX_FIELD_DEPTH + 2:
-        return value
-    properties = schema.get("properties") or {}
-    for name in list(value):
-        sub = flatten(properties.get(name, {}))
-        if name in known and accepted_types(sub) in (None, {"string"}, {"string", "null"}):
-            value[name] = known[name]
-        elif isinstance(value[name], str) and (sub.get("format") == "email" or "email" in normalise(name)):
-            value[name] = f"lr{unique}@example.com"
-        elif isinstance(value[name], dict):
-            value[name] = _personalise(value[name], sub, unique, known, depth + 1)
-    return value
 
 
 # --- generated field violations ----------------------------------------------------------------
@@ -138,19 +110,6 @@ def _apply(base: dict[str, Any], schema: Mapping[str, Any], target: Target, valu
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=True, default=str)
     return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} chars)"
-
-
-def is_json(content_type: str) -> bool:
-    """``application/json``, ``application/merge-patch+json``, ``application/vnd.api+json``..."""
-    return content_type.split(";")[0].strip().lower().endswith("json")
-
-
-def encode(body: Any, content_type: str = JSON) -> bytes:
-    """The body as bytes in ``content_type`` (JSON, or form fields for urlencoded bodies)."""
-    if content_type == FORM and isinstance(body, dict):
-        pairs = [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in body.items() if v is not None]
-        return urllib.parse.urlencode(pairs).encode()
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 # --- body-level probes -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pytest_launchready.routes import vocabulary
 from pytest_launchready.target.client_addresses import VALIDATION_ADDRESS, client_at
 from pytest_launchready.target.responses import json_body
 from pytest_launchready.routes.vocabulary import camel_case
+from pytest_launchready.tenants import bodies
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.validation.session import Session
@@ -94,7 +95,7 @@ def _login_reader(session: Session, me: Route) -> Reader | None:
     def read(response: httpx.Response, body: Any) -> Any:
         if not isinstance(body, dict):
             return None
-        credentials = {**payloads.valid_body(login_schema, unique(ctx)),
+        credentials = {**bodies.valid_body(login_schema, unique(ctx)),
                        vocabulary.username_field(login_schema): body.get(user_field),
                        vocabulary.password_field(login_schema): body.get(password)}
         try:

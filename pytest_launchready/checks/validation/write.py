@@ -16,10 +16,12 @@ import pytest
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
-from pytest_launchready.checks.validation.common import body_content_type, unique
+from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.checks.validation.mass_assignment import try_mass_assignment
 from pytest_launchready.checks.validation.payload import NONE, REQUIRED, Payload
 from pytest_launchready.checks.validation.session import Session
+from pytest_launchready.tenants.bodies import body_content_type
+from pytest_launchready.tenants import bodies
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -41,8 +43,8 @@ def run_write(ctx: RunContext, route: Route, docs: str) -> None:
     path, query = address(ctx, route, caller)
     session = Session(ctx, route, caller, path, query, time.monotonic() + ITEM_SECONDS, content_type=content_type)
     known = caller.tenant.ids if caller.tenant is not None else {}
-    base = payloads.valid_body(schema, unique(ctx), known)
-    baseline = session.send(Payload("a valid body", "valid", payloads.encode(base, content_type), content_type, NONE))
+    base = bodies.valid_body(schema, unique(ctx), known)
+    baseline = session.send(Payload("a valid body", "valid", bodies.encode(base, content_type), content_type, NONE))
     if baseline is not None and not session.findings:
         _gate(route, caller, baseline)
     if baseline is not None and baseline.is_success and not session.findings:
