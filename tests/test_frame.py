@@ -5,23 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-APPS = Path(__file__).parent / "apps"
-
-LOGIN_CONFTEST = '''
-import pytest
-from pytest_launchready import Credentials
-
-@pytest.fixture(scope="session")
-def launchready_login(launchready_client):
-    def login(tenant, role):
-        token = launchready_client.post("/auth/login", json={"org": tenant, "role": role}).json()["access_token"]
-        return Credentials(headers={"Authorization": f"Bearer {token}"})
-    return login
-'''
+from support.logins import ORG_ROLE_LOGIN
+from support.projects import frame_project
 
 # Sorted by path, then method: the order every run and every xdist worker collects.
 FASTAPI_IDS = [
@@ -38,24 +26,8 @@ FASTAPI_IDS = [
 AUTH_ONLY = "--launchready-checks=auth"
 
 
-def make_project(pytester: pytest.Pytester, app: str = "frame_fastapi", extra_ini: str = "", conftest: str = LOGIN_CONFTEST) -> None:
-    """A user project: the app module, pytest.ini and conftest.py."""
-    pytester.makepyfile(**{"myapp": (APPS / f"{app}.py").read_text()})
-    pytester.makeini(
-        f"""
-        [pytest]
-        launchready_app = myapp:app
-        launchready_public_routes =
-            POST /auth/login
-            GET /health
-        {extra_ini}
-        """
-    )
-    pytester.makeconftest(conftest)
-
-
 def test_not_enabled_generates_nothing(pytester: pytest.Pytester) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     pytester.makepyfile(test_user="def test_mine():\n    pass\n")
     result = pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["test_user.py::test_mine", "1 test collected*"])
@@ -73,7 +45,7 @@ def test_importing_the_plugin_is_cheap() -> None:
 
 
 def test_collect_only_pins_sorted_ids(pytester: pytest.Pytester) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     result = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "--collect-only", "-q", "-p", "no:cacheprovider")
     collected = [line for line in result.stdout.lines if line.startswith("launchready::")]
     assert collected == FASTAPI_IDS
@@ -81,14 +53,14 @@ def test_collect_only_pins_sorted_ids(pytester: pytest.Pytester) -> None:
 
 
 def test_ini_switch_enables_too(pytester: pytest.Pytester) -> None:
-    make_project(pytester, extra_ini="launchready = true")
+    frame_project(pytester, extra_ini="launchready = true")
     result = pytester.runpytest_inprocess(AUTH_ONLY, "--collect-only", "-q", "-p", "no:cacheprovider")
     assert sum(line.startswith("launchready::test_auth[") for line in result.stdout.lines) == len(FASTAPI_IDS)
 
 
 def test_secure_app_passes_with_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FRAME_FLAWS", raising=False)
-    make_project(pytester)
+    frame_project(pytester)
     result = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "-v", "-p", "no:cacheprovider", "--launchready-report=card.json")
     result.stdout.fnmatch_lines(
         [
@@ -108,7 +80,7 @@ def test_secure_app_passes_with_scorecard(pytester: pytest.Pytester, monkeypatch
 
 def test_vulnerable_route_fails_by_name(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
-    make_project(pytester)
+    frame_project(pytester)
     result, outcomes = run_launchready("--launchready", AUTH_ONLY, "-rf")
     result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*1 failed: test_auth[[]GET /items[]]*"])
     assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
@@ -118,7 +90,7 @@ def test_vulnerable_route_fails_by_name(pytester: pytest.Pytester, monkeypatch: 
 
 def test_wsgi_flask_app_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
-    make_project(pytester, app="frame_flask")
+    frame_project(pytester, app="frame_flask")
     result, outcomes = run_launchready("--launchready", AUTH_ONLY)
     assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
     assert outcomes.ids("passed") == ["launchready::test_auth[GET /items/{item_id}]"]
@@ -127,21 +99,21 @@ def test_wsgi_flask_app_in_process(pytester: pytest.Pytester, monkeypatch: pytes
 
 def test_xdist_gives_same_ids_and_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
-    make_project(pytester)
+    frame_project(pytester)
     result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-n", "2", "-p", "no:cacheprovider", "-rf")
     result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*"])
     result.assert_outcomes(passed=2, failed=1, skipped=6)
 
 
 def test_checks_option_rejects_unknown_names(pytester: pytest.Pytester) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,nope")
     result.stderr.fnmatch_lines(["*unknown check nope; valid checks: auth, tokens*"])
     assert result.ret == 4
 
 
 def test_markers_select_checks(pytester: pytest.Pytester) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     result = pytester.runpytest_inprocess("--launchready", "-m", "launchready_auth and not launchready_mail", "--collect-only", "-q")
     assert sum(line.startswith("launchready::") for line in result.stdout.lines) == len(FASTAPI_IDS)
 
@@ -150,7 +122,7 @@ def test_markers_select_checks(pytester: pytest.Pytester) -> None:
 
 
 def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    make_project(pytester, extra_ini="launchready_timeout = soon")
+    frame_project(pytester, extra_ini="launchready_timeout = soon")
     result = pytester.runpytest_inprocess("--launchready")
     result.stderr.fnmatch_lines(["*launchready_timeout = 'soon' is not valid: expected a number from 0.1 to 600*"])
     assert result.ret == 4
@@ -158,7 +130,7 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
 
 
 def test_app_import_failure_is_an_error(pytester: pytest.Pytester) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     pytester.makeini("[pytest]\nlaunchready_app = nosuchmodule:app\n")
     result = pytester.runpytest_inprocess("--launchready")
     result.stderr.fnmatch_lines(["*launchready_app = 'nosuchmodule:app': importing 'nosuchmodule' failed*"])
@@ -183,7 +155,7 @@ def test_no_routes_is_an_error(pytester: pytest.Pytester) -> None:
 
 
 def test_malformed_spec_is_an_error(pytester: pytest.Pytester) -> None:
-    make_project(pytester, extra_ini="launchready_openapi = spec.json")
+    frame_project(pytester, extra_ini="launchready_openapi = spec.json")
     pytester.path.joinpath("spec.json").write_text("{not json")
     result = pytester.runpytest_inprocess("--launchready")
     assert result.ret == 4
@@ -205,7 +177,7 @@ def test_unreachable_live_target_is_an_error(pytester: pytest.Pytester) -> None:
 
 
 def test_public_routes_are_not_gaps_even_when_strict(pytester: pytest.Pytester, run_launchready) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     result, outcomes = run_launchready("--launchready", AUTH_ONLY, "--launchready-strict")
     assert outcomes.ids("failed") == []
     assert len(outcomes.ids("passed")) == 3
@@ -222,7 +194,7 @@ def test_selected_checks_that_can_test_nothing_are_a_usage_error(pytester: pytes
 
 
 def test_strict_fails_a_check_that_could_not_run(pytester: pytest.Pytester, run_launchready) -> None:
-    make_project(pytester)  # auth runs; mail has no domain (its one case is NOT RUN, skipped at setup)
+    frame_project(pytester)  # auth runs; mail has no domain (its one case is NOT RUN, skipped at setup)
     result, _ = run_launchready("--launchready", "--launchready-checks=auth,mail", "--launchready-strict")
     result.stdout.fnmatch_lines([
         "*NOT RUN: set launchready_mail_domains (failing because of --launchready-strict)*",
@@ -232,7 +204,7 @@ def test_strict_fails_a_check_that_could_not_run(pytester: pytest.Pytester, run_
 
 
 def test_checks_not_built_are_refused_by_name(pytester: pytest.Pytester) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,webhooks", "-p", "no:cacheprovider")
     result.stderr.fnmatch_lines(["*--launchready-checks: webhooks: not built in this version*built checks: auth, tokens,*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -240,7 +212,7 @@ def test_checks_not_built_are_refused_by_name(pytester: pytest.Pytester) -> None
 
 @pytest.mark.parametrize("status", ["200", "302", "500"])
 def test_a_deny_status_that_is_not_4xx_is_a_usage_error(pytester: pytest.Pytester, status: str) -> None:
-    make_project(pytester, extra_ini=f"launchready_deny_status = {status}")
+    frame_project(pytester, extra_ini=f"launchready_deny_status = {status}")
     result = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "-p", "no:cacheprovider")
     result.stderr.fnmatch_lines([f"*launchready_deny_status = {status} is not valid: expected 4xx status codes only*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -249,7 +221,7 @@ def test_a_deny_status_that_is_not_4xx_is_a_usage_error(pytester: pytest.Pyteste
 def test_waiver_reports_failure_as_waived_not_hidden(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
     # Brackets are literal in a waiver, as in the test id; only * and ? are wildcards.
-    make_project(pytester, extra_ini="launchready_waivers = test_auth[GET /items]: internal catalogue, public on purpose")
+    frame_project(pytester, extra_ini="launchready_waivers = test_auth[GET /items]: internal catalogue, public on purpose")
     result, outcomes = run_launchready("--launchready", AUTH_ONLY, "-rx")
     assert outcomes.ids("xfailed") == ["launchready::test_auth[GET /items]"]
     result.stdout.fnmatch_lines(["auth*WAIVED*1 waived: test_auth[[]GET /items[]]*"])
@@ -258,7 +230,7 @@ def test_waiver_reports_failure_as_waived_not_hidden(pytester: pytest.Pytester, 
 
 def test_same_identity_for_a_and_b_is_an_error(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "same-user")
-    make_project(pytester)
+    frame_project(pytester)
     pytester.makepyfile(test_qa="def test_b_is_not_a(tenant_b):\n    pass\n")
     result, outcomes = run_launchready("test_qa.py")
     assert outcomes.ids("error") == ["test_qa.py::test_b_is_not_a"]
@@ -267,7 +239,7 @@ def test_same_identity_for_a_and_b_is_an_error(pytester: pytest.Pytester, monkey
 
 
 def test_missing_login_is_explained_to_qa_tests(pytester: pytest.Pytester, run_launchready) -> None:
-    make_project(pytester, conftest="")
+    frame_project(pytester, conftest="")
     pytester.makepyfile(test_qa="def test_a(tenant_a):\n    pass\n")
     result, outcomes = run_launchready("test_qa.py")
     assert outcomes.ids("error") == ["test_qa.py::test_a"]
@@ -275,15 +247,15 @@ def test_missing_login_is_explained_to_qa_tests(pytester: pytest.Pytester, run_l
 
 
 def test_missing_login_with_an_authorization_check_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    make_project(pytester, conftest="")
+    frame_project(pytester, conftest="")
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,tokens")
     result.stderr.fnmatch_lines(["*the checks tokens need tenants, and launchready_login is not defined*"])
     assert result.ret == 4
 
 
 def test_login_in_a_subfolder_conftest_is_pointed_out(pytester: pytest.Pytester) -> None:
-    make_project(pytester, conftest="")
-    pytester.mkpydir("sub").joinpath("conftest.py").write_text(LOGIN_CONFTEST)
+    frame_project(pytester, conftest="")
+    pytester.mkpydir("sub").joinpath("conftest.py").write_text(ORG_ROLE_LOGIN)
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,tokens", "-p", "no:cacheprovider", "sub")
     result.stderr.fnmatch_lines(["*launchready_login is not defined. sub/conftest.py defines it, but * move it there.*"])
     assert result.ret == 4
@@ -291,13 +263,13 @@ def test_login_in_a_subfolder_conftest_is_pointed_out(pytester: pytest.Pytester)
 
 def test_without_login_auth_still_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
-    make_project(pytester, conftest="")
+    frame_project(pytester, conftest="")
     result, outcomes = run_launchready("--launchready", AUTH_ONLY)
     assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
 
 
 def test_credentials_never_reach_the_output(pytester: pytest.Pytester, run_launchready) -> None:
-    make_project(pytester)
+    frame_project(pytester)
     pytester.makepyfile(
         test_qa="import logging\n"
         "def test_show(tenant_a):\n"
@@ -314,21 +286,21 @@ def test_credentials_never_reach_the_output(pytester: pytest.Pytester, run_launc
 
 
 def test_spec_url_path_is_read_from_the_in_process_app(pytester: pytest.Pytester, run_launchready) -> None:
-    make_project(pytester, extra_ini="launchready_openapi = /openapi.json")
+    frame_project(pytester, extra_ini="launchready_openapi = /openapi.json")
     result, outcomes = run_launchready("--launchready", AUTH_ONLY)
     assert len(outcomes.ids("passed")) == 3
     result.stdout.fnmatch_lines(["routes: 9 (6 public) from *"])
 
 
 def test_a_public_route_matching_nothing_is_warned_about(pytester: pytest.Pytester, run_launchready) -> None:
-    make_project(pytester, extra_ini="    GET /healthz")
+    frame_project(pytester, extra_ini="    GET /healthz")
     result, _ = run_launchready("--launchready", AUTH_ONLY)
     result.stdout.fnmatch_lines(["*route discovery: launchready_public_routes*GET /healthz*"])
 
 
 def test_last_failed_reruns_only_the_failed_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
-    make_project(pytester)
+    frame_project(pytester)
     first = pytester.runpytest_inprocess("--launchready", AUTH_ONLY)
     first.assert_outcomes(failed=1, passed=2, skipped=6)
     again = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "--lf", "-v")
@@ -346,10 +318,10 @@ def test_last_failed_reruns_only_the_failed_route(pytester: pytest.Pytester, mon
 )
 def test_fail_closed_errors_under_xdist_are_usage_errors(pytester: pytest.Pytester, setup: str, message: str) -> None:
     if setup == "no-login":
-        make_project(pytester, conftest="")
+        frame_project(pytester, conftest="")
     elif setup == "login-in-subfolder":
-        make_project(pytester, conftest="")
-        pytester.mkpydir("sub").joinpath("conftest.py").write_text(LOGIN_CONFTEST)
+        frame_project(pytester, conftest="")
+        pytester.mkpydir("sub").joinpath("conftest.py").write_text(ORG_ROLE_LOGIN)
     else:
         pytester.makepyfile(myapp="from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n")
         pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
@@ -363,7 +335,7 @@ def test_fail_closed_errors_under_xdist_are_usage_errors(pytester: pytest.Pytest
 def test_django_wsgi_app_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     # A subprocess: Django's settings can be configured once per process.
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
-    make_project(pytester, app="frame_django")
+    frame_project(pytester, app="frame_django")
     result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-p", "no:cacheprovider", "-rA")
     result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "routes: 4 (2 public) from django introspection*"])
     result.assert_outcomes(passed=1, failed=1, skipped=2)
@@ -390,6 +362,6 @@ def test_scorecard_does_not_depend_on_report_order() -> None:
 
 
 def test_a_waiver_that_matches_nothing_is_warned_about(pytester: pytest.Pytester, run_launchready) -> None:
-    make_project(pytester, extra_ini="launchready_waivers = test_auth[GET /itemz]: typo")
+    frame_project(pytester, extra_ini="launchready_waivers = test_auth[GET /itemz]: typo")
     result, _ = run_launchready("--launchready", AUTH_ONLY)
     result.stdout.fnmatch_lines(["*launchready_waivers: 'test_auth[[]GET /itemz[]]' matches no generated test*"])

@@ -10,8 +10,11 @@ import httpx
 import pytest
 
 from pytest_launchready.target import Target
-from tests.apps.frame_fastapi import create_app
-from tests.helpers import serve_on_loopback
+from support.logins import ORG_ROLE_LOGIN
+from support.paths import load_app
+from support.servers import serve_on_loopback
+
+create_app = load_app("frame_fastapi").create_app
 
 
 async def slow_app(scope, receive, send):  # type: ignore[no-untyped-def]
@@ -70,10 +73,8 @@ def test_live_server_mode(live_url: str) -> None:
 
 
 def test_live_mode_end_to_end(pytester: pytest.Pytester, live_url: str, run_launchready) -> None:
-    from tests.test_frame import LOGIN_CONFTEST
-
     pytester.makeini("[pytest]\nlaunchready_public_routes =\n    POST /auth/login\n    GET /health\n")
-    pytester.makeconftest(LOGIN_CONFTEST)
+    pytester.makeconftest(ORG_ROLE_LOGIN)
     result, outcomes = run_launchready("--launchready", f"--launchready-url={live_url}", "--launchready-checks=auth")
     assert outcomes.ids("passed") == [
         "launchready::test_auth[GET /crash]",
