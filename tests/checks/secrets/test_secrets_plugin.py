@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from pytest_launchready.checks.secrets import fingerprint
-from support.gitrepo import commit, git, isolate_git, write
+from support.gitrepo import commit, git, write
 from support.paths import APPS, SAMPLES, load_sample_generator
 
 GENERATE = load_sample_generator()
@@ -18,11 +18,6 @@ ARGS = ("--launchready", "--launchready-checks=secrets", "-rA", "--showlocals") 
 TREE, HISTORY, BUNDLES, LOGS, RESPONSES = (f"launchready::test_secrets[{case}]" for case in
                                            ("tree", "history", "bundles", "logs", "responses"))
 Run = Callable[..., Any]
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    isolate_git(monkeypatch)
 
 
 def project(pytester: pytest.Pytester, ini: str = "") -> Path:

@@ -15,17 +15,12 @@ from pytest_launchready.checks.secrets.capture import LogCapture
 from pytest_launchready.checks.secrets.files import existing_secret_paths, git_toplevel, secret_paths
 from pytest_launchready.checks.secrets.history import scan_history
 from pytest_launchready.checks.secrets.sources import scan_bundles, scan_files, scan_records, scan_tree
-from support.gitrepo import commit, git, isolate_git
+from support.gitrepo import commit, git
 from support.paths import APPS, load_sample_generator
 
 GENERATE = load_sample_generator()
 KEYS = GENERATE.Keys(seed=11)
 NOTHING = Allowlist()
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    isolate_git(monkeypatch)
 
 
 def make_repo(path: Path) -> Path:
