@@ -1,7 +1,7 @@
-"""Review of the authorization checks against an app unlike the others: cookie sessions, integer ids
-from one shared sequence, PUT next to PATCH, soft deletes, three-level nesting, an empty-list filter
-and a CSV export (tests/apps/review_authz_cookie.py). The secure app must be all green; each defect
-must fail exactly its own test."""
+"""The authorization checks (auth, tokens, tenant_isolation, roles) against an app unlike the others:
+cookie sessions, integer ids from one shared sequence, PUT next to PATCH, soft deletes, three-level
+nesting, an empty-list filter and a CSV export (tests/apps/review_authz_cookie.py). The secure app
+must be all green; each defect must fail exactly its own test."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review of the API-surface checks (cors, headers, validation, rate_limits) against two apps in styles
+"""The API-surface checks (cors, headers, validation, rate_limits) against two apps in styles
 the other tests do not use: a secure one must come out green, and each realistic flaw must fail
 exactly its own test ids (or WARN where the docs say so)."""
 
