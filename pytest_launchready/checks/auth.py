@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, Iterable
 
 import httpcore
 import httpx
-import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.tenants.bodies import dummy_path_values, minimal_body
 from pytest_launchready.tenants.seeding import seed_tenant
-from pytest_launchready.plugin.state import get_state
+from pytest_launchready.routes.vocabulary import is_login_page
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
@@ -60,7 +59,7 @@ def _probes() -> list[tuple[str, dict[str, str]]]:
 def _credential_probes(ctx: RunContext) -> list[tuple[str, dict[str, str]]]:
     """Forged values under the names tenant A's own credentials use: a session cookie or an API-key
     header is where a cookie- or key-authenticated app looks, not at ``Authorization``."""
-    if not get_state(ctx.config).login_defined:
+    if not ctx.login_defined:
         return []
     credentials = ctx.tenant_a.credentials
     probes = [(f"a forged {name!r} cookie", {"Cookie": f"{name}=launchready-forged-{index}"})
@@ -70,12 +69,9 @@ def _credential_probes(ctx: RunContext) -> list[tuple[str, dict[str, str]]]:
     return probes
 
 
-_LOGIN_PAGE = re.compile(r"(log-?in|sign-?in|auth|sso|session)", re.IGNORECASE)
-
-
 def _redirects_to_login(response: httpx.Response) -> bool:
     """A 3xx to a login page is how server-rendered apps deny (Django's login_required, Flask-Login)."""
-    return response.is_redirect and bool(_LOGIN_PAGE.search(response.headers.get("location", "")))
+    return response.is_redirect and is_login_page(response.headers.get("location", ""))
 
 
 def cases(plan: Plan) -> Iterable[Case]:
@@ -88,20 +84,17 @@ def cases(plan: Plan) -> Iterable[Case]:
             yield Case(id=route.key, route=route)
 
 
-_STAND_IN = pytest.StashKey["Tenant"]()
-
-
 def _real_ids(ctx: RunContext, route: Route) -> dict[str, str]:
     """Tenant A's ids for reads; for writes, those of a stand-in tenant seeded once: a write that wrongly
     succeeds without credentials must not change A's shared data, which other checks read."""
     if not route.is_mutating:
         return ctx.tenant_a.ids
-    stash = ctx.config.stash
-    if _STAND_IN not in stash:
+    def seeded_stand_in() -> Tenant:
         stand_in = ctx.fresh_tenant("auth")
         seed_tenant(stand_in, ctx.routes, ctx.settings, ctx.fixture("launchready_seed"))
-        stash[_STAND_IN] = stand_in
-    return stash[_STAND_IN].ids
+        return stand_in
+
+    return ctx.shared("stand-in tenant", seeded_stand_in).ids
 
 
 def run(ctx: RunContext, case: Case) -> None:
@@ -110,7 +103,7 @@ def run(ctx: RunContext, case: Case) -> None:
     assert route is not None
     # Real ids when a login is defined: a route that answers 404 for a dummy id may still serve a real
     # object without credentials.
-    known = _real_ids(ctx, route) if get_state(ctx.config).login_defined else {}
+    known = _real_ids(ctx, route) if ctx.login_defined else {}
     path = route.format_path(dummy_path_values(route, known))
     body = minimal_body(route)
     deny = ctx.settings.deny_status

@@ -7,7 +7,7 @@ logs anyone in, and a check that reads only files never needs a target.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import pytest
 
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from pytest_launchready.target import Target
     from pytest_launchready.tenants import Tenant
 
-#: user_properties key under which a check's warnings travel to the controller (xdist-safe).
-WARN_PROPERTY = "launchready_warn"
+T = TypeVar("T")
 
 
 class LaunchreadyWarning(UserWarning):
@@ -32,17 +31,41 @@ class LaunchreadyWarning(UserWarning):
 
 
 class RunContext:
-    """The prepared context a check's ``run(ctx, case)`` receives."""
+    """The prepared context a check's ``run(ctx, case)`` receives: a check's only door to the run.
 
-    def __init__(self, request: pytest.FixtureRequest, case: Case, check_name: str) -> None:
+    The plugin makes it (see :mod:`pytest_launchready.plugin.runner`) and fills in what only the
+    wiring knows: the run id, whether the user defined ``launchready_login``, and a per-process store
+    for what a check's cases share. A check reads those here and never reaches into the plugin.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, case: Case, check_name: str, *, run_id: str,
+                 login_defined: bool, shared: dict[tuple[str, str], Any]) -> None:
         self.request = request
         self.case = case
         self.check_name = check_name
         self.config: pytest.Config = request.config
         self.settings: Settings = request.getfixturevalue("launchready_settings")
         self.redact: Redactor = request.getfixturevalue("launchready_redactor")
+        #: A short id unique to this run (and worker): a prefix for the names and values a check makes.
+        self.run_id = run_id
+        #: Whether the user's conftest defines ``launchready_login`` (else checks use no tenants).
+        self.login_defined = login_defined
+        #: Weaknesses found so far (see :meth:`warn`); the plugin puts them on the test's report.
+        self.warnings: list[str] = []
+        self._shared = shared
         #: Seeded per case from ``--launchready-fuzz-seed``: the same run gives the same data.
         self.rng = random.Random(f"{self.settings.fuzz_seed}:{check_name}:{case.id}")
+
+    def shared(self, key: str, make: Callable[[], T]) -> T:
+        """The value under ``key`` that this check's cases share in this process, made on first use.
+
+        For what is costly and the same for every case (a stand-in tenant, a baseline answer);
+        never for state a case changes.
+        """
+        slot = (self.check_name, key)
+        if slot not in self._shared:
+            self._shared[slot] = make()
+        return self._shared[slot]  # type: ignore[no-any-return]
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -90,7 +113,7 @@ class RunContext:
     def warn(self, message: str) -> None:
         """Record a weakness: shown as WARN in the scorecard; fails the test with --launchready-strict."""
         message = self.redact(message)
-        self.request.node.user_properties.append((WARN_PROPERTY, message))
+        self.warnings.append(message)
         if self.settings.strict:
             raise AssertionError(f"WARN (failing because of --launchready-strict): {message}")
         self.request.node.warn(LaunchreadyWarning(message))

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from pytest_launchready.routes.vocabulary import normalise
+
 EXCERPT = 80
 
 
@@ -92,11 +94,6 @@ READ_SENSITIVE = frozenset({
 })  # fmt: skip
 
 _MASKED = re.compile(r"^[\s*•xX#.\-_]*$|redacted|\*{3,}|•{3,}|\.\.\.|…|^<[^>]*>$", re.IGNORECASE)
-
-
-def normalise(name: str) -> str:
-    """``Password_Hash`` -> ``passwordhash``: field names compared without case or separators."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def debug_leaks(text: str, status: int, sent: str = "") -> list[Disclosure]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Iterable, NoReturn
 
+from pytest_launchready.checks.finding import Finding, finding_error
 from pytest_launchready.redact import MASK, Redactor, is_secret_header
 
 if TYPE_CHECKING:
@@ -70,17 +71,16 @@ def fail(
 ) -> NoReturn:
     """Raise the ``AssertionError`` every check uses: sent / came back / why / reproduce / fix."""
     redact = redact or Redactor()
-    lines = [redact(what)]
-    if response is not None:
-        lines += ["", "What came back:", exchange(response, redact, headers, mark)]
-    lines += ["", f"Why this fails: {redact(why)}"]
-    if response is not None:
-        lines += ["", "Reproduce:", "  " + curl(response.request, redact)]
-    lines += ["", f"Fix: {redact(fix)}"]
-    if docs:
-        lines.append(f"Docs: {docs}")
+    finding = Finding(
+        title=redact(what),
+        why=redact(why),
+        fix=redact(fix),
+        evidence=exchange(response, redact, headers, mark) if response is not None else "",
+        reproduce=curl(response.request, redact) if response is not None else "",
+        docs=docs,
+    )
     __tracebackhide__ = True
-    raise AssertionError("\n".join(lines))
+    raise finding_error(finding)
 
 
 def _text(data: bytes, limit: int) -> str:

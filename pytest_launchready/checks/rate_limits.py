@@ -28,7 +28,6 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.target.client_addresses import burst_address, client_at
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.tenants.bodies import dummy_path_values, example
-from pytest_launchready.plugin.state import get_state
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -152,7 +151,7 @@ def _caller(ctx: RunContext, route: Route, address: str) -> tuple[httpx.Client, 
     if route.public:
         email = _victim_email(ctx, route) if login_like else None
         return client_at(ctx.target, address), f"an anonymous client ({address})", email, {}
-    if not get_state(ctx.config).login_defined:
+    if not ctx.login_defined:
         pytest.skip("needs launchready_login: a private route is burst as a throwaway tenant's user (per-user limit)")
     tenant = ctx.fresh_tenant(f"r{hashlib.sha1(route.key.encode()).hexdigest()[:6]}")
     known: dict[str, str] = {}
@@ -172,12 +171,12 @@ def _caller(ctx: RunContext, route: Route, address: str) -> tuple[httpx.Client, 
 
 def _victim_email(ctx: RunContext, route: Route) -> str:
     """The email of a throwaway user whose password the burst guesses; a made-up one without login."""
-    if get_state(ctx.config).login_defined:
+    if ctx.login_defined:
         tenant = ctx.fresh_tenant(f"rv{hashlib.sha1(route.key.encode()).hexdigest()[:6]}")
         me = _me(ctx, tenant.client)
         if isinstance(me, dict) and isinstance(me.get("email"), str):
             return str(me["email"])
-    return f"lr-burst-{get_state(ctx.config).run_id}-{ctx.rng.getrandbits(24):06x}@example.com"
+    return f"lr-burst-{ctx.run_id}-{ctx.rng.getrandbits(24):06x}@example.com"
 
 
 def _me(ctx: RunContext, client: httpx.Client) -> Any:
@@ -203,7 +202,7 @@ def _burst_body(ctx: RunContext, route: Route, email: str | None) -> Any:
     schema = route.body_schema
     if not schema:
         return None
-    unique = f"{get_state(ctx.config).run_id}{ctx.rng.getrandbits(24):06x}"
+    unique = f"{ctx.run_id}{ctx.rng.getrandbits(24):06x}"
     body = payloads.valid_body(schema, unique)
     if isinstance(body, dict) and vocabulary.is_login_like(route):
         user_field, password = vocabulary.username_field(schema), vocabulary.password_field(schema)

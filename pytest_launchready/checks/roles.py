@@ -27,14 +27,15 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
-from pytest_launchready.checks.tenant_isolation.check import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.probing import Probe, Views, build
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.config.settings import Settings
 from pytest_launchready.tenants.leaks import Victim, find_leak, id_values, owned_values
 from pytest_launchready.tenants import make_canary
+from pytest_launchready.target.responses import json_body
 
 FIX = (
     "Enforce the role on the server for this operation (a dependency or decorator that checks the caller's role, "
@@ -111,7 +112,7 @@ def run(ctx: RunContext, case: Case) -> None:
         if not control.is_success:
             pytest.skip(f"the {highest} itself gets {control.status_code} for {probe.text}, so a lower role's denial proves "
                         "nothing: check what seeding gave (or return working ids from launchready_seed)")
-        control_json = _json(control)
+        control_json = json_body(control)
     else:
         marks = [owner.canary, *owned_values(owner), *overrides.values()]
         views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks)
@@ -128,7 +129,7 @@ def run(ctx: RunContext, case: Case) -> None:
         if reading:
             if denied or not response.is_success:
                 continue
-            own = set(id_values(_json(me))) if me is not None and me.is_success else set()
+            own = set(id_values(json_body(me))) if me is not None and me.is_success else set()
             _judge_read(ctx, response, what, owner.canary, control_json, own, probe, role, minimum)
             continue
         assert views is not None
@@ -167,7 +168,7 @@ def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: st
                  "identity does not hold")
         fail(what, f"the {role} was allowed and read what only {minimum} and higher may see: the response carries {shown}.",
              FIX, response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs)
-    body = _json(response)
+    body = json_body(response)
     if control not in (None, [], {}, "") and body == control:
         fail(what, f"the {role} was allowed and got exactly the answer the {ctx.settings.roles[0]} gets.", FIX,
              response=response, redact=ctx.redact, docs=CHECK.docs)
@@ -186,15 +187,6 @@ def _send(ctx: RunContext, client: httpx.Client, probe: Probe) -> httpx.Response
     except httpx.TimeoutException:
         fail(f"Sent {probe.text}: no answer within {ctx.settings.timeout:g} s.",
              "a route must refuse a caller without the role quickly.", FIX, redact=ctx.redact, docs=CHECK.docs)
-
-
-def _json(response: httpx.Response | None) -> Any:
-    if response is None:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 CHECK = Check(

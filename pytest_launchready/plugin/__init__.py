@@ -38,17 +38,22 @@ from pytest_launchready.plugin.fixtures import (  # noqa: F401 - pytest register
     tenant_role,
 )
 from pytest_launchready.plugin.options import add_options, is_enabled
+from pytest_launchready.report.protocol import (
+    BY_DESIGN_PREFIX,
+    CHECK_PROPERTY,
+    NOT_RUN_PREFIX,
+    ROUTE_PROPERTY,
+    STRICT_PROPERTY,
+    TOTAL_PROPERTY,
+    WAIVED_PREFIX,
+    WAIVED_PROPERTY,
+    prop_value,
+)
 
 if TYPE_CHECKING:
     from pytest_launchready.checks import Case
 
-CHECK_PROPERTY = "launchready_check"
-ROUTE_PROPERTY = "launchready_route"
-TOTAL_PROPERTY = "launchready_routes_total"
-WAIVED_PROPERTY = "launchready_waived"
 PLUGIN_NAME = "launchready-session"
-BY_DESIGN = "BY DESIGN: "
-NOT_RUN = "NOT RUN: "
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -179,7 +184,7 @@ class LaunchreadySession:
 
         checks, self.cases = plan_cases(config)
         collector = LaunchreadyModule.from_parent(session, path=Path(config.rootpath) / "launchready", nodeid="launchready")
-        collector.module_obj = make_module({c.name: c.title for c in checks})
+        collector.module_obj = make_module(checks)
         generated = list(session.genitems(collector))
         for item in generated:
             self._label(item)
@@ -233,17 +238,15 @@ class LaunchreadySession:
             for waiver in settings.waivers:
                 if waiver.matches(test_id):
                     report.outcome = "skipped"
-                    report.wasxfail = f"waived: {waiver.reason}"
+                    report.wasxfail = f"{WAIVED_PREFIX}: {waiver.reason}"
                     report.user_properties = [*report.user_properties, (WAIVED_PROPERTY, waiver.reason)]
                     break
-        if settings.strict and report.skipped and not hasattr(report, "wasxfail") and BY_DESIGN not in str(report.longrepr):
+        if settings.strict and report.skipped and not hasattr(report, "wasxfail") and BY_DESIGN_PREFIX not in str(report.longrepr):
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             report.outcome = "failed"
             report.longrepr = f"{reason.removeprefix('Skipped: ')} (failing because of --launchready-strict)"
             # A NOT RUN case skipped at setup fails there, which pytest shows as an error; the
             # scorecard must still read it as a FAIL of the check, not a crash.
-            from pytest_launchready.report.scorecard import STRICT_PROPERTY
-
             report.user_properties = [*report.user_properties, (STRICT_PROPERTY, "1")]
         return report
 
@@ -273,7 +276,7 @@ class LaunchreadySession:
             terminalreporter.write_line(line, **markup)
         if self.state.settings.report_path:
             path = Path(self.state.settings.rootpath) / self.state.settings.report_path
-            write_json(rows, path)
+            write_json(rows, path, self.scorecard.findings)
             terminalreporter.write_line(f"scorecard written to {path}")
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
@@ -291,15 +294,10 @@ class LaunchreadySession:
 
 def _skip_marks(case: Case) -> list[pytest.MarkDecorator]:
     if case.by_design:
-        return [pytest.mark.skip(reason=BY_DESIGN + case.by_design)]
+        return [pytest.mark.skip(reason=BY_DESIGN_PREFIX + case.by_design)]
     if case.not_run:
-        return [pytest.mark.skip(reason=NOT_RUN + case.not_run)]
+        return [pytest.mark.skip(reason=NOT_RUN_PREFIX + case.not_run)]
     return []
-
-
-def prop_value(properties: list[tuple[str, object]], key: str) -> Any:
-    """The value of the first ``(key, value)`` pair, or None."""
-    return next((value for name, value in properties if name == key), None)
 
 
 def _run_order(items: list[pytest.Item]) -> list[pytest.Item]:

@@ -230,7 +230,7 @@ def mail_domain(request: pytest.FixtureRequest, launchready_settings: Settings) 
 @pytest.fixture(scope="session")
 def expired_token(tenant_a: Tenant, launchready_settings: Settings, launchready_mint_token: Any) -> str:
     """Tenant A's token with ``exp`` in the past (through launchready_mint_token or launchready_jwt_key)."""
-    from pytest_launchready.checks.tokens.forge import expired_token as make_expired
+    from pytest_launchready.checks.tokens.mint import expired_token as make_expired
 
     token = make_expired(tenant_a.credentials, launchready_settings, launchready_mint_token or None)
     if token is None:

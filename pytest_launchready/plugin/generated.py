@@ -11,27 +11,27 @@ from typing import Callable
 
 import pytest
 
-from pytest_launchready.checks import Case
+from pytest_launchready.checks import Case, Check
 
 
-def _make_test(check_name: str, title: str) -> Callable[..., None]:
+def _make_test(check: Check) -> Callable[..., None]:
     def test(launchready_case: Case, request: pytest.FixtureRequest) -> None:
         from pytest_launchready.plugin.runner import run_case
 
         __tracebackhide__ = True
-        run_case(check_name, launchready_case, request)
+        run_case(check, launchready_case, request)
 
-    test.__name__ = test.__qualname__ = f"test_{check_name}"
-    test.__doc__ = title
-    test.pytestmark = [pytest.mark.launchready, getattr(pytest.mark, f"launchready_{check_name}")]  # type: ignore[attr-defined]
+    test.__name__ = test.__qualname__ = f"test_{check.name}"
+    test.__doc__ = check.title
+    test.pytestmark = [pytest.mark.launchready, getattr(pytest.mark, f"launchready_{check.name}")]  # type: ignore[attr-defined]
     return test
 
 
-def make_module(checks: dict[str, str]) -> types.ModuleType:
-    """A module holding ``test_<name>`` for each ``name -> title`` in ``checks``, in that order."""
+def make_module(checks: list[Check]) -> types.ModuleType:
+    """A module holding ``test_<name>`` for each check, in that order."""
     module = types.ModuleType("launchready", "Generated launch checklist tests.")
-    for name, title in checks.items():
-        test = _make_test(name, title)
+    for check in checks:
+        test = _make_test(check)
         test.__module__ = module.__name__
         setattr(module, test.__name__, test)
     return module

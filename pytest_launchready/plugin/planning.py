@@ -136,8 +136,12 @@ def plan_cases(config: pytest.Config) -> tuple[list[Check], dict[str, list[Case]
     """The selected checks and each one's cases; a check with none gets one NOT RUN case.
 
     Raises ``pytest.UsageError`` when no selected check has a case it can run: a run that tests
-    nothing must not end green (nor as a row of skips that reads like a result).
+    nothing must not end green (nor as a row of skips that reads like a result). Planned once per
+    process: the xdist controller's start-up check and a worker's collection each ask once.
     """
+    state = get_state(config)
+    if state.plan is not None:
+        return state.plan
     checks = selected_checks(config)
     plan = make_plan(config, checks)
     planned: dict[str, list[Case]] = {}
@@ -153,7 +157,8 @@ def plan_cases(config: pytest.Config) -> tuple[list[Check], dict[str, list[Case]
             f"the selected checks can test nothing with the current settings ({hints or 'no built check selected'}). "
             "Set what they need, or select other checks with --launchready-checks."
         )
-    return checks, planned
+    state.plan = (checks, planned)
+    return state.plan
 
 
 def _first_reason(cases: list[Case]) -> str:

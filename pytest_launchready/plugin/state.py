@@ -32,6 +32,10 @@ class SessionState:
     login_defined: bool = False
     #: The ``launchready_target`` of this process once made: generated tests ask whether it went down.
     target: Any = None
+    #: The selected checks and their cases, once planned (see ``planning.plan_cases``).
+    plan: tuple[list[Any], dict[str, list[Any]]] | None = None
+    #: What a check's cases share in this process (``RunContext.shared``), by (check, key).
+    shared: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
 STATE_KEY = pytest.StashKey[SessionState]()

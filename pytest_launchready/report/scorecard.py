@@ -14,11 +14,19 @@ from typing import Any, Iterable
 import pytest
 
 from pytest_launchready.config.check_names import CHECK_MODULES, CHECK_NAMES
-from pytest_launchready.checks.context import WARN_PROPERTY
+from pytest_launchready.report.protocol import (
+    BY_DESIGN_PREFIX,
+    FINDING_PROPERTY,
+    NOT_RUN_PREFIX,
+    ROUTE_PROPERTY,
+    STRICT_PROPERTY,
+    TOTAL_PROPERTY,
+    WAIVED_PREFIX,
+    WARN_PROPERTY,
+    prop_values,
+)
 
 PASS, FAIL, WARN, NOT_RUN, ERROR, WAIVED = "PASS", "FAIL", "WARN", "NOT RUN", "ERROR", "WAIVED"
-#: user_properties key the plugin sets on a report of a NOT RUN test that ``--launchready-strict`` failed.
-STRICT_PROPERTY = "launchready_strict_fail"
 BY_DESIGN = "BY DESIGN"  # listed, never a verdict of its own
 #: Worst first: a check's verdict is the worst of its tests.
 _SEVERITY = (ERROR, FAIL, WAIVED, WARN, PASS, NOT_RUN, BY_DESIGN)
@@ -52,15 +60,19 @@ class Scorecard:
 
     def __init__(self) -> None:
         self._tests: dict[str, dict[str, _Test]] = {}
+        #: The findings of failed tests, in the order their reports came in.
+        self.findings: list[dict[str, Any]] = []
 
     def record(self, check: str, report: pytest.TestReport) -> None:
         """Fold one phase report of a generated test into its test's outcome."""
         props = dict((k, v) for k, v in report.user_properties if isinstance(k, str))
         test = self._tests.setdefault(check, {}).setdefault(report.nodeid, _Test())
-        test.route = str(props.get("launchready_route", "") or "")
-        test.total_routes = int(str(props.get("launchready_routes_total", 0) or 0))
-        test.warnings = [str(v) for k, v in report.user_properties if k == WARN_PROPERTY]
+        test.route = str(props.get(ROUTE_PROPERTY, "") or "")
+        test.total_routes = int(str(props.get(TOTAL_PROPERTY, 0) or 0))
+        test.warnings = prop_values(report.user_properties, WARN_PROPERTY)
         test.untested = test.untested or STRICT_PROPERTY in props
+        if report.when == "call" and report.failed and FINDING_PROPERTY in props:
+            self.findings.append({"test": report.nodeid.split("::", 1)[-1], **json.loads(str(props[FINDING_PROPERTY]))})
         if report.when == "call" or report.outcome != "passed":
             outcome = _outcome(report, bool(test.warnings))
             if outcome is not None and (not test.outcome or _SEVERITY.index(outcome) <= _SEVERITY.index(test.outcome)):
@@ -98,13 +110,13 @@ class Scorecard:
 
 
 def _outcome(report: pytest.TestReport, warned: bool) -> str | None:
-    if hasattr(report, "wasxfail") and str(getattr(report, "wasxfail", "")).startswith("waived"):
+    if hasattr(report, "wasxfail") and str(getattr(report, "wasxfail", "")).startswith(WAIVED_PREFIX):
         return WAIVED
     if report.failed:
         strict = any(k == STRICT_PROPERTY for k, _ in report.user_properties)
         return FAIL if report.when == "call" or strict else ERROR
     if report.skipped:
-        return BY_DESIGN if "BY DESIGN: " in str(report.longrepr) else NOT_RUN
+        return BY_DESIGN if BY_DESIGN_PREFIX in str(report.longrepr) else NOT_RUN
     if report.when == "call":
         return WARN if warned else PASS
     return None
@@ -114,7 +126,7 @@ def _reason(report: pytest.TestReport) -> str:
     if hasattr(report, "wasxfail"):
         return str(report.wasxfail)
     if report.skipped and isinstance(report.longrepr, tuple):
-        return str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix("NOT RUN: ").removeprefix("BY DESIGN: ")
+        return str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix(NOT_RUN_PREFIX).removeprefix(BY_DESIGN_PREFIX)
     return ""
 
 
@@ -162,7 +174,8 @@ def render(rows: list[Row]) -> list[tuple[str, dict[str, Any]]]:
     return lines
 
 
-def write_json(rows: list[Row], path: Path) -> None:
-    """The scorecard as JSON (``--launchready-report``)."""
+def write_json(rows: list[Row], path: Path, findings: list[dict[str, Any]] | None = None) -> None:
+    """The scorecard and the findings as JSON (``--launchready-report``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"scorecard": [asdict(r) for r in rows]}, indent=2) + "\n")
+    data = {"scorecard": [asdict(r) for r in rows], "findings": sorted(findings or [], key=lambda f: f["test"])}
+    path.write_text(json.dumps(data, indent=2) + "\n")

@@ -1,13 +1,14 @@
-"""Recognising account routes from the route table: login-like routes, the "who am I" read, and
-the fields of a credentials body. Heuristics on paths and field names, nothing else.
+"""The one vocabulary of guesses about an app's routes and fields, which every part asks.
+
+Sign-in and credential-guessing routes, the route that ends a session, the "who am I" read, login
+pages, and the fields of a credentials body: heuristics on paths and field names, nothing else.
+Two copies of a guess drift apart and disagree, so each lives here once.
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
-
-from pytest_launchready.checks.disclosure import normalise
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
@@ -17,11 +18,28 @@ _LOGIN_SEGMENT = re.compile(
     r"^(?:log-?in|log_in|sign-?in|sign_in|auth|authenticate|token|oauth2?-?token|otp|mfa|2fa|totp|magic-?link"
     r"|[\w-]*password[\w-]*|forgot[\w-]*|reset|reset[-_][\w-]+|[\w-]+[-_]reset|verify|verify[-_][\w-]+|[\w-]+[-_]verify)$"
 )
-_ME_SEGMENTS = ("me", "self", "whoami", "current-user", "current_user", "currentuser", "profile", "account", "user")
+#: Last path segments of the route that answers "who am I", most telling first (``GET /api/user`` is
+#: RealWorld's, ``/userinfo`` OpenID Connect's).
+_ME_SEGMENTS = ("me", "self", "whoami", "current-user", "current_user", "currentuser", "current", "userinfo",
+                "profile", "account", "user")
 _EMAIL_NAMES = ("email", "emailaddress", "mail")
 _USER_NAMES = ("username", "login", "user", "identifier", "handle")
 _PASSWORD_NAMES = ("password", "passwd", "pass", "pwd", "passphrase")
 _TOKEN_FIELDS = ("access_token", "accessToken", "token", "id_token", "jwt", "session_token", "sessionToken", "auth_token")
+
+
+#: A path segment that ends the caller's session: ``logout``, ``sign-out``, ``revoke``, ``logout-all``...
+_ENDS_SESSION_SEGMENT = re.compile(r"^(?:log-?out|log_out|sign-?out|sign_out|log-?off|log_off|revoke)(?:[-_][a-z0-9]+)*$")
+#: Words in a redirect's Location that say it is a login page.
+_LOGIN_PAGE = re.compile(r"(log-?in|sign-?in|auth|sso|session)", re.IGNORECASE)
+#: A POST that logs a user in, and paths that look so but do something else.
+_SIGN_IN_PATH = re.compile(r"log[-_]?in|sign[-_]?in|session|token|authenticate", re.IGNORECASE)
+_NOT_SIGN_IN_PATH = re.compile(r"sign[-_]?up|register|reset|forgot|invite|log[-_]?out|sign[-_]?out|refresh|revoke", re.IGNORECASE)
+
+
+def normalise(name: str) -> str:
+    """``Password_Hash`` -> ``passwordhash``: field names compared without case or separators."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def last_segment(path: str) -> str:
@@ -35,9 +53,33 @@ def is_login_like(route: Route) -> bool:
     return route.method == "POST" and bool(_LOGIN_SEGMENT.match(last_segment(route.path)))
 
 
+def is_me_route(route: Route) -> bool:
+    """A GET that returns the caller's own user: ``GET /me``, ``/users/me``, ``/auth/whoami``, ``/user``."""
+    return route.method == "GET" and not route.path_params and last_segment(route.path) in _ME_SEGMENTS
+
+
+def is_sign_in(route: Route) -> bool:
+    """A POST that logs a user in (``/auth/login``, ``/sessions``, ``/token``): not sign-up, reset or logout."""
+    return route.method == "POST" and bool(_SIGN_IN_PATH.search(route.path)) and not _NOT_SIGN_IN_PATH.search(route.path)
+
+
+def ends_session(route: Route, logout_route: str = "") -> bool:
+    """A route that ends the caller's session (``launchready_logout_route``, or a logout/revoke segment).
+
+    Checks never use one as a probe or a fuzz target: it would log out the user under test.
+    """
+    segments = [s.lower() for s in route.path.strip("/").split("/") if s and not s.startswith("{")]
+    return route.key == logout_route or any(_ENDS_SESSION_SEGMENT.match(s) for s in segments)
+
+
+def is_login_page(location: str) -> bool:
+    """A redirect target that is a login page: how server-rendered apps deny (Django, Flask-Login)."""
+    return bool(_LOGIN_PAGE.search(location))
+
+
 def me_route(routes: Iterable[Route]) -> Route | None:
-    """The GET that returns the caller's own user (``GET /me``, ``GET /users/me``, ``GET /profile``)."""
-    candidates = [r for r in routes if r.method == "GET" and not r.path_params and last_segment(r.path) in _ME_SEGMENTS]
+    """The most telling who-am-I route (:func:`is_me_route`) of ``routes``, or None."""
+    candidates = [r for r in routes if is_me_route(r)]
     candidates.sort(key=lambda r: (_ME_SEGMENTS.index(last_segment(r.path)), len(r.path)))
     return candidates[0] if candidates else None
 

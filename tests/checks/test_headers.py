@@ -15,17 +15,10 @@ import trustme
 
 import pytest_launchready.target.tls  # noqa: F401
 from pytest_launchready.checks import Plan
-from pytest_launchready.checks.headers.check import (
-    CHECK,
-    cookie_kind,
-    frame_protected,
-    hsts_max_age,
-    judge_cookie,
-    judge_headers,
-    judge_redirect,
-    parse_set_cookie,
-    referrer_policy,
-)
+from pytest_launchready.checks.headers.check import CHECK
+from pytest_launchready.checks.headers.cookies import cookie_kind, judge_cookie, parse_set_cookie
+from pytest_launchready.checks.headers.redirect import judge_redirect
+from pytest_launchready.checks.headers.rules import frame_protected, hsts_max_age, judge_headers, referrer_policy
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import Settings
 from support.projects import make_project

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import jwt
 import pytest
 
-from pytest_launchready.checks.tokens import forge
+from pytest_launchready.checks.tokens import forge, mint, weak_keys
 from pytest_launchready.checks import Plan
 from pytest_launchready.checks.tokens.check import CASE_IDS, cases, privileged_routes
 from pytest_launchready.routes import Route
@@ -98,46 +98,46 @@ def test_payload_variants_take_another_real_users_identity() -> None:
 
 
 def test_expired_changes_keep_the_lifetime() -> None:
-    changes = forge.expired_changes({"iat": 1000, "exp": 1900, "nbf": 1000}, now=100_000)
-    assert changes == {"exp": 100_000 - forge.EXPIRED_AGO, "iat": 100_000 - forge.EXPIRED_AGO - 900, "nbf": 100_000 - forge.EXPIRED_AGO - 900}
-    assert forge.expired_changes({}, now=10_000)["exp"] - forge.expired_changes({}, now=10_000)["iat"] == 3600
+    changes = mint.expired_changes({"iat": 1000, "exp": 1900, "nbf": 1000}, now=100_000)
+    assert changes == {"exp": 100_000 - mint.EXPIRED_AGO, "iat": 100_000 - mint.EXPIRED_AGO - 900, "nbf": 100_000 - mint.EXPIRED_AGO - 900}
+    assert mint.expired_changes({}, now=10_000)["exp"] - mint.expired_changes({}, now=10_000)["iat"] == 3600
 
 
 def test_expired_token_via_key_via_mint_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
     credentials = _bearer(_token({"kid_claim": 1}))
-    assert forge.expired_token(credentials, Settings(), None) is None
+    assert mint.expired_token(credentials, Settings(), None) is None
     monkeypatch.setenv("LR_TEST_KEY", STRONG)
-    expired = forge.expired_token(credentials, Settings(jwt_key_env="LR_TEST_KEY"), None)
+    expired = mint.expired_token(credentials, Settings(jwt_key_env="LR_TEST_KEY"), None)
     assert expired is not None
     with pytest.raises(jwt.ExpiredSignatureError):
         jwt.decode(expired, STRONG, algorithms=["HS256"])
     claims = jwt.decode(expired, STRONG, algorithms=["HS256"], options={"verify_exp": False})
     assert claims["sub"] == "user-a" and claims["exp"] < time.time() - 3000
     seen: list[dict] = []
-    minted = forge.expired_token(credentials, Settings(), lambda c: seen.append(c) or "minted")
+    minted = mint.expired_token(credentials, Settings(), lambda c: seen.append(c) or "minted")
     assert minted == "minted" and seen[0]["sub"] == "user-a" and seen[0]["exp"] < time.time()
     with pytest.raises(forge.CannotForge, match="LR_MISSING, which is not set"):
-        forge.mint_expired(credentials, Settings(jwt_key_env="LR_MISSING"), None)
+        mint.mint_expired(credentials, Settings(jwt_key_env="LR_MISSING"), None)
     with pytest.raises(forge.CannotForge, match="opaque"):
-        forge.mint_expired(_bearer("opaque-session-token"), Settings(jwt_key_env="LR_TEST_KEY"), None)
+        mint.mint_expired(_bearer("opaque-session-token"), Settings(jwt_key_env="LR_TEST_KEY"), None)
 
 
 def test_crack_finds_weak_secrets_and_not_strong_ones() -> None:
     for weak in ("secret", "your-256-bit-secret", "keyboard cat", "Company2024!", "my_jwt_secret", ""):
         token = forge.parse(_hs256(weak))
         assert token is not None
-        assert forge.crack_hmac(token, forge.weak_secret_candidates(token)) == weak
+        assert weak_keys.crack_hmac(token, weak_keys.weak_secret_candidates(token)) == weak
     named = forge.parse(_hs256("acme-chatbot_secret", {"iss": "https://acme-chatbot.example"}))
-    assert forge.crack_hmac(named, forge.weak_secret_candidates(named)) == "acme-chatbot_secret"  # type: ignore[arg-type]
+    assert weak_keys.crack_hmac(named, weak_keys.weak_secret_candidates(named)) == "acme-chatbot_secret"  # type: ignore[arg-type]
     strong = forge.parse(_token())
-    assert forge.crack_hmac(strong, forge.weak_secret_candidates(strong)) is None  # type: ignore[arg-type]
+    assert weak_keys.crack_hmac(strong, weak_keys.weak_secret_candidates(strong)) is None  # type: ignore[arg-type]
 
 
 def test_bundled_list_is_a_few_hundred_unique_entries() -> None:
-    bundled = forge.bundled_secrets()
+    bundled = weak_keys.bundled_secrets()
     assert 300 <= len(bundled) == len(set(bundled))
     assert {"secret", "changeme", "your-256-bit-secret", "jwt-secret"} <= set(bundled)
-    assert 5_000 < len(list(forge.weak_secret_candidates())) < 50_000  # bounded: well under a second of HMACs
+    assert 5_000 < len(list(weak_keys.weak_secret_candidates())) < 50_000  # bounded: well under a second of HMACs
 
 
 @pytest.fixture(scope="module")

@@ -87,7 +87,7 @@ class CaseRun:
 
     def warnings(self) -> list[str]:
         """The WARN texts the generated tests recorded."""
-        from pytest_launchready.checks.context import WARN_PROPERTY
+        from pytest_launchready.report.protocol import WARN_PROPERTY
 
         return [str(v) for r in self.reports if r.when == "call" for k, v in r.user_properties if k == WARN_PROPERTY]
 

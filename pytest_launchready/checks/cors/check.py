@@ -120,7 +120,7 @@ def reflects_header(headers: httpx.Headers, header: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Hole:
     """One way the route lets a hostile origin in."""
 
     text: str
@@ -173,7 +173,7 @@ class _Prober:
         return response
 
 
-def _hostile_finding(prober: _Prober, hostile: HostileOrigin) -> Finding | None:
+def _hostile_finding(prober: _Prober, hostile: HostileOrigin) -> Hole | None:
     """What the route grants ``hostile``: one finding listing every probe that let it through."""
     method = prober.route.method
     origin = hostile.origin
@@ -197,7 +197,7 @@ def _hostile_finding(prober: _Prober, hostile: HostileOrigin) -> Finding | None:
         return None
     critical = any(c for _, _, c in holes)
     evidence = next((r for _, r, c in holes if c), holes[0][1])
-    return Finding(f"{'CRITICAL ' if critical else ''}{hostile.label}: {'; '.join(t for t, _, _ in holes)}", evidence, critical)
+    return Hole(f"{'CRITICAL ' if critical else ''}{hostile.label}: {'; '.join(t for t, _, _ in holes)}", evidence, critical)
 
 
 def _allowed_problems(prober: _Prober, allowed: tuple[str, ...]) -> list[str]:
@@ -257,7 +257,7 @@ def run(ctx: RunContext, case: Case) -> None:
     problems = _allowed_problems(prober, ctx.settings.allowed_origins)
     wildcard = next((r for r in prober.responses if wildcard_with_credentials(r.headers)), None)
     if wildcard is not None:
-        findings.append(Finding(
+        findings.append(Hole(
             f"Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, on the "
             f"{'preflight' if wildcard.request.method == 'OPTIONS' and route.method != 'OPTIONS' else 'response'} "
             f"for Origin {wildcard.request.headers.get('origin', '?')}", wildcard))
@@ -270,7 +270,7 @@ def run(ctx: RunContext, case: Case) -> None:
         ctx.warn(problem)
 
 
-def _fail(ctx: RunContext, route: Route, prober: _Prober, findings: list[Finding], problems: list[str], tried: int) -> None:
+def _fail(ctx: RunContext, route: Route, prober: _Prober, findings: list[Hole], problems: list[str], tried: int) -> None:
     critical = any(f.critical for f in findings)
     lines = [f"Sent simple requests and preflights to {route.key} (as {prober.path}, anonymous) from {tried} hostile "
              f"origins; the route let {len(findings)} through:"]

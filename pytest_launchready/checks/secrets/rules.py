@@ -73,6 +73,8 @@ class PrivateKeyRule(Rule):
     _header = re.compile(rb"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
     _line_break = re.compile(rb"\\[nr]|\r")
     _base64_line = re.compile(rb"[A-Za-z0-9+/=]+")
+    # A `+` joining quoted pieces in code ("..." +), not the base64 character a line may end with.
+    _concatenation = re.compile(rb"""^\+\s*(?=["'`])|(?<=["'`])\s*\+$""")
     _window = 8192
     _min_body = 64
 
@@ -89,7 +91,7 @@ class PrivateKeyRule(Rule):
 
     def _body_lines(self, window: bytes) -> Iterator[bytes]:
         for raw in window.split(b"\n"):
-            line = raw.strip(b" \t\"'`+,;")
+            line = self._concatenation.sub(b"", raw.strip(b" \t,;")).strip(b"\"'`")
             if not line or b":" in line:  # blank, or Proc-Type:/DEK-Info:/Comment: headers
                 continue
             if not self._base64_line.fullmatch(line):

@@ -29,13 +29,15 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probing import Probe, Views, build, is_search_param, positions
-from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, is_me_route, is_user_param, lookup, seed_tenant
+from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
+from pytest_launchready.target.responses import json_body
 
 READ, WRITE, LIST = "read", "write", "list"
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -101,8 +103,8 @@ def _read(ctx: RunContext, route: Any) -> None:
         own = _send(ctx, b.client, build(route, {p: mine[p] for p in theirs}, b.canary), route)
         if own.status_code == 401:
             pytest.skip("tenant B's own request answered 401: B's credentials are not accepted, so its denials prove nothing")
-        b_json = _json(own) if own.is_success else None
-    a_json = _json(control)
+        b_json = json_body(own) if own.is_success else None
+    a_json = json_body(control)
     victims = [victim("tenant A", a, b)] + _bystanders(ctx, exclude={a.canary, b.canary})
     statuses = []
     for probe, says in attack_probes(route, theirs, mine, b.canary, ctx, neighbours=True):
@@ -115,7 +117,7 @@ def _read(ctx: RunContext, route: Any) -> None:
         leak = find_leak(response.text, victims, probe.sent())
         if leak is not None:
             _leak_fail(ctx, response, what, leak, "read")
-        body = _json(response)
+        body = json_body(response)
         if a_json not in (None, [], {}, "") and b_json is not None and a_json != b_json and body == a_json:
             fail(what, "the response is tenant A's object, exactly as tenant A sees it (and not what tenant B gets for its "
                  "own id): tenant B read tenant A's data.", FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs)
@@ -182,35 +184,6 @@ def _write(ctx: RunContext, route: Any) -> None:
                  f"change: {'; '.join(unverified[:3])}")
 
 
-def victim_users(ctx: RunContext, owner: Tenant, route: Any) -> dict[str, str]:
-    """For user-id path parameters (``/admin/users/{user_id}``): a user of ``owner``'s org made for the
-    test, in the lowest role, so that no write ever targets a login in use. Parameters launchready_seed
-    supplied are left alone; nothing is made when the app has no "who am I" route to learn the id."""
-    supplied = {o.param for o in owner.objects if o.source == USER}
-    params = [p for p in route.path_params if is_user_param(route, p) and p not in supplied]
-    if not params or not any(is_me_route(r) and not r.public for r in ctx.routes):
-        return {}
-    user = ctx.tenant_role(ctx.settings.roles[-1], owner)
-    user_id = whoami(ctx, user)[1]
-    return {p: user_id for p in params} if user_id else {}
-
-
-def whoami(ctx: RunContext, tenant: Tenant) -> tuple[httpx.Response | None, str | None]:
-    """``tenant``'s answer to the first "who am I" route (``GET /me``), and the user id it holds."""
-    from pytest_launchready.tenants.seeding import unwrap
-
-    for route in ctx.routes:
-        if is_me_route(route) and not route.public:
-            try:
-                response = tenant.client.get(route.path)
-            except httpx.HTTPError:
-                return None, None
-            data = unwrap(_json(response)) if response.is_success else None
-            value = data.get("id", data.get("user_id")) if isinstance(data, dict) else None
-            return response, str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-    return None, None
-
-
 # --- lists -----------------------------------------------------------------------------------------
 
 
@@ -248,22 +221,6 @@ def _list(ctx: RunContext, route: Any) -> None:
 
 
 # --- shared helpers --------------------------------------------------------------------------------
-
-
-def ids_of(tenant: Tenant, route: Any, overrides: dict[str, str] | None = None) -> tuple[dict[Position, str], list[str]]:
-    """``tenant``'s id for each id position of ``route`` (query/body ones only when known), and the
-    path parameters it has none for."""
-    overrides = overrides or {}
-    found: dict[Position, str] = {}
-    missing: list[str] = []
-    for position in positions(route):
-        collection = collection_of(route.path, position.name) if position.where == "path" else ""
-        value = overrides.get(position.name) or lookup(tenant, position.name, collection)
-        if value is not None:
-            found[position] = value
-        elif position.where == "path":
-            missing.append(position.name)
-    return found, missing
 
 
 def attack_probes(route: Any, theirs: dict[Position, str], mine: dict[Position, str], canary: str, ctx: RunContext,
@@ -362,26 +319,8 @@ def _alive_or_skip(ctx: RunContext, tenant: Tenant, label: str, statuses: list[i
                     "denials prove nothing: check launchready_login")
 
 
-def missing_reason(label: str, tenant: Tenant, route: Any, missing: list[str], ctx: RunContext) -> str:
-    """Why the route is NOT RUN: which id is missing, and what seeding said."""
-    names = ", ".join("{" + m + "}" for m in missing)
-    why = explain_missing(ctx.routes, ctx.settings, route, missing[0])
-    prefix = route.path.split("{" + missing[0] + "}")[0].rstrip("/")
-    related = [n for n in tenant.seed_notes if prefix and f" {prefix}" in n]
-    notes = f"; seeding said: {ctx.redact('; '.join(related[:3]))}" if related else ""
-    return (f"{label} has no id for {names}: {why}{notes}. Return it from a launchready_seed fixture, e.g. "
-            f"{{'{missing[0]}': '...'}}")
-
-
 def _notes(tenant: Tenant, ctx: RunContext) -> str:
     return ctx.redact("; ".join(tenant.seed_notes[:3])) if tenant.seed_notes else "no create route found for it"
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 CHECK = Check(

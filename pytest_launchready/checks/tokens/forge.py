@@ -1,10 +1,11 @@
 """Forged variants of a JSON Web Token: pure functions that read a token and return new ones.
 
-Used by the tokens check and by the ``expired_token`` / ``tampered_tokens`` fixtures. Nothing here
-sends a request or prints a token. Malformed variants (``alg: none``, a stripped or altered
-signature, a payload changed under the old signature, HMAC signed with a public key) are built from
-base64url pieces by hand, because a JWT library refuses to make them; tokens that must verify (an
-expired token re-signed with the app's own key) go through PyJWT.
+Used by the tokens check and by the ``tampered_tokens`` fixture. Nothing here sends a request or
+prints a token. Malformed variants (``alg: none``, a stripped or altered signature, a payload changed
+under the old signature, HMAC signed with a public key) are built from base64url pieces by hand,
+because a JWT library refuses to make them. Tokens that must verify (an expired token re-signed with
+the app's own key) are made in :mod:`~pytest_launchready.checks.tokens.mint`; guessing a weak HMAC
+key, in :mod:`~pytest_launchready.checks.tokens.weak_keys`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,8 @@ import hmac
 import json
 import os
 import re
-import time
-import warnings
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
-
-from pytest_launchready.redact import Secret
+from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
     from pytest_launchready.config.settings import Settings
@@ -34,10 +30,6 @@ ASYMMETRIC_PREFIXES = ("RS", "PS", "ES")
 #: Claims that say who the caller is or which org it acts for: changed in the "payload changed" variants.
 IDENTITY_CLAIMS = ("sub", "user_id", "uid", "userId", "email", "org", "org_id", "orgId", "organization",
                    "organization_id", "tenant", "tenant_id", "tenantId", "account_id", "accountId")
-#: Seconds in the past an expired token's ``exp`` lies: well beyond any clock-skew leeway.
-EXPIRED_AGO = 3600
-_DEFAULT_LIFETIME = 3600
-_MAX_LIFETIME = 30 * 24 * 3600
 
 
 class CannotForge(Exception):
@@ -285,178 +277,3 @@ def tampered_tokens(credentials: Credentials, settings: Settings, other: Credent
         except CannotForge:
             pass
     return {f"{family}: {name}": forged for family, variants in families.items() for name, forged in variants.items()}
-
-
-# --- Tokens that must verify: through the user's mint fixture or the configured key ----------------
-
-
-def expired_changes(claims: Mapping[str, Any], now: float | None = None) -> dict[str, int]:
-    """``exp`` an hour in the past; ``iat`` (and ``nbf`` when present) moved back by the token's own lifetime.
-
-    Keeping the lifetime keeps the token plausible to apps that also bound ``exp - iat``.
-    """
-    now_s = int(time.time() if now is None else now)
-    exp, iat = claims.get("exp"), claims.get("iat")
-    lifetime = _DEFAULT_LIFETIME
-    if isinstance(exp, (int, float)) and isinstance(iat, (int, float)) and 0 < exp - iat <= _MAX_LIFETIME:
-        lifetime = int(exp - iat)
-    expired = now_s - EXPIRED_AGO
-    changes = {"exp": expired, "iat": expired - lifetime}
-    if "nbf" in claims:
-        changes["nbf"] = expired - lifetime
-    return changes
-
-
-def reissue(credentials: Credentials, settings: Settings, mint: Callable[[dict[str, Any]], str] | None,
-            changes: Mapping[str, Any]) -> str:
-    """A token carrying the credentials' claims with ``changes``, that the app should otherwise accept.
-
-    Through ``mint`` (the user's ``launchready_mint_token``) when given; else re-signed with the key
-    in ``launchready_jwt_key`` (an HMAC secret, or a PEM private key for RS/PS/ES/EdDSA), keeping the
-    original header (``kid``, ``typ``). Raises :class:`CannotForge` with the reason otherwise.
-    """
-    token = parse(credentials.token)
-    claims = {**(token.claims if token else {}), **changes}
-    if mint is not None:
-        minted = mint(claims)
-        if not isinstance(minted, str) or not minted:
-            raise CannotForge(f"launchready_mint_token returned {type(minted).__name__}, not a token string")
-        return minted
-    if token is None:
-        raise CannotForge(f"tenant A's {describe_token(credentials.token)}; define launchready_mint_token(claims) to issue one")
-    if not settings.jwt_key_env:
-        raise CannotForge("define launchready_mint_token(claims), or set launchready_jwt_key = env:VAR naming the signing key")
-    key = settings.jwt_key
-    if not key:
-        raise CannotForge(f"launchready_jwt_key names the environment variable {settings.jwt_key_env}, which is not set")
-    import jwt
-
-    headers = {k: v for k, v in token.header.items() if k != "alg"}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a short HMAC key is the app's problem (see the weak-secret case)
-            return jwt.encode(claims, key, algorithm=token.alg, headers=headers)
-    except (jwt.PyJWTError, NotImplementedError, ValueError, TypeError) as exc:
-        raise CannotForge(
-            f"the key in {settings.jwt_key_env} cannot sign {token.alg!r} tokens ({type(exc).__name__}): it must be the HMAC "
-            "secret for HS*, or the PEM private key for RS/PS/ES"
-        ) from None
-
-
-def mint_expired(credentials: Credentials, settings: Settings, mint: Callable[[dict[str, Any]], str] | None,
-                 now: float | None = None) -> str:
-    """The credentials' token with ``exp`` in the past; raises :class:`CannotForge` with the reason."""
-    token = parse(credentials.token)
-    return reissue(credentials, settings, mint, expired_changes(token.claims if token else {}, now))
-
-
-def expired_token(credentials: Credentials, settings: Settings, mint: Callable[[dict[str, Any]], str] | None) -> str | None:
-    """The credentials' token with ``exp`` in the past, or None when there is no way to mint one."""
-    try:
-        return mint_expired(credentials, settings, mint)
-    except CannotForge:
-        return None
-
-
-# --- Weak HMAC secrets ---------------------------------------------------------------------------
-
-_BASE_WORDS = ("secret", "password", "passw0rd", "admin", "jwt", "token", "changeme", "welcome", "letmein", "qwerty",
-               "key", "test", "dev", "default", "company", "master", "login", "access")
-_PREFIXES = ("my", "app", "api", "jwt", "auth", "token", "access", "refresh", "session", "super", "top", "dev", "test",
-             "prod", "default", "your", "the", "server", "backend", "signing", "private", "local", "demo", "example")
-_NOUNS = ("secret", "key", "secretkey", "secret_key", "secret-key", "password", "token", "jwt", "jwtsecret",
-          "jwt_secret", "jwt-secret", "signingkey", "signing_key", "signing-key", "pass")
-_CONNECTORS = ("", "_", "-", ".")
-_YEAR_RANGE = range(2015, 2031)
-
-
-def bundled_secrets() -> list[str]:
-    """The common weak secrets shipped with the plugin (``data/weak_jwt_secrets.txt``)."""
-    text = resources.files("pytest_launchready").joinpath("data/weak_jwt_secrets.txt").read_text("utf-8")
-    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def _cases(word: str) -> Iterator[str]:
-    yield word
-    yield word.capitalize()
-    yield word.upper()
-
-
-def _suffixes() -> Iterator[str]:
-    yield from ("", "1", "12", "123", "1234", "12345", "123456", "!", "!!", "@123", "#1", "1!", "123!", "0", "01", "00", "x")
-    for year in _YEAR_RANGE:
-        for form in (f"{year}", f"{year % 100:02d}", f"@{year}", f"_{year}", f"-{year}", f"{year}!", f"#{year}"):
-            yield form
-
-
-def generated_secrets(words: Iterable[str] = ()) -> Iterator[str]:
-    """Patterns too regular to list: base words with years and digits, prefix + noun joins, and
-    the same built from ``words`` (e.g. the token's issuer and audience, an app's own name)."""
-    for base in _BASE_WORDS:
-        for variant in _cases(base):
-            for suffix in _suffixes():
-                yield variant + suffix
-    for prefix in _PREFIXES:
-        for connector in _CONNECTORS:
-            for noun in _NOUNS:
-                joined = f"{prefix}{connector}{noun}"
-                yield joined
-                yield joined.upper()
-                yield f"{prefix}{connector.join(part.capitalize() for part in re.split(r'[_-]', noun))}"
-    for word in dict.fromkeys(w for w in words if w):
-        for variant in _cases(word):
-            yield variant
-            for connector in _CONNECTORS:
-                for noun in _NOUNS:
-                    yield f"{variant}{connector}{noun}"
-            for suffix in _suffixes():
-                yield variant + suffix
-
-
-def _app_words(token: Jwt) -> list[str]:
-    """Words an app's own secret is often built from: its issuer and audience, whole, by host label and by word."""
-    words: list[str] = []
-    for claim in ("iss", "aud"):
-        values = token.claims.get(claim)
-        for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str) and 0 < len(value) <= 100:
-                host = re.sub(r"^https?://", "", value).split("/")[0]
-                labels = [label for label in host.split(".") if len(label) >= 3]
-                words += [value, host, *labels, *(p for p in re.split(r"[^A-Za-z0-9]+", host) if len(p) >= 3)]
-    return words
-
-
-def weak_secret_candidates(token: Jwt | None = None) -> Iterator[str]:
-    """Every candidate secret, without duplicates: the empty secret, the bundled list, then generated ones."""
-    seen: set[str] = set()
-    words = _app_words(token) if token is not None else []
-    for candidate in ("", *bundled_secrets(), *generated_secrets(words)):
-        if candidate not in seen:
-            seen.add(candidate)
-            yield candidate
-
-
-def crack_hmac(token: Jwt, candidates: Iterable[str]) -> Secret | None:
-    """The candidate whose HMAC signs ``token``, or None (an offline guess: no request is sent).
-
-    The key comes back as a :class:`Secret`, so no frame that holds it prints its value.
-    """
-    digest = HMAC_HASHES.get(token.alg)
-    if digest is None:
-        return None
-    message = token.signing_input
-    for candidate in candidates:
-        if hmac.compare_digest(hmac.digest(candidate.encode("utf-8"), message, digest), token.signature):
-            return Secret(candidate)
-    return None
-
-
-def crack_weak_secret(token: Jwt) -> tuple[Secret | None, int]:
-    """A's HMAC key when it is among the weak candidates, and how many candidates there are.
-
-    The candidate list stays inside this frame: a list of plain strings that holds the key would
-    print it under ``--showlocals``.
-    """
-    candidates = list(weak_secret_candidates(token))
-    return crack_hmac(token, candidates), len(candidates)
-

@@ -112,6 +112,15 @@ def test_private_key_blocks(header: str) -> None:
     assert scan_bytes(text.encode(), "k.pem")[0].line == 2
 
 
+def test_private_key_lines_may_end_or_start_with_a_plus() -> None:
+    """`+` is a base64 character; only a `+` joining quoted pieces of code is not key material."""
+    body = [line[:-1] + "+" for line in KEYS.pem_body(3)] + ["+" + KEYS.pem_body(1)[0][1:]]
+    pem = "-----BEGIN PRIVATE KEY-----\n" + "\n".join(body) + "\n-----END PRIVATE KEY-----\n"
+    assert secrets_in(pem) == ["".join(body)]
+    joined = 'KEY = "-----BEGIN PRIVATE KEY-----\\n" +\n' + "\n".join(f'    "{line}\\n" +' for line in body)
+    assert secrets_in(joined + '\n    "-----END PRIVATE KEY-----"\n') == ["".join(body)]
+
+
 def test_private_key_with_encryption_headers_and_json_escapes() -> None:
     body = KEYS.pem_body(4)
     pem = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00AA\n\n" + "\n".join(body)

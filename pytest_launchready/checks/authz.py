@@ -1,0 +1,79 @@
+"""What the authorization checks (tenant_isolation, roles) share, so that neither imports the other.
+
+A tenant's ids for a route's id positions, a user made to be the target of a write on a user-id
+route, the "who am I" read that learns its id, and the NOT RUN reason when an id is missing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from pytest_launchready.checks.idfuzz import Position
+from pytest_launchready.checks.probing import positions
+from pytest_launchready.routes.vocabulary import is_me_route
+from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, is_user_param, lookup
+from pytest_launchready.target.responses import json_body
+
+if TYPE_CHECKING:
+    from pytest_launchready.checks.context import RunContext
+    from pytest_launchready.tenants import Tenant
+
+
+def ids_of(tenant: Tenant, route: Any, overrides: dict[str, str] | None = None) -> tuple[dict[Position, str], list[str]]:
+    """``tenant``'s id for each id position of ``route`` (query/body ones only when known), and the
+    path parameters it has none for."""
+    overrides = overrides or {}
+    found: dict[Position, str] = {}
+    missing: list[str] = []
+    for position in positions(route):
+        collection = collection_of(route.path, position.name) if position.where == "path" else ""
+        value = overrides.get(position.name) or lookup(tenant, position.name, collection)
+        if value is not None:
+            found[position] = value
+        elif position.where == "path":
+            missing.append(position.name)
+    return found, missing
+
+
+def victim_users(ctx: RunContext, owner: Tenant, route: Any) -> dict[str, str]:
+    """For user-id path parameters (``/admin/users/{user_id}``): a user of ``owner``'s org made for the
+    test, in the lowest role, so that no write ever targets a login in use. Parameters launchready_seed
+    supplied are left alone; nothing is made when the app has no "who am I" route to learn the id."""
+    supplied = {o.param for o in owner.objects if o.source == USER}
+    params = [p for p in route.path_params if is_user_param(route, p) and p not in supplied]
+    if not params or not any(is_me_route(r) and not r.public for r in ctx.routes):
+        return {}
+    user = ctx.tenant_role(ctx.settings.roles[-1], owner)
+    user_id = whoami(ctx, user)[1]
+    return {p: user_id for p in params} if user_id else {}
+
+
+def whoami(ctx: RunContext, tenant: Tenant) -> tuple[httpx.Response | None, str | None]:
+    """``tenant``'s answer to the first "who am I" route (``GET /me``), and the user id it holds."""
+    from pytest_launchready.tenants.seeding import unwrap
+
+    for route in ctx.routes:
+        if is_me_route(route) and not route.public:
+            try:
+                response = tenant.client.get(route.path)
+            except httpx.HTTPError:
+                return None, None
+            data = unwrap(json_body(response)) if response.is_success else None
+            value = data.get("id", data.get("user_id")) if isinstance(data, dict) else None
+            return response, str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    return None, None
+
+
+def missing_reason(label: str, tenant: Tenant, route: Any, missing: list[str], ctx: RunContext) -> str:
+    """Why the route is NOT RUN: which id is missing, and what seeding said."""
+    names = ", ".join("{" + m + "}" for m in missing)
+    why = explain_missing(ctx.routes, ctx.settings, route, missing[0])
+    prefix = route.path.split("{" + missing[0] + "}")[0].rstrip("/")
+    related = [n for n in tenant.seed_notes if prefix and f" {prefix}" in n]
+    notes = f"; seeding said: {ctx.redact('; '.join(related[:3]))}" if related else ""
+    return (f"{label} has no id for {names}: {why}{notes}. Return it from a launchready_seed fixture, e.g. "
+            f"{{'{missing[0]}': '...'}}")
+
+

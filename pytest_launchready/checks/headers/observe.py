@@ -1,0 +1,50 @@
+"""How the headers cases ask the app: as a browser would over https, a silent route as a finding,
+and the :class:`Verdict` (FAIL and WARN lines) each case builds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from pytest_launchready.checks.context import RunContext
+from pytest_launchready.checks.evidence import fail
+from pytest_launchready.target import UnsafeRequestError
+
+#: The page ``CHECK.docs`` names; the case modules cite it without importing ``check`` (a cycle).
+DOCS = "docs/checks/headers.md"
+
+
+@dataclass
+class Verdict:
+    """Failures (FAIL) and weaknesses (WARN) found in one test."""
+
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, text: str, strict: bool) -> None:
+        """A failure when ``strict``, else a warning."""
+        (self.failures if strict else self.warnings).append(text)
+
+
+def is_https_target(ctx: RunContext) -> bool:
+    """True for a live https target: only there do HSTS and Secure count as failures, not warnings."""
+    return ctx.settings.base_url.startswith("https://") and not ctx.target.in_process
+
+
+def url_for(ctx: RunContext, path: str) -> str:
+    """The URL to ask for ``path``: absolute https for an in-process app, else the path itself."""
+    # In-process apps are asked as if behind their TLS proxy (see check.py's docstring).
+    return ctx.target.base_url.replace("http://", "https://", 1) + path if ctx.target.in_process else path
+
+
+def fetch(ctx: RunContext, method: str, url: str, what: str, **kwargs: object) -> httpx.Response:
+    """Send the request; no answer fails the test (the headers could not be observed), naming ``what``."""
+    try:
+        return ctx.client.request(method, url, **kwargs)  # type: ignore[arg-type]
+    except UnsafeRequestError:
+        raise
+    except httpx.TransportError as exc:
+        fail(f"{what}: no answer ({type(exc).__name__}: {exc}).", "the headers could not be observed, so this cannot pass.",
+             "Make the route answer within launchready_timeout, or exclude it with launchready_exclude_routes.",
+             redact=ctx.redact, docs=DOCS)

@@ -1,0 +1,102 @@
+"""One write test: a valid body (the baseline), privileged fields, then the generated invalid bodies.
+
+Each answer is judged by :class:`~pytest_launchready.checks.validation.session.Session`; the test
+fails with every finding listed, is NOT RUN when a valid body cannot reach the route or the
+must-reject payloads could not all be sent, and passes with warnings otherwise.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.validation import payloads
+from pytest_launchready.checks.validation.caller import Caller, address, who_calls
+from pytest_launchready.checks.validation.common import body_content_type, unique
+from pytest_launchready.checks.validation.mass_assignment import try_mass_assignment
+from pytest_launchready.checks.validation.probe import NONE, REQUIRED, Probe
+from pytest_launchready.checks.validation.session import Session
+
+if TYPE_CHECKING:
+    from pytest_launchready.checks.context import RunContext
+    from pytest_launchready.routes import Route
+
+#: Wall-clock budget of one test; the loop stops there (every request also has launchready_timeout).
+ITEM_SECONDS = 60.0
+
+
+def run_write(ctx: RunContext, route: Route, docs: str) -> None:
+    """Send the baseline, privileged fields and every probe to ``route``; fail with the findings."""
+    target = ctx.target
+    refused = target.refusal("invalid bodies")
+    if refused is not None:
+        pytest.skip(refused)
+    schema = route.body_schema or {}
+    content_type = body_content_type(route)
+    caller = who_calls(ctx, route, route.key)
+    path, query = address(ctx, route, caller)
+    session = Session(ctx, route, caller, path, query, time.monotonic() + ITEM_SECONDS, content_type=content_type)
+    known = caller.tenant.ids if caller.tenant is not None else {}
+    base = payloads.valid_body(schema, unique(ctx), known)
+    baseline = session.send(Probe("a valid body", "valid", payloads.encode(base, content_type), content_type, NONE))
+    if baseline is not None and not session.findings:
+        _gate(route, caller, baseline)
+    if baseline is not None and baseline.is_success and not session.findings:
+        try_mass_assignment(session, schema, content_type, base, baseline)
+    probes = payloads.all_probes(schema, base, route.body_required, seed=f"{ctx.settings.fuzz_seed}:{route.key}",
+                                 content_type=content_type)
+    required_total = sum(p.violation == REQUIRED for p in probes)
+    required_sent = 0
+    for probe in probes:
+        if session.expired():
+            break
+        response = session.send(probe)
+        if response is None:
+            continue
+        if response.status_code == 429:
+            session.throttled = True
+            break
+        required_sent += probe.violation == REQUIRED
+        session.judge(probe, response)
+    _report(session, probes, required_sent, required_total, docs)
+
+
+def _gate(route: Route, caller: Caller, baseline: httpx.Response) -> None:
+    """Skip when a valid body cannot reach the route at all: every probe would test nothing."""
+    status = baseline.status_code
+    if status == 429:
+        pytest.skip(f"{route.key} answered 429 to the first request: rate-limited before any payload was tried")
+    if status in (405, 415):
+        pytest.skip(f"{route.key} answered {status} to a valid body: the method or the declared content type is not "
+                    "served there, so no payload would reach validation")
+    if not route.public and status in (401, 403):
+        pytest.skip(f"{route.key} denied a valid body from {caller.who} with {status}: the fuzz would only test the "
+                    "denial (give the first role of launchready_roles access, or test it with its own tenant)")
+    if route.path_params and status == 404:
+        pytest.skip(f"{route.key} answered 404 to a valid body at {baseline.request.url.path}: the seeded ids were not found")
+
+
+def _report(session: Session, probes: list[Probe], required_sent: int, required_total: int, docs: str) -> None:
+    route, ctx = session.route, session.ctx
+    if session.findings:
+        first = session.findings[0]
+        listing = "\n".join(f"  - {f.what}" for f in session.findings[:12])
+        more = f"\n  ... and {len(session.findings) - 12} more" if len(session.findings) > 12 else ""
+        notes = "".join(f"\n  (warning) {w}" for w in session.warnings[:5])
+        fixes = list(dict.fromkeys(f.fix for f in session.findings))
+        fail(
+            f"Sent {session.sent} requests to {route.method} {session.path} as {session.caller.who} "
+            f"(a valid body, privileged fields, then invalid bodies generated from the schema); "
+            f"{len(session.findings)} finding(s):\n{listing}{more}{notes}\n\nThe first finding in full:",
+            first.why, " ".join(fixes), response=first.response, redact=ctx.redact,
+            headers=("content-type",), mark=first.mark, docs=docs,
+        )
+    if required_sent < required_total:
+        cause = "the route answered 429 (rate-limited)" if session.throttled else f"the {ITEM_SECONDS:g} s budget ran out"
+        pytest.skip(f"only {required_sent} of {required_total} must-reject payloads were sent before {cause}: cannot tell")
+    for warning in session.warnings[:5]:
+        ctx.warn(f"{route.key}: {warning}")

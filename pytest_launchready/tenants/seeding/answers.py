@@ -1,0 +1,60 @@
+"""Harvesting ids from what the app answered: the object inside an envelope, the id a create gave it,
+and the ``<name>_id`` fields that came along with it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from pytest_launchready.tenants.seeding.names import is_id_name
+from pytest_launchready.tenants.seeding.objects import INCIDENTAL, SeededObject
+from pytest_launchready.target.responses import json_body
+
+if TYPE_CHECKING:
+    from pytest_launchready.tenants import Tenant
+
+_WRAPPERS = ("data", "item", "result", "object", "record")
+
+
+def unwrap(data: Any) -> Any:
+    """The object inside ``{"data": {...}}``-style envelopes."""
+    for _ in range(2):
+        if isinstance(data, dict) and "id" not in data:
+            inner = [data[k] for k in _WRAPPERS if isinstance(data.get(k), dict)]
+            if len(inner) == 1:
+                data = inner[0]
+                continue
+        break
+    return data
+
+
+def created_id(response: httpx.Response, obj: Any, param: str) -> str | None:
+    """The id a create route gave its object: ``id``, ``param`` (or its camelCase), ``uuid``, else the
+    last segment of the ``Location`` header; None when the answer holds none of these."""
+    own = None
+    if isinstance(obj, dict):
+        for key in ("id", param, _camel(param), "uuid"):
+            if _scalar(obj.get(key)):
+                own = str(obj[key])
+                break
+    if own is None and response.headers.get("location"):
+        own = httpx.URL(response.headers["location"]).path.rstrip("/").rsplit("/", 1)[-1] or None
+    return own
+
+
+def harvest_incidental(tenant: Tenant, obj: dict[str, Any], route_key: str, skip: tuple[str, ...]) -> None:
+    """Record the ``<name>_id`` fields of ``obj`` (an org id in a ``/me`` answer...) that ``tenant`` has no id for yet."""
+    for key, value in obj.items():
+        if key not in skip and is_id_name(key) and key != "id" and _scalar(value) and key not in tenant.ids:
+            tenant.ids[key] = str(value)
+            tenant.objects.append(SeededObject(key, str(value), INCIDENTAL, route_key, "", None))
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) != ""
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)

@@ -1,0 +1,81 @@
+"""What seeding reads in the route table: collection paths, id names, and its guesses about a route.
+
+A path is compared with its parameters blanked (``/conversations/{}/messages``); an id parameter
+indexes the collection before it. The guesses (does this POST create an object, does this parameter name
+a user) are made here and nowhere else in seeding; "who am I" is asked of routes.vocabulary.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_launchready.config.settings import Settings
+    from pytest_launchready.routes import Route
+
+_PARAM = re.compile(r"{([^{}]+)}")
+_ID_KEY = re.compile(r"^(id|uuid|.+_id|.+_uuid|.+Id|.+ID)$")
+#: Last path segments of POST routes that act rather than create: never called by seeding.
+_ACTION_WORDS = re.compile(
+    r"(log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|session|token|refresh|revoke|password|reset|verify|"
+    r"confirm|invite|cancel|delete|remove|purge|destroy|disable|deactivate|suspend|impersonate|rotate|webhook|"
+    r"callback|checkout|charge|pay|refund|transfer|withdraw|send|mail|sms|notif|broadcast|publish|deploy|export|import|"
+    r"sync|bulk|batch|upload|restore|backup)",
+    re.IGNORECASE,
+)
+_USER_COLLECTIONS = frozenset({"users", "members", "accounts", "people", "memberships", "staff", "employees"})
+_USER_STEMS = frozenset({"user", "member", "account", "person", "people", "membership", "staff", "employee"})
+
+
+def blank(path: str) -> str:
+    """``/conversations/{conversation_id}/messages`` -> ``/conversations/{}/messages``."""
+    return _PARAM.sub("{}", path)
+
+
+def collection_of(path: str, param: str) -> str:
+    """The blanked collection path an id parameter indexes: ``/a/{a_id}/b/{b_id}``, ``b_id`` -> ``/a/{}/b``."""
+    marker = "{" + param + "}"
+    index = path.find(marker)
+    return blank(path[:index].rstrip("/")) if index > 0 else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def is_id_name(name: str) -> bool:
+    """True for names that hold an object id: ``id``, ``conversation_id``, ``conversationId``, ``uuid``."""
+    return bool(_ID_KEY.match(name))
+
+
+def singular(word: str) -> str:
+    """A plural collection segment made singular, for ``<name>_id`` guesses (``categories`` -> ``category``)."""
+    word = word.lower().replace("-", "_")
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(ss|x|z|ch|sh)es$", word):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def fold(name: str) -> str:
+    """``conversation_id``, ``conversationId`` and ``conversation-id`` as one name: ``conversationid``."""
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def is_user_param(route: Route, param: str) -> bool:
+    """True when ``param`` names a user of the org (``/admin/users/{user_id}``, ``{member_id}``)."""
+    segment = collection_of(route.path, param).rsplit("/", 1)[-1]
+    stem = param.lower().removesuffix("_id").removesuffix("id").rstrip("_")
+    return segment in _USER_COLLECTIONS or stem in _USER_STEMS
+
+
+def is_create_route(route: Route, settings: Settings) -> bool:
+    """A POST on a collection (no parameter last) that is private and does not look like an action."""
+    if route.method != "POST" or route.public or route.key == settings.logout_route:
+        return False
+    last = route.path.rstrip("/").rsplit("/", 1)[-1]
+    if not last or last.startswith("{"):
+        return False
+    return not _ACTION_WORDS.search(last)

@@ -1,0 +1,51 @@
+"""The one vocabulary of route guesses: each guess answers the same for every part that asks it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_launchready.routes import Route
+from pytest_launchready.routes.vocabulary import ends_session, is_login_page, is_me_route, is_sign_in, me_route
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/auth/logout", True), ("/logout-all", True), ("/auth/logout/all", True), ("/oauth/revoke", True),
+    ("/tokens/revoke_all", True), ("/sign-out", True), ("/auth/signout", True), ("/session/log_off", True),
+    ("/items", False), ("/logs", False), ("/revoked-items", False), ("/catalogue/{revoke}", False),
+])
+def test_a_route_ends_the_session_by_any_of_its_segments(path: str, expected: bool) -> None:
+    assert ends_session(Route("POST", path)) is expected
+
+
+def test_the_configured_logout_route_ends_the_session_whatever_its_name() -> None:
+    assert ends_session(Route("DELETE", "/me/current"), logout_route="DELETE /me/current")
+    assert not ends_session(Route("DELETE", "/me/current"))
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/auth/login", True), ("/sessions", True), ("/api/token", True), ("/users/sign_in", True),
+    ("/auth/signup", False), ("/register", False), ("/password/reset", False), ("/auth/logout", False),
+    ("/token/refresh", False), ("/invites/login", False),
+])
+def test_sign_in_routes_log_a_user_in_and_nothing_else(path: str, expected: bool) -> None:
+    assert is_sign_in(Route("POST", path)) is expected
+    assert not is_sign_in(Route("GET", path))
+
+
+@pytest.mark.parametrize("path", ["/me", "/users/me", "/auth/whoami", "/api/user", "/users/current", "/oauth/userinfo"])
+def test_who_am_i_routes(path: str) -> None:
+    assert is_me_route(Route("GET", path))
+    assert not is_me_route(Route("POST", path))
+
+
+def test_the_most_telling_who_am_i_route_wins() -> None:
+    routes = [Route("GET", "/api/user"), Route("GET", "/users/{id}"), Route("GET", "/api/users/me")]
+    assert me_route(routes) == Route("GET", "/api/users/me")
+    assert me_route([Route("GET", "/users/{id}")]) is None
+
+
+@pytest.mark.parametrize(("location", "expected"), [
+    ("/accounts/login/?next=/items", True), ("https://sso.example.com/start", True), ("/items/2", False),
+])
+def test_login_pages(location: str, expected: bool) -> None:
+    assert is_login_page(location) is expected
