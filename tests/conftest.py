@@ -14,7 +14,7 @@ import anyio  # noqa: F401, E402
 import fastapi  # noqa: F401, E402
 import hypothesis  # noqa: F401, E402
 
-from support.runs import Outcomes  # noqa: E402
+from support.runs import Outcomes
 
 pytest_plugins = ["pytester"]
 
