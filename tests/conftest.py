@@ -1,4 +1,4 @@
-"""Shared test helpers: pytester runs pytest on small projects, as users meet the plugin."""
+"""The suite's conftest: pytester runs pytest on small projects, as users meet the plugin (helpers: support/)."""
 
 from __future__ import annotations
 
@@ -14,35 +14,12 @@ import anyio  # noqa: F401, E402
 import fastapi  # noqa: F401, E402
 import hypothesis  # noqa: F401, E402
 
+from support.runs import Outcomes
+
 pytest_plugins = ["pytester"]
 
 # A user's test file, run by test_qa_fixtures.py inside a project configured for the demo.
 collect_ignore = ["qa_example"]
-
-
-class Outcomes:
-    """Each generated test's outcome by node id: passed, failed, skipped, error or xfailed (waived).
-
-    Registered as a plugin of the inner run (so it must stay hashable: not a dataclass).
-    """
-
-    def __init__(self) -> None:
-        self.by_id: dict[str, str] = {}
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call" or report.outcome != "passed":
-            if hasattr(report, "wasxfail"):
-                outcome = "xfailed"
-            elif report.failed and report.when != "call":
-                outcome = "error"
-            else:
-                outcome = report.outcome
-            if self.by_id.get(report.nodeid) in (None, "passed", "skipped"):
-                self.by_id[report.nodeid] = outcome
-
-    def ids(self, outcome: str) -> list[str]:
-        """Sorted node ids with that outcome."""
-        return sorted(nodeid for nodeid, seen in self.by_id.items() if seen == outcome)
 
 
 @pytest.fixture

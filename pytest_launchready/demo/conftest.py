@@ -1,4 +1,9 @@
-"""How pytest-launchready signs users of the demo app up and in (the commented template is ../../conftest_example.py)."""
+"""How pytest-launchready signs users of the demo app up and in.
+
+The code is that of ../../conftest_example.py, the commented template users copy: the demo needs its
+own copy because it must run from an installed package, where the template is absent.
+tests/test_demo_app.py checks that the two stay the same code, so change them together.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A small Django URLconf for tests/test_discovery.py (loaded by file path, no package needed)."""
+"""A small Django URLconf for tests/plugin/test_discovery.py (loaded by file path, no package needed)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A FastAPI app for tests/test_discovery.py: routers, a hidden route, a mounted sub-app, static files.
+"""A FastAPI app for tests/plugin/test_discovery.py: routers, a hidden route, a mounted sub-app, static files.
 
 No ``from __future__ import annotations`` here: FastAPI reads the endpoint annotations at import time.
 """

@@ -1,4 +1,5 @@
-"""A tiny two-tenant FastAPI app for the frame tests; FLAWS switches on defects by name.
+"""A tiny two-tenant FastAPI app for the frame tests (tests/plugin/: collection, fail-closed errors, scorecard,
+targets); FRAME_FLAWS switches on defects by name.
 
 Tokens are ``tok-<user>``; each user belongs to one org. ``open-items`` makes ``GET /items`` answer
 without credentials; ``same-user`` makes every login return the same token.

@@ -1,6 +1,6 @@
 """QA's own launch tests, written with the plugin's fixtures and helpers (docs/helpers.md).
 
-Run against the bundled demo by tests/test_qa_fixtures.py: with the demo's defects on, the
+Run against the bundled demo by tests/plugin/test_qa_fixtures.py: with the demo's defects on, the
 cross-tenant read and the hostile-origin tests fail; with them off, everything passes.
 """
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from pytest_launchready.target import GuardedTransport, HostGuard, Target, UnsafeRequestError
-from tests.helpers import serve_on_loopback
+from support.servers import serve_on_loopback
 
 NAMES = {
     "localhost": ["127.0.0.1"],
@@ -129,7 +129,7 @@ def test_live_clients_connect_to_the_resolved_address_and_keep_the_host_header(e
 
 def test_https_keeps_the_name_for_sni_and_the_certificate() -> None:
     trustme = pytest.importorskip("trustme")
-    from tests.tls_server import Site, issue
+    from support.tls_server import Site, issue
 
     ca = trustme.CA()
     with Site(issue(ca, host="shop.localhost")) as site, ca.cert_pem.tempfile() as ca_file:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Iterator
 
 import cryptography.x509  # noqa: F401 - imported once here: pytester's in-process runs unload what they import
@@ -13,19 +12,19 @@ import httpcore  # noqa: F401 - httpx imports it lazily and caches its exception
 import httpx
 import pytest
 import trustme
-from tls_server import OPENAPI, SECURE_HEADERS, Site, free_port, issue
 
 import pytest_launchready.target.tls  # noqa: F401
 from pytest_launchready.checks import Plan
-from pytest_launchready.report.protocol import WARN_PROPERTY
 from pytest_launchready.checks.headers.check import CHECK
 from pytest_launchready.checks.headers.cookies import cookie_kind, judge_cookie, parse_set_cookie
 from pytest_launchready.checks.headers.redirect import judge_redirect
 from pytest_launchready.checks.headers.rules import frame_protected, hsts_max_age, judge_headers, referrer_policy
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import Settings
+from support.projects import make_project
+from support.runs import CaseRun
+from support.tls_server import OPENAPI, SECURE_HEADERS, Site, free_port, issue
 
-APPS = Path(__file__).parent / "apps"
 ARGS = ("--launchready", "--launchready-checks=headers", "-p", "no:cacheprovider", "-rs")
 GET_ROUTES = ["GET /csrf", "GET /health", "GET /legacy", "GET /openapi.json"]
 TLS_IDS = ["https redirect", "tls certificate", "tls version"]
@@ -142,47 +141,11 @@ def test_cases_and_not_run_reasons() -> None:
 # --- In-process, through the plugin ---------------------------------------------------------------
 
 
-class Run:
-    """One in-process run: its output and every test report."""
-
-    def __init__(self, pytester: pytest.Pytester, *args: str) -> None:
-        self.reports: list[pytest.TestReport] = []
-        self.result = pytester.runpytest_inprocess(*ARGS, *args, plugins=[self])
-        self.output = self.result.stdout.str()
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.reports.append(report)
-
-    def ids(self, outcome: str) -> list[str]:
-        """The case ids (between the brackets) with this outcome (setup errors count as 'error')."""
-        found = []
-        for r in self.reports:
-            case = r.nodeid.split("[", 1)[1][:-1]
-            if outcome == "error" and r.when == "setup" and r.failed:
-                found.append(case)
-            elif r.outcome == outcome and (r.when == "call" or outcome == "skipped"):
-                found.append(case)
-        return sorted(found)
-
-    def messages(self) -> str:
-        """Every failure's assertion message (pytest's 'E   ' margin removed)."""
-        return "\n".join(line[8:] for r in self.reports if r.failed for line in r.longreprtext.splitlines() if line.startswith("E "))
-
-    def reasons(self) -> dict[str, str]:
-        """Skipped case id -> the reason shown."""
-        return {r.nodeid.split("[", 1)[1][:-1]: str(r.longrepr[2]) for r in self.reports
-                if r.skipped and isinstance(r.longrepr, tuple)}
-
-    def warnings(self) -> list[str]:
-        return [str(v) for r in self.reports if r.when == "call" for k, v in r.user_properties if k == WARN_PROPERTY]
-
-
-def in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str = "", *args: str) -> Run:
+def in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str = "", *args: str) -> CaseRun:
     monkeypatch.setenv("HEADERS_FLAW", flaw)
-    pytester.makepyfile(myapp=(APPS / "headers_fastapi.py").read_text())
-    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    GET /health\n"
-                     "    GET /legacy\n    GET /csrf\n    POST /auth/login\n")
-    return Run(pytester, *args)
+    make_project(pytester, "headers_fastapi", "launchready_public_routes =\n    GET /health\n"
+                 "    GET /legacy\n    GET /csrf\n    POST /auth/login\n")
+    return CaseRun(pytester, *ARGS, *args)
 
 
 def test_secure_app_passes_and_tls_is_not_run_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -210,7 +173,7 @@ def test_each_missing_protection_fails_exactly_its_ids(pytester: pytest.Pytester
     run = in_process(pytester, monkeypatch, flaw)
     assert run.ids("failed") == sorted(failing)
     assert run.ids("passed") == sorted(set(GET_ROUTES + ["cookies"]) - set(failing))
-    assert said in run.messages() and "Docs: docs/checks/headers.md" in run.messages()
+    assert said in run.message_text() and "Docs: docs/checks/headers.md" in run.message_text()
     assert SESSION_VALUE not in run.output  # the cookie's value is never printed
 
 
@@ -251,10 +214,10 @@ def project(pytester: pytest.Pytester, ca: trustme.CA) -> Iterator[pytest.Pytest
     yield pytester
 
 
-def live(pytester: pytest.Pytester, site: Site, *args: str, http_url: str | None = None, extra: str = "") -> Run:
+def live(pytester: pytest.Pytester, site: Site, *args: str, http_url: str | None = None, extra: str = "") -> CaseRun:
     pytester.makeini(f"[pytest]\nlaunchready_base_url = {site.https_url}\nlaunchready_openapi = openapi.json\n"
                      f"launchready_ca_bundle = ca.pem\nlaunchready_http_url = {http_url or site.http_url}\n{extra}")
-    return Run(pytester, *args)
+    return CaseRun(pytester, *ARGS, *args)
 
 
 def test_a_sound_https_site_passes_every_tls_test(project: pytest.Pytester, ca: trustme.CA) -> None:
@@ -279,7 +242,7 @@ def test_bad_certificates_fail_the_certificate_test(project: pytest.Pytester, ca
         run = live(project, site, "-k", "tls or redirect")
     assert run.ids("failed") == ["tls certificate"]
     assert run.ids("passed") == ["https redirect", "tls version"]
-    assert said in run.messages()
+    assert said in run.message_text()
 
 
 def test_an_untrusted_ca_fails_the_certificate_test(project: pytest.Pytester) -> None:
@@ -287,7 +250,7 @@ def test_an_untrusted_ca_fails_the_certificate_test(project: pytest.Pytester) ->
     with Site(issue(stranger)) as site:
         run = live(project, site, "-k", "tls")
     assert run.ids("failed") == ["tls certificate"]
-    assert "does not verify against the CAs in launchready_ca_bundle" in run.messages()
+    assert "does not verify against the CAs in launchready_ca_bundle" in run.message_text()
 
 
 def test_tls_min_days_is_honoured(project: pytest.Pytester, ca: trustme.CA) -> None:
@@ -305,7 +268,7 @@ def test_legacy_protocols_fail_the_version_test(project: pytest.Pytester, ca: tr
     with Site(issue(ca), **legacy) as site:
         run = live(project, site, "-k", "version")
     assert run.ids("failed") == ["tls version"]
-    assert said in run.messages()
+    assert said in run.message_text()
 
 
 @pytest.mark.parametrize(("http", "said"), [("serve", "it answered 200 instead of redirecting"),
@@ -315,7 +278,7 @@ def test_http_that_does_not_go_to_https_fails_the_redirect_test(project: pytest.
     with Site(issue(ca), http=http) as site:
         run = live(project, site, "-k", "redirect")
     assert run.ids("failed") == ["https redirect"]
-    assert said in run.messages()
+    assert said in run.message_text()
 
 
 def test_nothing_on_http_is_a_warning(project: pytest.Pytester, ca: trustme.CA) -> None:
@@ -330,13 +293,12 @@ def test_missing_hsts_fails_on_an_https_target(project: pytest.Pytester, ca: tru
     with Site(issue(ca), headers=headers) as site:
         run = live(project, site, "-k", "GET")
     assert run.ids("failed") == ["GET /health"]
-    assert "Strict-Transport-Security is missing" in run.messages()
+    assert "Strict-Transport-Security is missing" in run.message_text()
 
 
 def test_collect_only_pins_the_ids(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEADERS_FLAW", "")
-    pytester.makepyfile(myapp=(APPS / "headers_fastapi.py").read_text())
-    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
+    make_project(pytester, "headers_fastapi")
     result = pytester.runpytest_inprocess(*ARGS, "--collect-only", "-q")
     collected = [line for line in result.outlines if line.startswith("launchready::")]
     assert collected == [f"launchready::test_headers[{i}]" for i in [*GET_ROUTES, "cookies", *TLS_IDS]]

@@ -9,21 +9,16 @@ from typing import Iterator
 import checkdmarc.dmarc  # noqa: F401
 import checkdmarc.spf  # noqa: F401
 import pytest
-from dnsserver import MailWorld, message, shared_mail_world, sign
 
 import pytest_launchready.checks.mail.check  # noqa: F401
 import pytest_launchready.checks.mail.domain  # noqa: F401
 import pytest_launchready.checks.mail.samples  # noqa: F401
+from support.dnsserver import MailWorld, message, sign
 
 # pytester's in-process runs unload every module first imported inside them, and checkdmarc (with
 # cryptography under it) cannot be imported a second time in one process: import the mail stack here.
 
 ARGS = ("--launchready", "--launchready-checks=mail", "-p", "no:cacheprovider", "-rA")
-
-
-@pytest.fixture(scope="session")
-def world() -> MailWorld:
-    return shared_mail_world()
 
 
 def run(pytester: pytest.Pytester, world: MailWorld, domains: list[str], selectors: list[str] = ["s1"],

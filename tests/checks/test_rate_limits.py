@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 # Imported once here, rather than again in every in-process run below (pytester restores sys.modules).
 import fastapi  # noqa: F401
 import pytest
-from helpers import SIGNUP_LOGIN_CONFTEST, serve_on_loopback
 
 import pytest_launchready.checks.rate_limits  # noqa: F401
 import pytest_launchready.target  # noqa: F401
 from pytest_launchready.routes.vocabulary import is_login_like
 from pytest_launchready.target.client_addresses import burst_address, can_bind
 from pytest_launchready.routes import Route
-from tests.apps.ratelimit_fastapi import create_app
+from support.logins import SIGNUP_LOGIN
+from support.paths import load_app
+from support.projects import APP_TARGET, make_project
+from support.runs import outcomes
+from support.servers import serve_on_loopback
 
-APPS = Path(__file__).parent / "apps"
+create_app = load_app("ratelimit_fastapi").create_app
 RUN = ("--launchready", "--launchready-checks=rate_limits", "-p", "no:cacheprovider")
 
-LOGIN_CONFTEST = SIGNUP_LOGIN_CONFTEST
 
-
-def project(pytester: pytest.Pytester, extra_ini: str = "launchready_rate_limited = POST /chat", conftest: str = LOGIN_CONFTEST,
-            target: str = "launchready_app = myapp:app") -> None:
-    pytester.makepyfile(myapp=(APPS / "ratelimit_fastapi.py").read_text())
-    pytester.makeini(
-        f"""
-        [pytest]
-        {target}
+def project(pytester: pytest.Pytester, extra_ini: str = "launchready_rate_limited = POST /chat", conftest: str = SIGNUP_LOGIN,
+            target: str = APP_TARGET) -> None:
+    make_project(pytester, "ratelimit_fastapi", f"""
         launchready_public_routes =
             POST /auth/signup
             POST /auth/login
         launchready_rate_limit_burst = 20
         {extra_ini}
-        """
-    )
-    pytester.makeconftest(conftest)
-
-
-def outcomes(result: pytest.RunResult) -> dict[str, list[str]]:
-    reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
-    return {
-        "failed": sorted(r.nodeid for r in reports if r.failed),
-        "passed": sorted(r.nodeid for r in reports if r.passed and r.when == "call"),
-        "skipped": sorted(r.nodeid for r in reports if r.skipped),
-    }
+        """, conftest, target=target)
 
 
 LOGIN = "launchready::test_rate_limits[POST /auth/login]"

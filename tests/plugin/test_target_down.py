@@ -12,10 +12,11 @@ from typing import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI, Header, HTTPException
 
 from pytest_launchready.target import Target, TargetStoppedError
+from support.runs import Outcomes
+from support.servers import LoopbackServer
 
 STOPPED = re.compile(r"the target stopped answering at \d\d:\d\d:\d\d: every later test is an error")
 
@@ -31,50 +32,35 @@ def _app() -> FastAPI:
     return app
 
 
-class _Uvicorn:
-    """A real uvicorn on 127.0.0.1 (an ephemeral port) in a thread, stoppable mid-run."""
-
-    def __init__(self) -> None:
-        self.server = uvicorn.Server(uvicorn.Config(_app(), host="127.0.0.1", port=0, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert self.server.started, "uvicorn did not start"
-        self.url = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        assert not self.thread.is_alive(), "uvicorn did not stop"
+def _stop(server: LoopbackServer) -> None:
+    server.stop(10)
+    assert not server.thread.is_alive(), "uvicorn did not stop"
 
 
 class StopBefore:
     """An inner-run plugin: stops the server just before the test ``name`` runs."""
 
-    def __init__(self, server: _Uvicorn, name: str) -> None:
+    def __init__(self, server: LoopbackServer, name: str) -> None:
         self.server = server
         self.name = name
 
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         if item.name == self.name:
-            self.server.stop()
+            _stop(self.server)
 
 
 @pytest.fixture
-def server() -> Iterator[_Uvicorn]:
-    live = _Uvicorn()
+def server() -> Iterator[LoopbackServer]:
+    """The five-route app on a real uvicorn, stoppable mid-run."""
+    live = LoopbackServer(_app())
     yield live
     if live.thread.is_alive():
-        live.stop()
+        _stop(live)
 
 
 def test_a_target_that_dies_mid_run_makes_every_later_test_a_one_line_error(
-    pytester: pytest.Pytester, server: _Uvicorn,
+    pytester: pytest.Pytester, server: LoopbackServer,
 ) -> None:
-    from tests.conftest import Outcomes
-
     pytester.makeini("[pytest]\nlaunchready_timeout = 5\n")
     outcomes = Outcomes()
     result = pytester.runpytest_inprocess(

@@ -7,10 +7,10 @@ from typing import Any, Callable
 
 import pytest
 
-from helpers import git, isolate_git, load_sample_generator
 from pytest_launchready.checks.secrets import fingerprint
+from support.gitrepo import commit, git, write
+from support.paths import APPS, SAMPLES, load_sample_generator
 
-SAMPLES = Path(__file__).parent / "secret_samples"
 GENERATE = load_sample_generator()
 KEYS = GENERATE.Keys(seed=23)
 
@@ -18,30 +18,6 @@ ARGS = ("--launchready", "--launchready-checks=secrets", "-rA", "--showlocals") 
 TREE, HISTORY, BUNDLES, LOGS, RESPONSES = (f"launchready::test_secrets[{case}]" for case in
                                            ("tree", "history", "bundles", "logs", "responses"))
 Run = Callable[..., Any]
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    isolate_git(monkeypatch)
-
-
-
-def write(root: Path, files: dict[str, str | None]) -> None:
-    for name, text in files.items():
-        path = root / name
-        if text is None:
-            path.unlink()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-
-
-def commit(repo: Path, message: str, files: dict[str, str | None]) -> str:
-    """Write (or delete, for None) files and commit everything; return the commit id."""
-    write(repo, files)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-    return git(repo, "rev-parse", "HEAD")
 
 
 def project(pytester: pytest.Pytester, ini: str = "") -> Path:
@@ -205,7 +181,7 @@ def test_collected_ids(pytester: pytest.Pytester) -> None:
     ])
 
 
-LEAKY_APP = (Path(__file__).parent / "test_secrets_sources.py").read_text().split("LEAKY_APP = '''")[1].split("'''")[0]
+LEAKY_APP = (APPS / "secrets_leaky.py").read_text()
 
 
 @pytest.mark.parametrize(("mode", "failed"), [("config", True), ("error", True), ("clean", False)])

@@ -11,7 +11,9 @@ from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import RoleRoute, Settings
 from pytest_launchready.checks import Plan
 from pytest_launchready.checks.roles import cases, required_role
-from test_tenant_isolation import FLASK_LOGIN, INVITE_LOGIN, make_project, run, skip_reasons
+from support.logins import INVITE_LOGIN, ORG_ROLE_LOGIN
+from support.projects import isolation_project
+from support.runs import run_cases, skip_reasons
 
 ROLE_ROUTES = ["GET /admin/users", "PATCH /admin/users/{user_id}", "DELETE /admin/users/{user_id}", "POST /orgs/invites"]
 ROLE_FLAWS = {
@@ -23,8 +25,8 @@ ROLE_FLAWS = {
 
 def test_secure_app_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ISOLATION_FLAWS", raising=False)
-    make_project(pytester, conftest=INVITE_LOGIN)
-    result, outcome = run(pytester, "--launchready-checks=roles", "-v")
+    isolation_project(pytester, conftest=INVITE_LOGIN)
+    result, outcome = run_cases(pytester, "--launchready-checks=roles", "-v")
     result.stdout.fnmatch_lines(["launchready::test_roles[[]DELETE /admin/users/{user_id}[]] PASSED*"])
     assert outcome == {"passed": sorted(ROLE_ROUTES), "failed": [], "skipped": []}  # unrestricted routes: no test
     result.stdout.fnmatch_lines(["roles*PASS*4/4 routes*"])
@@ -32,8 +34,8 @@ def test_secure_app_passes(pytester: pytest.Pytester, monkeypatch: pytest.Monkey
 
 def test_vulnerable_app_fails_exactly_the_unguarded_operations(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ISOLATION_FLAWS", ",".join(ROLE_FLAWS))
-    make_project(pytester, conftest=INVITE_LOGIN)
-    result, outcome = run(pytester, "--launchready-checks=roles")
+    isolation_project(pytester, conftest=INVITE_LOGIN)
+    result, outcome = run_cases(pytester, "--launchready-checks=roles")
     assert outcome["failed"] == sorted(ROLE_FLAWS.values())
     assert outcome["passed"] == ["POST /orgs/invites"]
     out = result.stdout.str()
@@ -53,8 +55,8 @@ def test_vulnerable_app_fails_exactly_the_unguarded_operations(pytester: pytest.
 
 def test_a_write_done_before_the_role_check_fails_although_refused(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ISOLATION_FLAWS", "delete-then-forbid")
-    make_project(pytester, conftest=INVITE_LOGIN)
-    result, outcome = run(pytester, "--launchready-checks=roles")
+    isolation_project(pytester, conftest=INVITE_LOGIN)
+    result, outcome = run_cases(pytester, "--launchready-checks=roles")
     assert outcome["failed"] == ["DELETE /admin/users/{user_id}"]
     assert re.search(r"the member was refused \(403\), yet re-reading GET /admin/users as the owner shows the effect", result.stdout.str())
 
@@ -62,19 +64,19 @@ def test_a_write_done_before_the_role_check_fails_although_refused(pytester: pyt
 def test_role_routes_setting_on_a_flask_app(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """launchready_role_routes declares the restriction; an entry matching no route is NOT RUN, not dropped."""
     monkeypatch.setenv("ISOLATION_FLAWS", "member-deletes-notes")
-    make_project(pytester, app="isolation_flask", conftest=FLASK_LOGIN, public="POST /auth/login",
-                 extra_ini="launchready_role_routes =\n    admin: DELETE /notes/{note_id}\n    owner: POST /billing")
-    result, outcome = run(pytester, "--launchready-checks=roles")
+    isolation_project(pytester, app="isolation_flask", conftest=ORG_ROLE_LOGIN, public="POST /auth/login",
+                      extra_ini="launchready_role_routes =\n    admin: DELETE /notes/{note_id}\n    owner: POST /billing")
+    result, outcome = run_cases(pytester, "--launchready-checks=roles")
     assert outcome["failed"] == ["DELETE /notes/{note_id}"]
     assert skip_reasons(result)["POST /billing"] == "NOT RUN: no discovered route matches this launchready_role_routes entry"
     assert re.search(r"re-reading GET /notes/\d+ as the owner shows the effect: it now answers 404", result.stdout.str())
     monkeypatch.delenv("ISOLATION_FLAWS")
-    _, secure = run(pytester, "--launchready-checks=roles", "-k", "notes")
+    _, secure = run_cases(pytester, "--launchready-checks=roles", "-k", "notes")
     assert secure == {"passed": ["DELETE /notes/{note_id}"], "failed": [], "skipped": []}
 
 
 def test_without_login_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    make_project(pytester, conftest="")
+    isolation_project(pytester, conftest="")
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=roles", "-p", "no:cacheprovider")
     assert result.ret == 4
     result.stderr.fnmatch_lines(["*the checks roles need tenants, and launchready_login is not defined*"])

@@ -1,9 +1,13 @@
-"""Redaction: known values, credential headers, bearer values, JWTs and secret JSON fields."""
+"""Redaction: known values, credential headers, bearer values, JWTs and secret JSON fields; and, end to end,
+no credential in a run's output, --showlocals and captured logs included."""
 
 from __future__ import annotations
 
+import pytest
+
 from pytest_launchready.redact import MASK, Redactor, preview
 from pytest_launchready.tenants import Credentials
+from support.projects import frame_project
 
 
 def test_known_values_are_masked_everywhere() -> None:
@@ -36,3 +40,20 @@ def test_equal_credentials_mean_one_identity() -> None:
 
 def test_preview_shows_at_most_four_characters() -> None:
     assert preview("sk_live_abcdefgh") == "sk_l... (16 chars)"
+
+
+def test_credentials_never_reach_the_output(pytester: pytest.Pytester, run_launchready) -> None:
+    frame_project(pytester)
+    pytester.makepyfile(
+        test_qa="import logging\n"
+        "def test_show(tenant_a):\n"
+        "    token = tenant_a.credentials.token\n"
+        "    logging.getLogger('qa').warning('using %s', token)\n"
+        "    assert (tenant_a.credentials, token) is None\n"
+    )
+    result, outcomes = run_launchready("test_qa.py", "--showlocals", "-vv")
+    out = result.stdout.str()
+    assert outcomes.ids("failed") == ["test_qa.py::test_show"]
+    assert "Credentials(headers={'Authorization': '[REDACTED]'})" in out
+    assert "using [REDACTED]" in out  # the captured log section too
+    assert "tok-lr-" not in out

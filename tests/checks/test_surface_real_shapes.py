@@ -1,27 +1,23 @@
-"""Review of the API-surface checks (cors, headers, validation, rate_limits) against two apps in styles
+"""The API-surface checks (cors, headers, validation, rate_limits) against two apps in styles
 the other tests do not use: a secure one must come out green, and each realistic flaw must fail
 exactly its own test ids (or WARN where the docs say so)."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
-from helpers import SIGNUP_LOGIN_CONFTEST
+from support.logins import SIGNUP_LOGIN
+from support.projects import make_project
+from support.runs import generated_ids
 
 import fastapi  # noqa: F401 - imported once here rather than again in every in-process run below
 import flask  # noqa: F401 - likewise
 import flask_cors  # noqa: F401 - likewise
 
-APPS = Path(__file__).parent / "apps"
 CHECKS = "cors,headers,validation,rate_limits"
-
-LOGIN_CONFTEST = SIGNUP_LOGIN_CONFTEST
 
 FASTAPI_ROUTES = [
     "DELETE /api-keys/{key_id}", "GET /api-keys", "POST /api-keys", "POST /auth/login", "POST /auth/signup",
@@ -37,11 +33,7 @@ TLS = ["https redirect", "tls certificate", "tls version"]
 
 
 def fastapi_project(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(myapp=(APPS / "review_surface_fastapi.py").read_text())
-    pytester.makeini(
-        """
-        [pytest]
-        launchready_app = myapp:app
+    make_project(pytester, "review_surface_fastapi", """
         launchready_public_routes =
             POST /auth/signup
             POST /auth/login
@@ -49,28 +41,12 @@ def fastapi_project(pytester: pytest.Pytester) -> None:
         launchready_allowed_origins =
             https://app.chatbot.example
             https://admin.chatbot.example
-        """
-    )
-    pytester.makeconftest(LOGIN_CONFTEST)
+        """, SIGNUP_LOGIN)
 
 
 def flask_project(pytester: pytest.Pytester) -> None:
-    source = APPS / "review_surface_flask.py"
-    spec = importlib.util.spec_from_file_location("review_surface_flask_spec", source)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    pytester.makepyfile(myapp=source.read_text())
-    pytester.path.joinpath("spec.json").write_text(json.dumps(module.SPEC))
-    pytester.makeini(
-        """
-        [pytest]
-        launchready_app = myapp:app
-        launchready_openapi = spec.json
-        launchready_allowed_origins = https://app.chatbot.example
-        """
-    )
-    pytester.makeconftest(LOGIN_CONFTEST)
+    make_project(pytester, "review_surface_flask", "launchready_allowed_origins = https://app.chatbot.example\n", SIGNUP_LOGIN,
+                 spec=True)
 
 
 PROJECTS = {"fastapi": fastapi_project, "flask": flask_project}
@@ -84,10 +60,6 @@ def launch(run_launchready: Run, pytester: pytest.Pytester, monkeypatch: pytest.
     return run_launchready("--launchready", f"--launchready-checks={checks}", "-rfEs", *args)  # type: ignore[no-any-return]
 
 
-def ids(check: str, *keys: str) -> list[str]:
-    return sorted(f"launchready::test_{check}[{key}]" for key in keys)
-
-
 @pytest.mark.parametrize("app", ["fastapi", "flask"])
 def test_secure_app_is_all_green(run_launchready: Run, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                  app: str) -> None:
@@ -96,8 +68,8 @@ def test_secure_app_is_all_green(run_launchready: Run, pytester: pytest.Pytester
     assert outcomes.ids("failed") == [] and outcomes.ids("error") == []
     # Only TLS (the target is not https) is NOT RUN; the FastAPI app sets no cookie (bearer tokens).
     not_run = TLS + ([] if app == "flask" else ["cookies"])
-    assert outcomes.ids("skipped") == ids("headers", *not_run)
-    cors = ids("cors", *routes)
+    assert outcomes.ids("skipped") == generated_ids("headers", *not_run)
+    cors = generated_ids("cors", *routes)
     assert set(cors) <= set(outcomes.ids("passed"))
     if app == "flask":
         assert "launchready::test_headers[cookies]" in outcomes.ids("passed")  # the visitor session cookie was judged
@@ -109,21 +81,21 @@ def test_secure_app_is_all_green(run_launchready: Run, pytester: pytest.Pytester
 @pytest.mark.parametrize(
     ("app", "flaw", "checks", "failing", "message"),
     [
-        ("fastapi", "nul-query", "validation", ids("validation", "GET /search"),
+        ("fastapi", "nul-query", "validation", generated_ids("validation", "GET /search"),
          "a NUL byte in the query parameter 'q': answered 500"),
-        ("fastapi", "debug", "validation", ids("validation", "POST /bots"),
+        ("fastapi", "debug", "validation", generated_ids("validation", "POST /bots"),
          "quotes and SQL/HTML metacharacters in 'name': answered 500, disclosing Python traceback in body"),
-        ("fastapi", "mass-admin", "validation", ids("validation", "PATCH /me"), "(GET /me) shows is_admin=True"),
-        ("fastapi", "key-in-list", "validation", ids("validation", "GET /api-keys"), "sensitive field 'api_key'"),
-        ("fastapi", "cors-null", "cors", ids("cors", *FASTAPI_ROUTES), "null (the null origin of sandboxed iframes"),
-        ("fastapi", "xff-limit", "rate_limits", ids("rate_limits", "POST /auth/login"),
+        ("fastapi", "mass-admin", "validation", generated_ids("validation", "PATCH /me"), "(GET /me) shows is_admin=True"),
+        ("fastapi", "key-in-list", "validation", generated_ids("validation", "GET /api-keys"), "sensitive field 'api_key'"),
+        ("fastapi", "cors-null", "cors", generated_ids("cors", *FASTAPI_ROUTES), "null (the null origin of sandboxed iframes"),
+        ("fastapi", "xff-limit", "rate_limits", generated_ids("rate_limits", "POST /auth/login"),
          "Then 12 more, each with another first X-Forwarded-For address (the last: 203.0.113.12, 198.51.100.10, "
          "198.51.100.10, 198.51.100.10, 198.51.100.10): none was answered 429 (the last: 401)"),
-        ("flask", "cors-regex", "cors", ids("cors", *FLASK_ROUTES), "https://app.chatbot.example.evil.test"),
-        ("flask", "debugger", "validation", ids("validation", "GET /leads"),
+        ("flask", "cors-regex", "cors", generated_ids("cors", *FLASK_ROUTES), "https://app.chatbot.example.evil.test"),
+        ("flask", "debugger", "validation", generated_ids("validation", "GET /leads"),
          "a NUL byte in the query parameter 'q': answered 500, disclosing Python traceback in body"),
-        ("flask", "cookie-flags", "headers", ids("headers", "cookies"), "session cookie session (Secure; Path=/; SameSite=None) lacks HttpOnly"),
-        ("flask", "xff-limit", "rate_limits", ids("rate_limits", "POST /auth/login"), "none was answered 429 (the last: 401)"),
+        ("flask", "cookie-flags", "headers", generated_ids("headers", "cookies"), "session cookie session (Secure; Path=/; SameSite=None) lacks HttpOnly"),
+        ("flask", "xff-limit", "rate_limits", generated_ids("rate_limits", "POST /auth/login"), "none was answered 429 (the last: 401)"),
     ],
 )
 def test_each_flaw_fails_its_own_ids(run_launchready: Run, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
@@ -138,5 +110,5 @@ def test_each_flaw_fails_its_own_ids(run_launchready: Run, pytester: pytest.Pyte
 def test_missing_retry_after_is_a_warning(run_launchready: Run, pytester: pytest.Pytester,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     result, outcomes = launch(run_launchready, pytester, monkeypatch, "flask", "no-retry-after", "rate_limits")
-    assert outcomes.ids("passed") == ids("rate_limits", "POST /auth/login") and outcomes.ids("failed") == []
+    assert outcomes.ids("passed") == generated_ids("rate_limits", "POST /auth/login") and outcomes.ids("failed") == []
     result.stdout.fnmatch_lines(["*answered 429 after 6 requests but sent no Retry-After header*", "rate_limits*WARN*"])

@@ -7,7 +7,6 @@ origins it lets through; the secure ones (and a public wildcard without credenti
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import fastapi  # noqa: F401 - imported once here: pytester's in-process runs unload what they import
 import flask_cors  # noqa: F401
@@ -15,13 +14,13 @@ import httpcore  # noqa: F401 - httpx imports it lazily and caches its exception
 import pytest
 
 from pytest_launchready.checks import Plan
-from pytest_launchready.report.protocol import WARN_PROPERTY
 from pytest_launchready.checks.cors.check import CHECK, LOOK_ALIKES_ID
 from pytest_launchready.checks.cors.origins import derive, hostile_origins, is_allowed, parse_origin, sample_allowed
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import Settings
+from support.projects import make_project
+from support.runs import CaseRun
 
-APPS = Path(__file__).parent / "apps"
 FRONTEND = "https://app.example.com"
 ARGS = ("--launchready", "--launchready-checks=cors", "-p", "no:cacheprovider")
 FASTAPI_ROUTES = ["GET /health", "GET /items", "POST /items", "GET /openapi.json"]
@@ -90,40 +89,12 @@ def test_a_malformed_allowed_origin_is_a_usage_error() -> None:
 # --- Through the plugin ---------------------------------------------------------------------------
 
 
-class Run:
-    """One in-process run: its output and every test report."""
-
-    def __init__(self, pytester: pytest.Pytester, *args: str) -> None:
-        self.reports: list[pytest.TestReport] = []
-        self.result = pytester.runpytest_inprocess(*ARGS, *args, plugins=[self])
-        self.ret = self.result.ret
-        self.stdout = self.result.stdout
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.reports.append(report)
-
-    def ids(self, outcome: str) -> list[str]:
-        """The case ids (between the brackets) with this outcome."""
-        return sorted(r.nodeid.split("[", 1)[1][:-1] for r in self.reports
-                      if r.outcome == outcome and (r.when == "call" or outcome == "skipped"))
-
-    def messages(self) -> list[str]:
-        """The assertion messages of the failed tests (pytest's 'E   ' margin removed)."""
-        return ["\n".join(line[8:] for line in r.longreprtext.splitlines() if line.startswith("E "))
-                for r in self.reports if r.failed]
-
-    def warnings(self) -> list[str]:
-        return [str(v) for r in self.reports if r.when == "call" for k, v in r.user_properties if k == WARN_PROPERTY]
-
-
 def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str = "", app: str = "cors_fastapi",
-        allowed: tuple[str, ...] = (FRONTEND,), *args: str) -> Run:
+        allowed: tuple[str, ...] = (FRONTEND,), *args: str) -> CaseRun:
     monkeypatch.setenv("CORS_FLAW", flaw)
-    pytester.makepyfile(myapp=(APPS / f"{app}.py").read_text())
     origins = "".join(f"\n    {o}" for o in allowed)
-    pytester.makeini(f"[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    GET /health\n"
-                     f"launchready_allowed_origins ={origins}\n")
-    return Run(pytester, *args)
+    make_project(pytester, app, f"launchready_public_routes =\n    GET /health\nlaunchready_allowed_origins ={origins}\n")
+    return CaseRun(pytester, *ARGS, *args)
 
 
 def leaked(message: str) -> set[str]:
@@ -244,8 +215,7 @@ def test_foreign_origin_fixture_parametrizes_qa_tests(pytester: pytest.Pytester)
 
 def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORS_FLAW", "subdomain")
-    pytester.makepyfile(myapp=(APPS / "cors_fastapi.py").read_text())
-    pytester.makeini(f"[pytest]\nlaunchready_app = myapp:app\nlaunchready_allowed_origins =\n    {FRONTEND}\n")
+    make_project(pytester, "cors_fastapi", f"launchready_allowed_origins =\n    {FRONTEND}\n")
     result = pytester.runpytest_subprocess(*ARGS, "-n", "2", "-rf")
     result.assert_outcomes(failed=4)
     result.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]GET /items[]]*", "cors*FAIL*4/4 routes*"])

@@ -17,8 +17,8 @@ from pytest_launchready.checks.tokens.check import CASE_IDS, cases, privileged_r
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import RoleRoute, Settings
 from pytest_launchready.tenants import Credentials
+from support.projects import make_project
 
-APPS = Path(__file__).parent / "apps"
 STRONG = "lr-tokens-test-signing-key-7f3a9c2e5b1d4e8a0c6b"  # fixed: parameter values must match across xdist workers
 
 
@@ -236,12 +236,8 @@ def launchready_mint_token():
 ALL = [f"launchready::test_tokens[{case}]" for case in CASE_IDS]
 
 
-def make_project(pytester: pytest.Pytester, ini: str = "", conftest_parts: tuple[str, ...] = (SET_ROLE,)) -> None:
-    pytester.makepyfile(myapp=(APPS / "tokens_app.py").read_text())
-    pytester.makeini(
-        f"""
-        [pytest]
-        launchready_app = myapp:app
+def tokens_project(pytester: pytest.Pytester, ini: str = "", conftest_parts: tuple[str, ...] = (SET_ROLE,)) -> None:
+    make_project(pytester, "tokens_app", f"""
         launchready_public_routes =
             POST /auth/login
             GET /health
@@ -251,9 +247,7 @@ def make_project(pytester: pytest.Pytester, ini: str = "", conftest_parts: tuple
             * /redoc
             * /openapi.json
         {ini}
-        """
-    )
-    pytester.makeconftest(CONFTEST + "".join(conftest_parts))
+        """, CONFTEST + "".join(conftest_parts))
 
 
 def run(pytester: pytest.Pytester, run_launchready: Callable[..., tuple[pytest.RunResult, Any]]) -> tuple[pytest.RunResult, dict[str, str]]:
@@ -275,7 +269,7 @@ HS256_INI = "launchready_jwt_key = env:TOKENS_SECRET\n        launchready_logout
 
 
 def test_collect_only_pins_ids(pytester: pytest.Pytester) -> None:
-    make_project(pytester)
+    tokens_project(pytester)
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tokens", "--collect-only", "-q", "-p", "no:cacheprovider")
     assert [line for line in result.stdout.lines if line.startswith("launchready::")] == ALL
 
@@ -283,7 +277,7 @@ def test_collect_only_pins_ids(pytester: pytest.Pytester) -> None:
 def test_secure_app_passes_every_case(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TOKENS_FLAWS", raising=False)
     monkeypatch.setenv("TOKENS_SECRET", STRONG)
-    make_project(pytester, HS256_INI)
+    tokens_project(pytester, HS256_INI)
     result, outcomes = run(pytester, run_launchready)
     assert _failed(outcomes) == []
     assert outcomes["launchready::test_tokens[key confusion]"] == "skipped"
@@ -309,7 +303,7 @@ def test_vulnerable_app_fails_exactly_the_expected_cases(
 ) -> None:
     monkeypatch.setenv("TOKENS_FLAWS", flaws)
     monkeypatch.setenv("TOKENS_SECRET", secret)
-    make_project(pytester, HS256_INI)
+    tokens_project(pytester, HS256_INI)
     result, outcomes = run(pytester, run_launchready)
     assert _failed(outcomes) == sorted(f"launchready::test_tokens[{case}]" for case in expected)
     assert result.ret == 1
@@ -322,7 +316,7 @@ def test_vulnerable_app_fails_exactly_the_expected_cases(
 def test_opaque_tokens_skip_the_jwt_cases(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOKENS_MODE", "opaque")
     monkeypatch.delenv("TOKENS_FLAWS", raising=False)
-    make_project(pytester, conftest_parts=(SET_ROLE, LOGOUT))
+    tokens_project(pytester, conftest_parts=(SET_ROLE, LOGOUT))
     result, outcomes = run(pytester, run_launchready)
     jwt_cases = ["alg none", "signature stripped", "signature altered", "payload changed", "weak secret"]
     for case in jwt_cases:
@@ -338,7 +332,7 @@ def test_opaque_tokens_skip_the_jwt_cases(pytester: pytest.Pytester, run_launchr
 def test_expired_through_the_mint_fixture(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, outcome: str) -> None:
     monkeypatch.setenv("TOKENS_FLAWS", flaws)
     monkeypatch.setenv("TOKENS_SECRET", STRONG)
-    make_project(pytester, conftest_parts=(MINT,))  # no launchready_jwt_key: the fixture mints
+    tokens_project(pytester, conftest_parts=(MINT,))  # no launchready_jwt_key: the fixture mints
     result, outcomes = run(pytester, run_launchready)
     assert outcomes["launchready::test_tokens[expired]"] == outcome
     # Without launchready_set_role and a logout route or fixture, those cases say how to enable them.
@@ -350,7 +344,7 @@ def test_expired_with_a_wrong_key_is_not_run(pytester: pytest.Pytester, run_laun
     monkeypatch.setenv("TOKENS_FLAWS", "ignore-exp")
     monkeypatch.setenv("TOKENS_SECRET", STRONG)
     monkeypatch.setenv("NOT_THE_APP_KEY", "z" * 40)
-    make_project(pytester, "launchready_jwt_key = env:NOT_THE_APP_KEY")
+    tokens_project(pytester, "launchready_jwt_key = env:NOT_THE_APP_KEY")
     result, outcomes = run(pytester, run_launchready)
     assert outcomes["launchready::test_tokens[expired]"] == "skipped"
     result.stdout.fnmatch_lines(["SKIPPED*a current token minted through launchready_jwt_key (NOT_THE_APP_KEY) got 401*does not make tokens this app accepts*"])
@@ -363,7 +357,7 @@ def test_key_confusion_on_rs256(pytester: pytest.Pytester, run_launchready: Any,
     monkeypatch.setenv("TOKENS_MODE", "rs256")
     monkeypatch.setenv("TOKENS_FLAWS", flaws)
     monkeypatch.setenv("TOKENS_PRIVATE_KEY", private)
-    make_project(pytester, "launchready_jwt_public_key = keys/public.pem")
+    tokens_project(pytester, "launchready_jwt_public_key = keys/public.pem")
     (pytester.path / "keys").mkdir()
     (pytester.path / "keys" / "public.pem").write_bytes(public)
     result, outcomes = run(pytester, run_launchready)
@@ -390,7 +384,7 @@ def test_qa_fixtures_expired_and_tampered_tokens(pytester: pytest.Pytester, run_
                                                  flaws: str, failed: list[str]) -> None:
     monkeypatch.setenv("TOKENS_FLAWS", flaws)
     monkeypatch.setenv("TOKENS_SECRET", STRONG)
-    make_project(pytester, "launchready_jwt_key = env:TOKENS_SECRET")
+    tokens_project(pytester, "launchready_jwt_key = env:TOKENS_SECRET")
     pytester.makepyfile(test_qa=QA_TESTS)
     result, outcomes = run_launchready("test_qa.py")
     assert outcomes.ids("failed") == failed
@@ -404,7 +398,7 @@ def test_a_cracked_or_configured_key_never_prints(pytester: pytest.Pytester, mon
     """The weak-key finding with every output a CI run keeps: --showlocals, long tracebacks, JUnit XML, xdist."""
     monkeypatch.setenv("TOKENS_FLAWS", "")
     monkeypatch.setenv("TOKENS_SECRET", WEAK_KEY)  # the app's signing key and launchready_jwt_key both
-    make_project(pytester, HS256_INI)
+    tokens_project(pytester, HS256_INI)
     result = pytester.runpytest_subprocess(
         "--launchready", "--launchready-checks=tokens", "-p", "no:cacheprovider", "-n", "2",
         "--showlocals", "--tb=long", "-rA", "--junitxml=report.xml", timeout=120,

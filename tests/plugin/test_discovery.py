@@ -17,8 +17,7 @@ from pytest_launchready.routes.discovery import Discovery, DiscoveryError, disco
 from pytest_launchready.routes.discovery.loading import USUAL_SPEC_PATHS
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import Settings
-
-APPS = Path(__file__).parent / "apps"
+from support.paths import APPS, REPO, load_app
 
 
 def by_key(discovery: Discovery) -> dict[str, Route]:
@@ -614,21 +613,9 @@ def test_live_target_configured_spec_errors(openapi: str, served: dict[str, byte
 # --- FastAPI and Starlette ---------------------------------------------------------------------
 
 
-def load_app_module(name: str) -> Any:
-    """A module of tests/apps by file path (tests/ need not be a package)."""
-    module_name = f"launchready_{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, APPS / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
-
-
 def fastapi_app() -> Any:
     pytest.importorskip("fastapi")
-    return load_app_module("discovery_fastapi_app").build()
+    return load_app("discovery_fastapi_app").build()
 
 
 def test_fastapi_app_spec_and_introspection() -> None:
@@ -935,5 +922,5 @@ def test_importing_discovery_imports_no_framework_or_parser() -> None:
         "heavy = {'fastapi', 'starlette', 'flask', 'django', 'referencing', 'yaml', 'httpx', 'werkzeug'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]"

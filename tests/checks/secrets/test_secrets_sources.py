@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from helpers import git, isolate_git, load_sample_generator
 from pytest_launchready.routes import Route
 from pytest_launchready.checks.secrets import Allowlist, fingerprint
 from pytest_launchready.checks.secrets import scanner as scanner_module
@@ -16,37 +15,18 @@ from pytest_launchready.checks.secrets.capture import LogCapture
 from pytest_launchready.checks.secrets.files import existing_secret_paths, git_toplevel, secret_paths
 from pytest_launchready.checks.secrets.history import scan_history
 from pytest_launchready.checks.secrets.sources import scan_bundles, scan_files, scan_records, scan_tree
+from support.gitrepo import commit, git
+from support.paths import APPS, load_sample_generator
 
-SAMPLES = Path(__file__).parent / "secret_samples"
 GENERATE = load_sample_generator()
 KEYS = GENERATE.Keys(seed=11)
 NOTHING = Allowlist()
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    isolate_git(monkeypatch)
-
 
 
 def make_repo(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
     return path
-
-
-def commit(repo: Path, message: str, files: dict[str, str | None]) -> str:
-    """Write (or delete, for None) files and commit them; return the commit id."""
-    for name, text in files.items():
-        target = repo / name
-        if text is None:
-            target.unlink()
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-    return git(repo, "rev-parse", "HEAD")
 
 
 def test_history_names_the_commit_that_added_a_removed_key(tmp_path: Path) -> None:
@@ -246,57 +226,7 @@ def test_capture_is_bounded() -> None:
     assert (len(handler.records), handler.dropped) == (1, 2)
 
 
-LEAKY_APP = '''
-import os
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
-from pydantic import BaseModel
-
-KEY = os.environ.get("SECRETS_TEST_KEY", "")
-MODE = os.environ.get("SECRETS_TEST_MODE", "clean")
-app = FastAPI()
-
-
-class Login(BaseModel):
-    email: str
-    password: str
-
-
-@app.exception_handler(RequestValidationError)
-async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-    body = {"detail": "invalid request"}
-    if MODE == "error":
-        body["debug"] = {"settings": {"DATABASE_URL": f"postgres://app:{KEY}@db.internal/app"}}
-    return JSONResponse(body, status_code=422)
-
-
-@app.get("/", response_class=HTMLResponse, include_in_schema=False)
-def index() -> str:
-    return '<html><head><script type="module" src="/assets/app.js"></script></head></html>'
-
-
-@app.get("/assets/app.js", response_class=PlainTextResponse, include_in_schema=False)
-def bundle() -> str:
-    token = KEY if MODE == "script" else "process.env.TOKEN"
-    return f'const client=new Api({{token:"{token}"}});export default client;'
-
-
-@app.get("/config.js", response_class=PlainTextResponse, include_in_schema=False)
-def config() -> str:
-    key = KEY if MODE == "config" else "pk_live_publishable"
-    return f'window.CONFIG={{stripeKey:"{key}",api:"/api"}};'
-
-
-@app.get("/health")
-def health() -> dict:
-    return {"status": "ok"}
-
-
-@app.post("/auth/login")
-def login(body: Login) -> dict:
-    return {"access_token": "t"}
-'''
+LEAKY_APP = (APPS / "secrets_leaky.py").read_text()
 
 
 def _load_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, key: str):  # type: ignore[no-untyped-def]

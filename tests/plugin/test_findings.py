@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-APPS = Path(__file__).parent / "apps"
+from support.projects import make_project
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
@@ -15,8 +14,7 @@ def test_the_json_report_lists_each_finding_with_its_check_route_and_reproductio
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, workers: list[str],
 ) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
-    pytester.makepyfile(myapp=(APPS / "frame_fastapi.py").read_text())
-    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    POST /auth/login\n    GET /health\n")
+    make_project(pytester, "frame_fastapi", "launchready_public_routes =\n    POST /auth/login\n    GET /health\n")
     result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=auth", "-p", "no:cacheprovider",
                                            "--launchready-report=card.json", *workers)
     assert result.ret == 1

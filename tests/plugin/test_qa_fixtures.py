@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-EXAMPLE = Path(__file__).parent / "qa_example" / "test_launch_qa.py"
+from support.paths import QA_EXAMPLE
 
 
 def make_qa_project(pytester: pytest.Pytester, secure: bool) -> None:
@@ -21,7 +19,7 @@ def make_qa_project(pytester: pytest.Pytester, secure: bool) -> None:
         """
     )
     pytester.makeconftest("from pytest_launchready.demo.conftest import *  # noqa: F401,F403\n")
-    pytester.makepyfile(test_launch_qa=EXAMPLE.read_text())
+    pytester.makepyfile(test_launch_qa=QA_EXAMPLE.read_text())
 
 
 def test_qa_tests_catch_the_demo_defects(pytester: pytest.Pytester, run_launchready) -> None:

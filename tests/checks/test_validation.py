@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import hypothesis  # noqa: F401 - imported once here rather than again in every in-process run below
 import pytest
@@ -13,15 +11,15 @@ import fastapi  # noqa: F401 - likewise
 import flask  # noqa: F401 - likewise
 import pytest_launchready.checks.validation.check  # noqa: F401 - likewise
 import pytest_launchready.target  # noqa: F401 - likewise
-from helpers import SIGNUP_LOGIN_CONFTEST
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.tenants import bodies
 
-APPS = Path(__file__).parent / "apps"
-RUN = ("--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider")
+from support.logins import SIGNUP_LOGIN
+from support.projects import make_project
+from support.runs import generated_ids, outcomes
 
-LOGIN_CONFTEST = SIGNUP_LOGIN_CONFTEST
+RUN = ("--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider")
 
 FASTAPI_IDS = [
     "GET /docs", "GET /docs/oauth2-redirect", "POST /auth/login", "POST /auth/signup", "GET /health", "GET /me",
@@ -31,43 +29,21 @@ FASTAPI_IDS = [
 ]  # fmt: skip
 
 
-def fastapi_project(pytester: pytest.Pytester, conftest: str = LOGIN_CONFTEST) -> None:
-    pytester.makepyfile(myapp=(APPS / "validation_fastapi.py").read_text())
-    pytester.makeini(
-        """
-        [pytest]
-        launchready_app = myapp:app
+def fastapi_project(pytester: pytest.Pytester, conftest: str = SIGNUP_LOGIN) -> None:
+    make_project(pytester, "validation_fastapi", """
         launchready_public_routes =
             POST /auth/signup
             POST /auth/login
             GET /health
-        """
-    )
-    pytester.makeconftest(conftest)
+        """, conftest)
 
 
 def flask_project(pytester: pytest.Pytester) -> None:
-    source = APPS / "validation_flask.py"
-    spec = importlib.util.spec_from_file_location("validation_flask_spec", source)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    pytester.makepyfile(myapp=source.read_text())
-    pytester.path.joinpath("spec.json").write_text(json.dumps(module.SPEC))
-    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\nlaunchready_openapi = spec.json\n")
-
-
-def outcomes(result: pytest.RunResult) -> dict[str, list[str]]:
-    reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
-    return {
-        "failed": sorted(r.nodeid for r in reports if r.failed),
-        "passed": sorted(r.nodeid for r in reports if r.passed and r.when == "call"),
-        "skipped": sorted(r.nodeid for r in reports if r.skipped),
-    }
+    make_project(pytester, "validation_flask", spec=True)
 
 
 def ids(*keys: str) -> list[str]:
-    return sorted(f"launchready::test_validation[{key}]" for key in keys)
+    return generated_ids("validation", *keys)
 
 
 # --- as users meet it ----------------------------------------------------------------------------

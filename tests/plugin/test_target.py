@@ -1,4 +1,5 @@
-"""The target layer directly: in-process ASGI bridge and live uvicorn (the safety guard: test_host_guard.py)."""
+"""The target layer: the in-process ASGI bridge, WSGI apps (Flask, Django) in-process, and live uvicorn (the
+safety guard: test_host_guard.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ import httpx
 import pytest
 
 from pytest_launchready.target import Target
-from tests.apps.frame_fastapi import create_app
-from tests.helpers import serve_on_loopback
+from support.logins import ORG_ROLE_LOGIN
+from support.paths import load_app
+from support.projects import frame_project
+from support.servers import serve_on_loopback
+
+create_app = load_app("frame_fastapi").create_app
+AUTH_ONLY = "--launchready-checks=auth"
 
 
 async def slow_app(scope, receive, send):  # type: ignore[no-untyped-def]
@@ -70,10 +76,8 @@ def test_live_server_mode(live_url: str) -> None:
 
 
 def test_live_mode_end_to_end(pytester: pytest.Pytester, live_url: str, run_launchready) -> None:
-    from tests.test_frame import LOGIN_CONFTEST
-
     pytester.makeini("[pytest]\nlaunchready_public_routes =\n    POST /auth/login\n    GET /health\n")
-    pytester.makeconftest(LOGIN_CONFTEST)
+    pytester.makeconftest(ORG_ROLE_LOGIN)
     result, outcomes = run_launchready("--launchready", f"--launchready-url={live_url}", "--launchready-checks=auth")
     assert outcomes.ids("passed") == [
         "launchready::test_auth[GET /crash]",
@@ -81,3 +85,22 @@ def test_live_mode_end_to_end(pytester: pytest.Pytester, live_url: str, run_laun
         "launchready::test_auth[GET /items]",
     ]
     assert outcomes.ids("failed") == []
+
+
+def test_wsgi_flask_app_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    frame_project(pytester, app="frame_flask")
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY)
+    assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
+    assert outcomes.ids("passed") == ["launchready::test_auth[GET /items/{item_id}]"]
+    assert result.ret == 1
+
+
+def test_django_wsgi_app_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A subprocess: Django's settings can be configured once per process.
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    frame_project(pytester, app="frame_django")
+    result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-p", "no:cacheprovider", "-rA")
+    result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "routes: 4 (2 public) from django introspection*"])
+    result.assert_outcomes(passed=1, failed=1, skipped=2)
+    assert "PASSED launchready::test_auth[GET /items/{item_id}]" in result.stdout.str()

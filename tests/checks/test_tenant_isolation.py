@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,59 +17,9 @@ from pytest_launchready.routes import Parameter, Route
 from pytest_launchready.tenants.seeding import Seeder, blank, collection_of, is_create_route, seed_body, singular
 from pytest_launchready.config.settings import Settings
 from pytest_launchready.tenants.leaks import Victim, find_leak, sent_values
-
-APPS = Path(__file__).parent / "apps"
-
-#: Signup makes the org and its owner; other roles are invited by the owner.
-INVITE_LOGIN = '''
-import itertools
-import pytest
-from pytest_launchready import Credentials
-
-PASSWORD = "pw-long-enough-1"
-
-
-@pytest.fixture(scope="session")
-def launchready_login(launchready_client):
-    owners = {}
-    serial = itertools.count(1)
-
-    def token(email):
-        response = launchready_client.post("/auth/login", json={"email": email, "password": PASSWORD})
-        response.raise_for_status()
-        return response.json()["access_token"]
-
-    def login(tenant, role):
-        if tenant not in owners:
-            email = f"owner-{next(serial)}@{tenant}.example.com"
-            body = {"email": email, "password": PASSWORD, "org_name": tenant}
-            launchready_client.post("/auth/signup", json=body).raise_for_status()
-            owners[tenant] = token(email)
-            if role == "owner":
-                return Credentials(headers={"Authorization": f"Bearer {token(email)}"})
-        email = f"{role}-{next(serial)}@{tenant}.example.com"
-        invite = launchready_client.post("/orgs/invites", json={"email": email, "role": role},
-                                         headers={"Authorization": f"Bearer {owners[tenant]}"})
-        invite.raise_for_status()
-        accept = {"invite_token": invite.json()["invite_token"], "password": PASSWORD}
-        launchready_client.post("/auth/accept-invite", json=accept).raise_for_status()
-        return Credentials(headers={"Authorization": f"Bearer {token(email)}"})
-
-    return login
-'''
-
-FLASK_LOGIN = '''
-import pytest
-from pytest_launchready import Credentials
-
-
-@pytest.fixture(scope="session")
-def launchready_login(launchready_client):
-    def login(tenant, role):
-        token = launchready_client.post("/auth/login", json={"org": tenant, "role": role}).json()["access_token"]
-        return Credentials(headers={"Authorization": f"Bearer {token}"})
-    return login
-'''
+from support.logins import INVITE_LOGIN, ORG_ROLE_LOGIN
+from support.projects import isolation_project
+from support.runs import run_cases, skip_reasons
 
 VAULT_SEED = '''
 
@@ -82,8 +31,6 @@ def launchready_seed(launchready_client):
         return {"vault_id": vault.json()["id"]}
     return seed
 '''
-
-FASTAPI_PUBLIC = "GET /health\n    POST /auth/signup\n    POST /auth/login\n    POST /auth/accept-invite"
 
 ISOLATION_TESTED = [
     "GET /admin/users",
@@ -117,38 +64,6 @@ ISOLATION_FLAWS = {
 }
 
 
-def make_project(pytester: pytest.Pytester, app: str = "isolation_fastapi", conftest: str = INVITE_LOGIN,
-                 public: str = FASTAPI_PUBLIC, extra_ini: str = "") -> None:
-    """A user project: the app as myapp.py, pytest.ini and a login conftest."""
-    pytester.makepyfile(**{"myapp": (APPS / f"{app}.py").read_text()})
-    pytester.makeini(f"[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    {public}\n{extra_ini}\n")
-    pytester.makeconftest(conftest)
-
-
-def run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, list[str]]]:
-    """Run the generated tests in-process; outcome -> sorted test ids (the part in brackets)."""
-    result = pytester.runpytest_inprocess("--launchready", "-p", "no:cacheprovider", *args)
-    outcomes: dict[str, list[str]] = {"passed": [], "failed": [], "skipped": []}
-    for report in result.reprec.getreports("pytest_runtest_logreport"):  # type: ignore[attr-defined]
-        name = report.nodeid.split("[", 1)[-1].rstrip("]")
-        if report.failed:
-            outcomes["failed"].append(name)
-        elif report.skipped:
-            outcomes["skipped"].append(name)
-        elif report.passed and report.when == "call":
-            outcomes["passed"].append(name)
-    return result, {k: sorted(v) for k, v in outcomes.items()}
-
-
-def skip_reasons(result: pytest.RunResult) -> dict[str, str]:
-    """Test id -> the reason it was skipped."""
-    reasons = {}
-    for report in result.reprec.getreports("pytest_runtest_logreport"):  # type: ignore[attr-defined]
-        if report.skipped:
-            reasons[report.nodeid.split("[", 1)[-1].rstrip("]")] = str(report.longrepr[2]).removeprefix("Skipped: ")
-    return reasons
-
-
 def assert_no_raw_token(output: str) -> None:
     assert not re.search(r"Bearer (?!\[REDACTED\])[A-Za-z0-9_-]{8,}", output), "a raw token reached the output"
 
@@ -158,8 +73,8 @@ def assert_no_raw_token(output: str) -> None:
 
 def test_secure_app_passes_everything(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ISOLATION_FLAWS", raising=False)
-    make_project(pytester)
-    result, outcome = run(pytester, "--launchready-checks=tenant_isolation", "-v")
+    isolation_project(pytester)
+    result, outcome = run_cases(pytester, "--launchready-checks=tenant_isolation", "-v")
     result.stdout.fnmatch_lines([
         "launchready::test_tenant_isolation[[]GET /conversations/{conversation_id}[]] PASSED*",
         "launchready::test_tenant_isolation[[]GET /conversations/{conversation_id}/messages/{message_id}[]] PASSED*",
@@ -176,8 +91,8 @@ def test_secure_app_passes_everything(pytester: pytest.Pytester, monkeypatch: py
 
 def test_vulnerable_app_fails_exactly_the_flawed_routes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ISOLATION_FLAWS", ",".join(ISOLATION_FLAWS))
-    make_project(pytester)
-    result, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    isolation_project(pytester)
+    result, outcome = run_cases(pytester, "--launchready-checks=tenant_isolation")
     assert outcome["failed"] == sorted(ISOLATION_FLAWS.values())
     assert outcome["passed"] == sorted(set(ISOLATION_TESTED) - set(ISOLATION_FLAWS.values()))
     assert result.ret == 1
@@ -205,8 +120,8 @@ def test_caller_own_data_traps_and_shared_routes_pass(pytester: pytest.Pytester,
     own record, reveal and change nothing of tenant A's: no finding. Routes shared by design (here
     leaking lists) are listed, not tested."""
     monkeypatch.setenv("ISOLATION_FLAWS", "own-object-on-foreign-id,patch-own-record,list-leak,search-leak")
-    make_project(pytester, extra_ini="launchready_shared_routes =\n    GET /conversations\n    GET /search")
-    result, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    isolation_project(pytester, extra_ini="launchready_shared_routes =\n    GET /conversations\n    GET /search")
+    result, outcome = run_cases(pytester, "--launchready-checks=tenant_isolation")
     assert outcome["failed"] == []
     assert "GET /documents/{document_id}" in outcome["passed"] and "PATCH /conversations/{conversation_id}" in outcome["passed"]
     reasons = skip_reasons(result)
@@ -217,7 +132,7 @@ def test_caller_own_data_traps_and_shared_routes_pass(pytester: pytest.Pytester,
 def test_custom_deny_status_and_xdist(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each xdist worker seeds its own tenants; the same ids fail."""
     monkeypatch.setenv("ISOLATION_FLAWS", "read-any-conversation,patch-foreign")
-    make_project(pytester, extra_ini="launchready_deny_status =\n    403")
+    isolation_project(pytester, extra_ini="launchready_deny_status =\n    403")
     result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tenant_isolation", "-n", "2",
                                            "-p", "no:cacheprovider", "-rf")
     result.stdout.fnmatch_lines_random([
@@ -243,7 +158,7 @@ CACHED_LOGIN = INVITE_LOGIN.replace("    def login(tenant, role):\n", """    cac
 
 def test_one_identity_for_two_tenants_is_a_setup_error_on_every_pair(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ISOLATION_FLAWS", ",".join(ISOLATION_FLAWS))
-    make_project(pytester, conftest=CACHED_LOGIN)
+    isolation_project(pytester, conftest=CACHED_LOGIN)
     result = pytester.runpytest_inprocess("--launchready", "-p", "no:cacheprovider", "--launchready-checks=tenant_isolation", "--junitxml=j.xml")
     reports = [r for r in result.reprec.getreports("pytest_runtest_logreport") if r.failed]  # type: ignore[attr-defined]
     errors = sorted(r.nodeid.split("[", 1)[-1].rstrip("]") for r in reports if r.when != "call")
@@ -259,7 +174,7 @@ def test_one_identity_for_two_tenants_is_a_setup_error_on_every_pair(pytester: p
 
 
 def test_without_login_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    make_project(pytester, conftest="")
+    isolation_project(pytester, conftest="")
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tenant_isolation", "-p", "no:cacheprovider")
     assert result.ret == 4
     result.stderr.fnmatch_lines(["*the checks tenant_isolation need tenants, and launchready_login is not defined*"])
@@ -268,7 +183,7 @@ def test_without_login_is_a_usage_error(pytester: pytest.Pytester) -> None:
 def test_qa_helpers_on_the_seeded_tenants(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """QA's own tests, without --launchready: tenant_a/tenant_b come seeded, the helpers give the verdicts."""
     monkeypatch.setenv("ISOLATION_FLAWS", "read-any-conversation")
-    make_project(pytester)
+    isolation_project(pytester)
     pytester.makepyfile(test_mine="""
         from pytest_launchready import assert_denied, assert_no_leak
 
@@ -294,8 +209,8 @@ def test_qa_helpers_on_the_seeded_tenants(pytester: pytest.Pytester, monkeypatch
 def test_flask_app_without_seed_fixture(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """Introspected routes, guessed bodies: all green; vaults only launchready_seed could reach are NOT RUN."""
     monkeypatch.delenv("ISOLATION_FLAWS", raising=False)
-    make_project(pytester, app="isolation_flask", conftest=FLASK_LOGIN, public="POST /auth/login")
-    result, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    isolation_project(pytester, app="isolation_flask", conftest=ORG_ROLE_LOGIN, public="POST /auth/login")
+    result, outcome = run_cases(pytester, "--launchready-checks=tenant_isolation")
     assert outcome["failed"] == []
     assert outcome["passed"] == sorted(["GET /me", "GET /notes", "GET /notes/{note_id}", "PATCH /notes/{note_id}",
                                         "DELETE /notes/{note_id}"])
@@ -307,8 +222,8 @@ def test_flask_app_without_seed_fixture(pytester: pytest.Pytester, monkeypatch: 
 
 def test_flask_app_vulnerable_with_seed_fixture(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ISOLATION_FLAWS", "read-any-note,notes-list-leak,delete-any-note,patch-any-note,read-any-vault")
-    make_project(pytester, app="isolation_flask", conftest=FLASK_LOGIN + VAULT_SEED, public="POST /auth/login")
-    _, outcome = run(pytester, "--launchready-checks=tenant_isolation")
+    isolation_project(pytester, app="isolation_flask", conftest=ORG_ROLE_LOGIN + VAULT_SEED, public="POST /auth/login")
+    _, outcome = run_cases(pytester, "--launchready-checks=tenant_isolation")
     assert outcome["failed"] == sorted(["GET /notes", "GET /notes/{note_id}", "PATCH /notes/{note_id}",
                                         "DELETE /notes/{note_id}", "GET /vaults/{vault_id}"])
     assert outcome["passed"] == ["GET /me"]

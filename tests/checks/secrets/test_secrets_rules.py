@@ -6,28 +6,15 @@ provider's format), so no test file holds a key-shaped literal.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from pytest_launchready.checks.secrets import RULE_IDS, Finding, fingerprint, scan_bytes
 from pytest_launchready.checks.secrets.entropy import char_classes, shannon_entropy
 from pytest_launchready.checks.secrets.placeholders import is_placeholder
 from pytest_launchready.checks.secrets.scanner import find_secrets
+from support.paths import SAMPLES, load_sample_generator
 
-SAMPLES = Path(__file__).parent / "secret_samples"
-
-
-def _load_generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("secret_samples_generate", SAMPLES / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GENERATE = _load_generator()
+GENERATE = load_sample_generator()
 KEYS = GENERATE.Keys(seed=7)
 
 

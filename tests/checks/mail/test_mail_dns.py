@@ -9,7 +9,6 @@ from typing import Iterator
 
 import dkim
 import pytest
-from dnsserver import MailWorld, message, shared_mail_world, sign
 
 from pytest_launchready.checks.mail import inspect_domain
 from pytest_launchready.checks.mail.dkim import inspect_dkim
@@ -19,11 +18,7 @@ from pytest_launchready.checks.mail.resolver import MailResolver
 from pytest_launchready.checks.mail.samples import inspect_sample
 from pytest_launchready.checks.mail.spf import inspect_spf
 from pytest_launchready.config.settings import Settings
-
-
-@pytest.fixture(scope="session")
-def world() -> MailWorld:
-    return shared_mail_world()
+from support.dnsserver import MailWorld, message, sign
 
 
 @pytest.fixture

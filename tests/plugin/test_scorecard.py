@@ -1,0 +1,99 @@
+"""The scorecard and the verdicts it sums up: exact failing ids, public routes counted as by design, strict
+failing what could not run, waived failures shown rather than hidden, and the same card whatever order the
+reports come in (xdist)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support.projects import frame_project
+
+AUTH_ONLY = "--launchready-checks=auth"
+
+
+def test_secure_app_passes_with_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FRAME_FLAWS", raising=False)
+    frame_project(pytester)
+    result = pytester.runpytest_inprocess("--launchready", AUTH_ONLY, "-v", "-p", "no:cacheprovider", "--launchready-report=card.json")
+    result.stdout.fnmatch_lines(
+        [
+            "*test_auth?GET /health? SKIPPED*",
+            "*test_auth?GET /items? PASSED*",
+            "*test_auth?GET /items/{item_id}? PASSED*",
+            "*launch scorecard*",
+            "auth*PASS*3/3 routes*6 by design*",
+            "mail*NOT RUN*not selected*",
+        ]
+    )
+    assert result.ret == 0
+    card = json.loads((pytester.path / "card.json").read_text())["scorecard"]
+    auth = next(row for row in card if row["check"] == "auth")
+    assert (auth["verdict"], auth["tested"], auth["total"]) == ("PASS", 3, 3)
+
+
+def test_vulnerable_route_fails_by_name(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    frame_project(pytester)
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY, "-rf")
+    result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*1 failed: test_auth[[]GET /items[]]*"])
+    assert outcomes.ids("failed") == ["launchready::test_auth[GET /items]"]
+    assert outcomes.ids("passed") == ["launchready::test_auth[GET /crash]", "launchready::test_auth[GET /items/{item_id}]"]
+    assert result.ret == 1
+
+
+def test_xdist_gives_same_ids_and_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    frame_project(pytester)
+    result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-n", "2", "-p", "no:cacheprovider", "-rf")
+    result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*"])
+    result.assert_outcomes(passed=2, failed=1, skipped=6)
+
+
+def test_public_routes_are_not_gaps_even_when_strict(pytester: pytest.Pytester, run_launchready) -> None:
+    frame_project(pytester)
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY, "--launchready-strict")
+    assert outcomes.ids("failed") == []
+    assert len(outcomes.ids("passed")) == 3
+    result.stdout.fnmatch_lines(["auth*PASS*3/3 routes*6 by design: public route*"])
+    assert result.ret == 0
+
+
+def test_strict_fails_a_check_that_could_not_run(pytester: pytest.Pytester, run_launchready) -> None:
+    frame_project(pytester)  # auth runs; mail has no domain (its one case is NOT RUN, skipped at setup)
+    result, _ = run_launchready("--launchready", "--launchready-checks=auth,mail", "--launchready-strict")
+    result.stdout.fnmatch_lines([
+        "*NOT RUN: set launchready_mail_domains (failing because of --launchready-strict)*",
+        "mail *FAIL *0/1 tests *",
+    ])
+    assert result.ret == 1
+
+
+def test_waiver_reports_failure_as_waived_not_hidden(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, run_launchready) -> None:
+    monkeypatch.setenv("FRAME_FLAWS", "open-items")
+    # Brackets are literal in a waiver, as in the test id; only * and ? are wildcards.
+    frame_project(pytester, extra_ini="launchready_waivers = test_auth[GET /items]: internal catalogue, public on purpose")
+    result, outcomes = run_launchready("--launchready", AUTH_ONLY, "-rx")
+    assert outcomes.ids("xfailed") == ["launchready::test_auth[GET /items]"]
+    result.stdout.fnmatch_lines(["auth*WAIVED*1 waived: test_auth[[]GET /items[]]*"])
+    assert result.ret == 0
+
+
+def test_scorecard_does_not_depend_on_report_order() -> None:
+    from pytest_launchready.report.scorecard import Scorecard
+
+    def report(route: str) -> pytest.TestReport:
+        nodeid = f"launchready::test_auth[{route}]"
+        props = [("launchready_check", "auth"), ("launchready_route", route), ("launchready_routes_total", "3")]
+        return pytest.TestReport(nodeid, ("launchready", None, ""), {}, "failed", "boom", "call", user_properties=props)
+
+    routes = ["GET /a", "GET /b", "GET /c"]
+    rows = []
+    for order in (routes, routes[::-1]):  # as two xdist workers may deliver them
+        card = Scorecard()
+        for route in order:
+            card.record("auth", report(route))
+        rows.append(card.rows(["auth"])[0])
+    assert rows[0] == rows[1]
+    assert rows[0].failed == ["test_auth[GET /a]", "test_auth[GET /b]", "test_auth[GET /c]"]
