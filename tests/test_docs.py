@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_launchready.config.check_names import CHECK_MODULES
-from pytest_launchready.plugin.options import INI_SETTINGS
+from pytest_launchready.config.table import INI_SETTINGS, OPTIONS
 
 DOCS = Path(__file__).parent.parent / "docs"
 CONFIGURATION = (DOCS / "configuration.md").read_text()
@@ -20,7 +20,7 @@ def test_every_ini_key_is_documented(name: str) -> None:
 
 
 def test_every_option_is_documented(pytestconfig: pytest.Config) -> None:
-    options = re.findall(r'"(--launchready[a-z-]*)"', (Path(__file__).parent.parent / "pytest_launchready" / "plugin" / "options.py").read_text())
+    options = [option.flag for option in OPTIONS]
     assert options and all(f"`{option}" in CONFIGURATION for option in options)
 
 
