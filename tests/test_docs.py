@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pytest_launchready.config.check_names import CHECK_MODULES
-from pytest_launchready.config.settings import Settings, read_settings
-from pytest_launchready.config.table import INI_SETTINGS, OPTIONS, SOURCES
+from pytest_launchready.config.settings import SOURCES, Settings, read_settings
+from pytest_launchready.config.table import INI_SETTINGS, OPTIONS
 
 DOCS = Path(__file__).parent.parent / "docs"
 CONFIGURATION = (DOCS / "configuration.md").read_text()

@@ -10,22 +10,63 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import pytest
 
-from pytest_launchready.config.table import SOURCES, Source
-from pytest_launchready.config.values import Reading, RoleRoute, Waiver
+from pytest_launchready.config import values
+from pytest_launchready.config.table import INI_SETTINGS, OPTIONS, CommandLineOption, IniSetting, raw_value
+from pytest_launchready.config.values import Parser, Reading, RoleRoute, Waiver
 from pytest_launchready.redact import Secret
 
-__all__ = ["Settings", "read_settings"]
+__all__ = ["SOURCES", "Settings", "Source", "read_settings"]
+
+
+class Source(NamedTuple):
+    """Where one ``Settings`` attribute comes from: an ini key, a command-line option, or both."""
+
+    field: str
+    ini: IniSetting | None
+    option: CommandLineOption | None
+
+    @property
+    def key(self) -> str:
+        """The name a bad value is reported under: the ini key, else the option."""
+        return self.ini.name if self.ini else self.option.flag if self.option else self.field
+
+    def raw(self, config: pytest.Config) -> Any:
+        """The raw value in ``config``: the option when given, else the ini key."""
+        return raw_value(config, self.ini, self.option)
+
+    def raw_default(self) -> Any:
+        """The raw value when nothing is set."""
+        return self.ini.default if self.ini else self.option.default if self.option else None
+
+    def parser(self) -> Parser:
+        """The ini key's parser, which reads an overriding option too; else the option's."""
+        name, bounds = (self.ini.parser, self.ini.bounds) if self.ini else (self.option.parser if self.option else "", None)
+        found = getattr(values, name)
+        parser: Parser = found(*bounds) if bounds else found  # a number's bounds differ per key: one parser each
+        return parser
+
+
+def _sources() -> dict[str, Source]:
+    options = {option.field: option for option in OPTIONS}
+    sources = {s.field: Source(s.field, s, options.get(s.field)) for s in INI_SETTINGS}
+    sources.update((name, Source(name, None, option)) for name, option in options.items() if name not in sources)
+    return sources
+
+
+#: ``Settings`` attribute -> its source, in reading order (ini keys in table order, then the options alone).
+SOURCES: dict[str, Source] = _sources()
+_PARSERS: dict[str, Parser] = {name: source.parser() for name, source in SOURCES.items()}
 
 
 def _typed(raw: Callable[[Source], Any], rootpath: str) -> dict[str, Any]:
     """Each source's raw value parsed, in table order (a parser may read the values before it)."""
     typed: dict[str, Any] = {}
-    for source in SOURCES.values():
-        typed[source.field] = source.parse(raw(source), Reading(source.key, rootpath, typed))
+    for field_name, source in SOURCES.items():
+        typed[field_name] = _PARSERS[field_name](raw(source), Reading(source.key, rootpath, typed))
     return typed
 
 

@@ -3,12 +3,12 @@
 Every parser takes the raw value (a string, a list of lines, a bool, or what argparse returned) and a
 :class:`Reading` (which key it is, the rootdir, the values read before it) and returns the typed
 value. A bad value raises ``pytest.UsageError`` naming the key, the value seen and what is valid.
-Standard library and pytest only: :mod:`pytest_launchready.config.table` is imported on every start.
+The settings table names these parsers; this module is loaded only when settings are read, not at
+every pytest start.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 import pytest
 
-from pytest_launchready.config.check_names import CHECK_MODULES, CHECK_NAMES
+from pytest_launchready.config.check_names import CHECK_NAMES
 
 DOCS_URL = "https://github.com/pytest-launchready/pytest-launchready/blob/main/docs/configuration.md"
 
@@ -217,35 +217,6 @@ def number(low: float, high: float) -> Parser:
         return _float(raw, reading.key, low, high)
 
     return parse
-
-
-# argparse ``type=`` functions: bad command-line values stop pytest with argparse's usage message.
-
-
-def check_list(value: str) -> tuple[str, ...]:
-    """``--launchready-checks a,b``: built check names only."""
-    names = tuple(n.strip() for n in value.split(",") if n.strip())
-    unknown = [n for n in names if n not in CHECK_NAMES]
-    built = [n for n in CHECK_NAMES if n in CHECK_MODULES]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(f"unknown check {', '.join(unknown) or '(none given)'}; valid checks: {', '.join(built)}")
-    unbuilt = [n for n in names if n not in CHECK_MODULES]
-    if unbuilt:
-        raise argparse.ArgumentTypeError(
-            f"{', '.join(unbuilt)}: not built in this version, so selecting it would test nothing; built checks: {', '.join(built)}"
-        )
-    return names
-
-
-def non_negative_int(value: str) -> int:
-    """``--launchready-fuzz-seed N``: 0 or more."""
-    try:
-        result = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if result < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
-    return result
 
 
 def _bad(name: str, value: object, valid: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_launchready.config.table import INI_SETTINGS, OPTIONS, SOURCES
+from pytest_launchready.config.table import INI_SETTINGS, OPTIONS, raw_value
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -23,4 +23,6 @@ def add_options(parser: pytest.Parser) -> None:
 
 def is_enabled(config: pytest.Config) -> bool:
     """True when ``--launchready`` or ini ``launchready = true`` asks for the generated tests."""
-    return bool(SOURCES["enabled"].raw(config))
+    ini = next(s for s in INI_SETTINGS if s.field == "enabled")
+    option = next(o for o in OPTIONS if o.field == "enabled")
+    return bool(raw_value(config, ini, option))
