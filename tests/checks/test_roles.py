@@ -8,7 +8,8 @@ import re
 import pytest
 
 from pytest_launchready.routes import Route
-from pytest_launchready.config.settings import RoleRoute, Settings
+from pytest_launchready.config.settings import Settings
+from pytest_launchready.config.values import RoleRoute
 from pytest_launchready.checks import Plan
 from pytest_launchready.checks.roles import cases, required_role
 from support.logins import INVITE_LOGIN, ORG_ROLE_LOGIN

@@ -15,7 +15,8 @@ from pytest_launchready.checks.tokens import forge, mint, weak_keys
 from pytest_launchready.checks import Plan
 from pytest_launchready.checks.tokens.check import CASE_IDS, cases, privileged_routes
 from pytest_launchready.routes import Route
-from pytest_launchready.config.settings import RoleRoute, Settings
+from pytest_launchready.config.settings import Settings
+from pytest_launchready.config.values import RoleRoute
 from pytest_launchready.tenants import Credentials
 from support.projects import make_project
 
