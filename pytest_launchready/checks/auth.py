@@ -12,7 +12,6 @@ probed.
 
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING, Iterable
 

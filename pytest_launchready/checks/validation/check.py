@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.common import READ, WRITE
 from pytest_launchready.checks.validation.payloads import FORM
 from pytest_launchready.checks.validation.read import run_read

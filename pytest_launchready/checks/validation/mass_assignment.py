@@ -41,7 +41,7 @@ def try_mass_assignment(session: Session, schema: dict[str, Any], content_type: 
     requests: an ownership id that takes effect can move the object out of the caller's reach, which
     is itself the proof, and must not hide whether the flags stuck.
     """
-    ctx, route = session.ctx, session.route
+    ctx = session.ctx
     flat = flatten(schema)
     if not bodies.is_json(content_type) or not is_object_schema(flat) or not isinstance(base, dict):
         return

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import copy
 import json
-import urllib.parse
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from pytest_launchready.checks.disclosure import normalise
 from pytest_launchready.checks.validation.payload import _VIOLATION_ORDER as _VIOLATION_ORDER
@@ -35,7 +34,7 @@ from pytest_launchready.checks.validation.payload import REQUIRED as REQUIRED
 from pytest_launchready.checks.validation.payload import Payload
 from pytest_launchready.tenants.schemas import accepted_types, flatten, is_object_schema
 from pytest_launchready.checks.validation.strategies import draw, strategy
-from pytest_launchready.checks.validation.targets import MAX_FIELD_DEPTH, UNKNOWN_FIELD, Target, targets
+from pytest_launchready.checks.validation.targets import UNKNOWN_FIELD, Target, targets
 from pytest_launchready.tenants.bodies import FORM as FORM
 from pytest_launchready.tenants.bodies import JSON as JSON
 from pytest_launchready.tenants.bodies import encode, example, is_json

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import httpx
 
-from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.target.client_addresses import VALIDATION_ADDRESS, client_at

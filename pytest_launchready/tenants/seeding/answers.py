@@ -9,7 +9,6 @@ import httpx
 
 from pytest_launchready.tenants.seeding.names import is_id_name
 from pytest_launchready.tenants.seeding.objects import INCIDENTAL, SeededObject
-from pytest_launchready.target.responses import json_body
 from pytest_launchready.routes.vocabulary import camel_case
 
 if TYPE_CHECKING:

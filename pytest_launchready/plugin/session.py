@@ -1,0 +1,258 @@
+"""The plugin object registered with ``--launchready``: it generates the tests and builds the scorecard.
+
+Its hooks run in pipeline order: fail closed before workers start (xdist controller), collect the
+planned cases as ``launchready::test_<check>[<case id>]`` items labelled for the scorecard, check
+``launchready_login`` is reachable, apply waivers and ``--launchready-strict`` to each report,
+fold every report into the scorecard, and print it after pytest's own summary.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generator
+
+import pytest
+
+from pytest_launchready.config.check_names import CHECK_NAMES
+from pytest_launchready.report.protocol import (
+    BY_DESIGN_PREFIX,
+    CHECK_PROPERTY,
+    NOT_RUN_PREFIX,
+    ROUTE_PROPERTY,
+    STRICT_PROPERTY,
+    TOTAL_PROPERTY,
+    WAIVED_PREFIX,
+    WAIVED_PROPERTY,
+    prop_value,
+)
+
+if TYPE_CHECKING:
+    from pytest_launchready.checks import Case
+
+
+class LaunchreadyModule(pytest.Module):
+    """The generated tests' collector: node id ``launchready``, its module object made in memory."""
+
+    module_obj: Any = None
+
+    def _getobj(self) -> Any:
+        return self.module_obj
+
+    def istestfunction(self, obj: object, name: str) -> bool:
+        # The user's python_functions setting must not hide the generated tests.
+        return name.startswith("test_") and callable(obj)
+
+
+class LaunchreadySession:
+    """Registered only with ``--launchready``: generates the tests and builds the scorecard."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        from pytest_launchready.report.scorecard import Scorecard
+        from pytest_launchready.plugin.state import get_state
+
+        self.config = config
+        self.state = get_state(config)  # reads and validates every setting now: bad ini fails at start
+        self.cases: dict[str, list[Case]] = {}
+        self.scorecard = Scorecard()
+        from pytest_launchready.plugin.planning import selected_checks
+
+        for check in selected_checks(config):
+            if check.configure is not None:
+                check.configure(config)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """On the xdist controller (which collects nothing), fail closed before any worker starts.
+
+        Workers would each raise the same usage error at collection, which xdist reports as crashed
+        workers; here the user sees the one clear message, exit code 4.
+        """
+        if hasattr(self.config, "workerinput") or self.config.pluginmanager.getplugin("dsession") is None:
+            return
+        from pytest_launchready.plugin.planning import plan_cases
+
+        checks, _ = plan_cases(self.config)
+        needing = [c.name for c in checks if c.needs_login]
+        visible, unreachable = _login_definitions(self.config)
+        if needing and not visible:
+            raise _missing_login(needing, unreachable)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+        from pytest_launchready.plugin.generated import make_module
+        from pytest_launchready.plugin.planning import plan_cases
+
+        checks, self.cases = plan_cases(config)
+        collector = LaunchreadyModule.from_parent(session, path=Path(config.rootpath) / "launchready", nodeid="launchready")
+        collector.module_obj = make_module(checks)
+        generated = list(session.genitems(collector))
+        for item in generated:
+            self._label(item)
+        from pytest_launchready.checks.context import LaunchreadyWarning
+
+        for waiver in self.state.settings.waivers:
+            if not any(waiver.matches(item.name) for item in generated):
+                warnings.warn(LaunchreadyWarning(
+                    f"launchready_waivers: {waiver.pattern!r} matches no generated test: check the id "
+                    "(e.g. test_auth[GET /items], * and ? are wildcards) or remove the waiver"), stacklevel=1)
+        items.extend(_run_order(generated))
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        name = metafunc.function.__name__.removeprefix("test_")
+        if metafunc.module is None or getattr(metafunc.module, "__name__", "") != "launchready" or name not in self.cases:
+            return
+        params = [pytest.param(case, id=case.id, marks=_skip_marks(case)) for case in self.cases[name]]
+        metafunc.parametrize("launchready_case", params, indirect=True)
+
+    def _label(self, item: pytest.Item) -> None:
+        """Attach what the scorecard needs to the item: it travels on every report, so it survives xdist."""
+        from pytest_launchready.checks import Case
+
+        name = item.originalname.removeprefix("test_") if isinstance(item, pytest.Function) else ""
+        case = item.callspec.params.get("launchready_case") if isinstance(item, pytest.Function) and hasattr(item, "callspec") else None
+        if not name or not isinstance(case, Case):
+            return
+        total = len({c.route.key for c in self.cases[name] if c.route is not None and c.counts_as_route})
+        item.user_properties.append((CHECK_PROPERTY, name))
+        item.user_properties.append((ROUTE_PROPERTY, case.route.key if case.route is not None and case.counts_as_route else ""))
+        item.user_properties.append((TOTAL_PROPERTY, str(total)))
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        generated = [item for item in session.items if prop_value(item.user_properties, CHECK_PROPERTY) is not None]
+        from pytest_launchready.plugin.planning import selected_checks
+
+        present = {prop_value(item.user_properties, CHECK_PROPERTY) for item in generated}
+        needing = [c.name for c in selected_checks(self.config) if c.needs_login and c.name in present]
+        self.state.login_defined = bool(generated) and _login_overridden(session, generated[0])
+        if needing and not self.state.login_defined:
+            raise _missing_login(needing, _login_definitions(self.config)[1])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+        report = yield
+        if prop_value(item.user_properties, CHECK_PROPERTY) is None:
+            return report
+        settings = self.state.settings
+        test_id = item.name
+        if report.failed and report.when == "call":
+            for waiver in settings.waivers:
+                if waiver.matches(test_id):
+                    report.outcome = "skipped"
+                    report.wasxfail = f"{WAIVED_PREFIX}: {waiver.reason}"
+                    report.user_properties = [*report.user_properties, (WAIVED_PROPERTY, waiver.reason)]
+                    break
+        if settings.strict and report.skipped and not hasattr(report, "wasxfail") and BY_DESIGN_PREFIX not in str(report.longrepr):
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            report.outcome = "failed"
+            report.longrepr = f"{reason.removeprefix('Skipped: ')} (failing because of --launchready-strict)"
+            # A NOT RUN case skipped at setup fails there, which pytest shows as an error; the
+            # scorecard must still read it as a FAIL of the check, not a crash.
+            report.user_properties = [*report.user_properties, (STRICT_PROPERTY, "1")]
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        check = prop_value(report.user_properties, CHECK_PROPERTY)
+        if check is not None:
+            self.scorecard.record(check, report)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int, config: pytest.Config) -> Generator[None, None, None]:
+        # Outermost wrapper: the scorecard comes after pytest's own short summary, just before the totals.
+        yield
+        if hasattr(config, "workerinput") or config.option.collectonly:
+            return
+        if exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
+            return  # nothing ran as planned: a scorecard of NOT RUN rows would only mislead
+        rows = self.scorecard.rows(self.state.settings.checks)
+        from pytest_launchready.report.scorecard import render, write_json
+
+        from pytest_launchready.plugin.planning import describe_routes
+
+        terminalreporter.section("launch scorecard", sep="=", bold=True)
+        routes_line = describe_routes(config)
+        if routes_line:
+            terminalreporter.write_line(routes_line)
+        for line, markup in render(rows):
+            terminalreporter.write_line(line, **markup)
+        if self.state.settings.report_path:
+            path = Path(self.state.settings.rootpath) / self.state.settings.report_path
+            write_json(rows, path, self.scorecard.findings)
+            terminalreporter.write_line(f"scorecard written to {path}")
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        settings = self.state.settings
+        if settings.base_url:
+            source = "--launchready-url" if config.getoption("launchready_url") else "ini launchready_base_url"
+            target = f"{settings.base_url} (live, from {source})"
+        elif settings.app:
+            target = f"{settings.app} (in-process, from ini launchready_app)"
+        else:
+            target = "none"
+        checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"
+        return [f"launchready: target {target}; checks {checks}"]
+
+
+def _skip_marks(case: Case) -> list[pytest.MarkDecorator]:
+    if case.by_design:
+        return [pytest.mark.skip(reason=BY_DESIGN_PREFIX + case.by_design)]
+    if case.not_run:
+        return [pytest.mark.skip(reason=NOT_RUN_PREFIX + case.not_run)]
+    return []
+
+
+def _run_order(items: list[pytest.Item]) -> list[pytest.Item]:
+    """Bursts (rate_limits) and the secrets scan of captured logs run last, so nothing after them is
+    throttled and the log scan sees the whole run."""
+    def rank(item: pytest.Item) -> int:
+        check = prop_value(item.user_properties, CHECK_PROPERTY)
+        return {"rate_limits": 1, "secrets": 2}.get(check, 0)
+
+    return sorted(items, key=rank)
+
+
+def _login_definitions(config: pytest.Config) -> tuple[bool, list[str]]:
+    """Whether a plugin or conftest.py the generated tests can see defines ``launchready_login``,
+    and the conftest.py files that define it out of their reach.
+
+    The generated tests hang off the session (node id ``launchready``), so they see fixtures of
+    plugins and of conftest.py files in the rootdir or above it, not of those in subfolders. Asked on
+    the xdist controller, before the fixture manager exists, and to explain a missing login.
+    """
+    from pytest_launchready.plugin import fixtures
+
+    rootpath = Path(config.rootpath).resolve()
+    visible, unreachable = False, []
+    for plugin in config.pluginmanager.get_plugins():
+        if getattr(plugin, "launchready_login", fixtures.launchready_login) is fixtures.launchready_login:
+            continue
+        file = getattr(plugin, "__file__", None)
+        folder = Path(file).resolve().parent if file and Path(file).name == "conftest.py" else None
+        if folder is None or folder == rootpath or rootpath not in folder.parents:
+            visible = True
+        else:
+            unreachable.append(str(folder.relative_to(rootpath) / "conftest.py"))
+    return visible, sorted(unreachable)
+
+
+def _missing_login(needing: list[str], unreachable: list[str]) -> pytest.UsageError:
+    from pytest_launchready.plugin.fixtures import LOGIN_HELP
+
+    where = ""
+    if unreachable:
+        where = (f" {', '.join(unreachable)} defines it, but the generated tests only see fixtures of the rootdir "
+                 "conftest.py (and plugins): move it there.")
+    return pytest.UsageError(f"the checks {', '.join(needing)} need tenants, and launchready_login is not defined.{where}\n{LOGIN_HELP}")
+
+
+def _login_overridden(session: pytest.Session, node: pytest.Item | pytest.Session) -> bool:
+    """True when the ``launchready_login`` visible at ``node`` is the user's, not our default.
+
+    The generated tests reach tenants lazily (``getfixturevalue``), so the fixture is not in their
+    closure; ask the fixture manager what the name resolves to there.
+    """
+    try:
+        defs = session._fixturemanager.getfixturedefs("launchready_login", node)
+    except Exception:  # noqa: BLE001 - a pytest internals change must not block the run; tests then fail clearly
+        return True
+    return defs is not None and len(defs) > 0 and getattr(defs[-1].func, "__module__", "") != "pytest_launchready.plugin.fixtures"
