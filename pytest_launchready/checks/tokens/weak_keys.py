@@ -1,15 +1,18 @@
 """Weak HMAC secrets: guess the key of an HS256/384/512 token offline, with no request sent.
 
-The candidates are the empty secret, the bundled list (``data/weak_jwt_secrets.txt``) and patterns
+The candidates are the empty secret, the bundled list (``data/weak_jwt_secrets.txt``), patterns
 too regular to list (words with years and digits, prefix + noun joins, the token's own issuer and
-audience). A key that is found comes back as a :class:`~pytest_launchready.redact.Secret`, and the
+audience), and two small exhaustive spaces: every number of up to five digits and every lowercase
+word of up to three letters. About 140,000 in all, a fraction of a second of HMACs. A key that is found comes back as a :class:`~pytest_launchready.redact.Secret`, and the
 candidate list stays inside :func:`crack_weak_secret`'s frame, so ``--showlocals`` never prints it.
 """
 
 from __future__ import annotations
 
 import hmac
+import itertools
 import re
+import string
 from importlib import resources
 from typing import Iterable, Iterator
 
@@ -24,6 +27,9 @@ _NOUNS = ("secret", "key", "secretkey", "secret_key", "secret-key", "password", 
           "jwt_secret", "jwt-secret", "signingkey", "signing_key", "signing-key", "pass")
 _CONNECTORS = ("", "_", "-", ".")
 _YEAR_RANGE = range(2015, 2031)
+#: The exhaustive spaces: numeric keys (PINs, "12345", "00000") and short lowercase words ("abc", "key").
+_MAX_DIGITS = 5
+_MAX_LETTERS = 3
 
 
 def bundled_secrets() -> list[str]:
@@ -69,6 +75,17 @@ def generated_secrets(words: Iterable[str] = ()) -> Iterator[str]:
                 yield variant + suffix
 
 
+def exhaustive_secrets() -> Iterator[str]:
+    """Every number of 1 to :data:`_MAX_DIGITS` digits (leading zeros included) and every lowercase
+    word of 1 to :data:`_MAX_LETTERS` letters: too many to list, few enough to try them all."""
+    for width in range(1, _MAX_DIGITS + 1):
+        for number in range(10**width):
+            yield f"{number:0{width}d}"
+    for length in range(1, _MAX_LETTERS + 1):
+        for letters in itertools.product(string.ascii_lowercase, repeat=length):
+            yield "".join(letters)
+
+
 def _app_words(token: Jwt) -> list[str]:
     """Words an app's own secret is often built from: its issuer and audience, whole, by host label and by word."""
     words: list[str] = []
@@ -83,10 +100,11 @@ def _app_words(token: Jwt) -> list[str]:
 
 
 def weak_secret_candidates(token: Jwt | None = None) -> Iterator[str]:
-    """Every candidate secret, without duplicates: the empty secret, the bundled list, then generated ones."""
+    """Every candidate secret, without duplicates: the empty secret, the bundled list, the generated
+    patterns, then the exhaustive spaces."""
     seen: set[str] = set()
     words = _app_words(token) if token is not None else []
-    for candidate in ("", *bundled_secrets(), *generated_secrets(words)):
+    for candidate in itertools.chain(("", *bundled_secrets()), generated_secrets(words), exhaustive_secrets()):
         if candidate not in seen:
             seen.add(candidate)
             yield candidate
