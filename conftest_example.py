@@ -89,7 +89,8 @@ class DemoAccounts:
 
     def _session(self, email: str) -> Credentials:
         # ADAPT: how your product logs in. Credentials also take cookies=... for cookie sessions,
-        # and token=... when the raw token is not the bearer value (e.g. a JWT inside a cookie).
+        # and token=... for a raw token they cannot find themselves (they find Authorization: Bearer,
+        # Token and JWT values, and a JWT in any header or cookie).
         token = self.call("POST", "/auth/login", {"email": email, "password": PASSWORD})["access_token"]
         return Credentials(headers={"Authorization": f"Bearer {token}"})
 

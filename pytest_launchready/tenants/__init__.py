@@ -16,8 +16,9 @@ class Credentials(httpx.Auth):
     """How one identity authenticates: headers and/or cookies, and the raw token when it differs.
 
     ``Credentials(headers={"Authorization": "Bearer ..."})``, ``Credentials(cookies={"session": ...})``,
-    or both. ``token`` is the raw token when it is not the bearer value in ``headers`` (an API key
-    header, a session cookie holding a JWT). It is an ``httpx.Auth``: pass it as ``auth=`` to any httpx
+    or both. ``token`` is the raw token the tokens check forges from; when it is not given it is found
+    in the credentials: the value of ``Authorization: Bearer|Token|JWT <value>``, else the first header
+    or cookie value shaped like a JWT (``X-Access-Token: eyJ...``, a session cookie holding a JWT). It is an ``httpx.Auth``: pass it as ``auth=`` to any httpx
     client or request. Its ``repr`` and ``str`` never show a value, so ``--showlocals`` stays clean.
     Two equal credentials mean one identity.
     """
@@ -30,7 +31,7 @@ class Credentials(httpx.Auth):
     ) -> None:
         self.headers: dict[str, str] = dict(headers or {})
         self.cookies: dict[str, str] = dict(cookies or {})
-        self.token: str | None = token or _bearer_value(self.headers)
+        self.token: str | None = token or _token_in(self.headers, self.cookies)
         if not (self.headers or self.cookies or self.token):
             raise ValueError("Credentials need headers, cookies or a token: launchready_login returned none")
 
@@ -84,10 +85,22 @@ class Credentials(httpx.Auth):
     __str__ = __repr__
 
 
-def _bearer_value(headers: Mapping[str, str]) -> str | None:
+#: Authorization schemes whose value is the token itself (RFC 6750's Bearer, DRF's Token, "JWT").
+_TOKEN_SCHEMES = ("bearer", "token", "jwt")
+#: A compact JWS: base64url header (``{"`` encodes as ``eyJ``), payload and signature.
+_JWT_SHAPE = re.compile(r"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+
+
+def _token_in(headers: Mapping[str, str], cookies: Mapping[str, str]) -> str | None:
+    """The token the credentials carry: an ``Authorization`` token scheme's value, else a JWT anywhere."""
     for name, value in headers.items():
-        if name.lower() == "authorization" and value.lower().startswith("bearer "):
-            return value[7:].strip() or None
+        scheme, _, rest = value.strip().partition(" ")
+        if name.lower() == "authorization" and scheme.lower() in _TOKEN_SCHEMES and rest.strip():
+            return rest.strip()
+    for value in [*headers.values(), *cookies.values()]:
+        candidate = value.strip().rpartition(" ")[2]
+        if _JWT_SHAPE.match(candidate):
+            return candidate
     return None
 
 

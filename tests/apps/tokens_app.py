@@ -29,10 +29,13 @@ import warnings
 from typing import Any
 
 import jwt
-from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi import Depends, FastAPI, HTTPException, Request
 
 FLAWS = set(filter(None, os.environ.get("TOKENS_FLAWS", "").split(",")))
 MODE = os.environ.get("TOKENS_MODE", "hs256")
+#: Where clients send the token: "bearer" (Authorization: Bearer), "token" (Authorization: Token),
+#: "header" (X-Access-Token) or "cookie" (access_token).
+SCHEME = os.environ.get("TOKENS_SCHEME", "bearer")
 SECRET = os.environ.get("TOKENS_SECRET") or secrets.token_urlsafe(32)
 PRIVATE_KEY = os.environ.get("TOKENS_PRIVATE_KEY", "")
 ROLES = ("owner", "admin", "member")
@@ -105,10 +108,22 @@ def claims_of(token: str) -> dict[str, Any]:
         raise HTTPException(401, "invalid token") from None
 
 
-def current_user(authorization: str = Header(default="")) -> dict[str, str]:
-    if not authorization.startswith("Bearer "):
+def presented_token(request: Request) -> str:
+    """The token where this app's scheme carries it, or a 401."""
+    authorization = request.headers.get("authorization", "")
+    found = {
+        "bearer": authorization[7:] if authorization.startswith("Bearer ") else "",
+        "token": authorization[6:] if authorization.startswith("Token ") else "",
+        "header": request.headers.get("x-access-token", ""),
+        "cookie": request.cookies.get("access_token", ""),
+    }[SCHEME].strip()
+    if not found:
         raise HTTPException(401, "not authenticated")
-    claims = claims_of(authorization[7:].strip())
+    return found
+
+
+def current_user(request: Request) -> dict[str, str]:
+    claims = claims_of(presented_token(request))
     if claims.get("jti") in REVOKED:
         raise HTTPException(401, "token revoked")
     user = USERS.get(str(claims.get("sub")))

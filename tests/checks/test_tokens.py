@@ -219,7 +219,13 @@ def launchready_login(launchready_client):
     def login(tenant, role):
         token = launchready_client.post("/auth/login", json={"org": tenant, "role": role}).json()["access_token"]
         _remember(token)
-        credentials = Credentials(headers={"Authorization": f"Bearer {token}"})
+        scheme = os.environ.get("TOKENS_SCHEME", "bearer")
+        if scheme == "cookie":
+            credentials = Credentials(cookies={"access_token": token})
+        elif scheme == "header":
+            credentials = Credentials(headers={"X-Access-Token": token})
+        else:
+            credentials = Credentials(headers={"Authorization": f"{scheme.capitalize()} {token}"})
         if role == "owner":
             OWNERS.setdefault(tenant, credentials)
         return credentials
@@ -300,6 +306,21 @@ def test_secure_app_passes_every_case(pytester: pytest.Pytester, run_launchready
     assert sorted(n for n, o in outcomes.items() if o == "passed") == sorted(set(ALL) - {"launchready::test_tokens[key confusion]"})
     result.stdout.fnmatch_lines(["*launch scorecard*", "tokens*PASS*"])
     assert result.ret == 0
+
+
+@pytest.mark.parametrize("scheme", ["token", "header", "cookie"])
+def test_the_jwt_is_found_wherever_the_credentials_carry_it(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, scheme: str,
+) -> None:
+    """Authorization: Token, a custom header, a cookie: the forgeries run (and catch alg none) all the same."""
+    monkeypatch.setenv("TOKENS_SCHEME", scheme)
+    monkeypatch.setenv("TOKENS_FLAWS", "alg-none")
+    monkeypatch.setenv("TOKENS_SECRET", STRONG)
+    tokens_project(pytester, HS256_INI)
+    result, outcomes = run(pytester, run_launchready)
+    assert _failed(outcomes) == ["launchready::test_tokens[alg none]"]
+    jwt_cases = ["expired", "signature stripped", "signature altered", "payload changed", "weak secret"]
+    assert [outcomes[f"launchready::test_tokens[{case}]"] for case in jwt_cases] == ["passed"] * len(jwt_cases)
 
 
 @pytest.mark.parametrize(

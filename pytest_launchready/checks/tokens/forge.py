@@ -108,7 +108,8 @@ def parse(token: str | None) -> Jwt | None:
 def describe_token(token: str | None) -> str:
     """What kind of token this is, for NOT RUN reasons (``token is opaque (not a JWT)``; never the token)."""
     if not token:
-        return "credentials carry no token (cookies or headers without a bearer value; pass Credentials(token=...))"
+        return ("credentials carry no token (no Authorization: Bearer/Token/JWT value, and no JWT in a header or "
+                "cookie); pass Credentials(token=...)")
     if token.count(".") == 4:
         return "token is an encrypted JWE: its claims cannot be read or edited"
     if parse(token) is None:
