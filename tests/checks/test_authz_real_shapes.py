@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from support.logins import COOKIE_INVITE_LOGIN, ORG_ROLE_LOGIN
+from support.logins import COOKIE_INVITE_LOGIN, ORG_ROLE_LOGIN, REALWORLD_LOGIN
 from support.projects import make_project
 from support.runs import short_id, skip_reasons
 
@@ -137,3 +137,53 @@ def test_an_unauthenticated_write_does_not_touch_tenant_a(pytester: pytest.Pytes
     cookie_project(pytester)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=auth,tenant_isolation")
     assert ids(outcomes, "failed") == [FLAWS["anonymous-delete"], FLAWS["intent-parent-unchecked"]], result.stdout.str()
+
+
+# --- A RealWorld-shaped API: envelopes, slugs and usernames, trailing slashes (tests/apps/realworld_shapes.py)
+
+REALWORLD_INI = """launchready_roles = user
+launchready_public_routes =
+    POST /api/users
+    POST /api/users/login
+launchready_exclude_routes =
+    * /docs
+    * /docs/oauth2-redirect
+    * /redoc
+    * /openapi.json
+"""
+REALWORLD_OBJECT_ROUTES = [
+    "test_tenant_isolation[DELETE /api/articles/{slug}]",
+    "test_tenant_isolation[GET /api/articles/{slug}]",
+    "test_tenant_isolation[PUT /api/articles/{slug}]",
+    "test_tenant_isolation[GET /api/users/{username}/settings]",
+    "test_tenant_isolation[PUT /api/users/{username}/settings]",
+]
+
+
+def test_secure_realworld_shapes_test_every_object_route_and_pass(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Wrapped answers, ids named slug and username, POST /api/articles/ with a trailing slash: seeding
+    finds every object, so each object route is tested (none NOT RUN) and passes."""
+    monkeypatch.delenv("RW_FLAWS", raising=False)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-rs")
+    assert ids(outcomes, "failed") == [] and ids(outcomes, "error") == [], result.stdout.str()
+    assert set(REALWORLD_OBJECT_ROUTES) <= set(ids(outcomes, "passed"))
+    assert not [r for r in skip_reasons(result).values() if "has no id" in r]
+    result.stdout.fnmatch_lines(["tenant_isolation*PASS*7/7 routes*"])
+
+
+@pytest.mark.parametrize(("flaws", "expected"), [
+    ("read-any", ["test_tenant_isolation[GET /api/articles/{slug}]"]),
+    ("write-any", ["test_tenant_isolation[DELETE /api/articles/{slug}]", "test_tenant_isolation[PUT /api/articles/{slug}]"]),
+    ("settings-any", ["test_tenant_isolation[GET /api/users/{username}/settings]",
+                      "test_tenant_isolation[PUT /api/users/{username}/settings]"]),
+])
+def test_each_realworld_defect_fails_exactly_its_routes(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, expected: list[str],
+) -> None:
+    monkeypatch.setenv("RW_FLAWS", flaws)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation")
+    assert ids(outcomes, "failed") == expected, result.stdout.str()

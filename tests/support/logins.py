@@ -135,3 +135,24 @@ def launchready_set_role(launchready_client, _owners):
         launchready_client.patch(f"/admin/members/{me['id']}", json={"role": role}, auth=_owners[tenant]).raise_for_status()
     return set_role
 '''
+
+#: A RealWorld-style sign-up (tests/apps/realworld_shapes.py): a tenant is one user, wrapped JSON in and
+#: out, an opaque ``Authorization: Token``. Every call signs up a new user (the plugin may ask for a
+#: second user of one tenant).
+REALWORLD_LOGIN = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+SERIAL = itertools.count(1)
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        n = next(SERIAL)
+        user = {"username": f"{tenant}-{n}", "email": f"{tenant}-{n}@example.com", "password": "pw-123456"}
+        answer = launchready_client.post("/api/users", json={"user": user})
+        answer.raise_for_status()
+        return Credentials(headers={"Authorization": f"Token {answer.json()['user']['token']}"})
+    return login
+'''

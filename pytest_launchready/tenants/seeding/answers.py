@@ -3,7 +3,7 @@ and the ``<name>_id`` fields that came along with it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 import httpx
 
@@ -18,15 +18,32 @@ _WRAPPERS = ("data", "item", "result", "object", "record")
 
 
 def unwrap(data: Any) -> Any:
-    """The object inside ``{"data": {...}}``-style envelopes."""
+    """The object inside an envelope: ``{"data": {...}}``, ``{"result": {...}}``, or any object whose
+    one key holds an object (``{"article": {...}}``, ``{"user": {...}}``)."""
     for _ in range(2):
         if isinstance(data, dict) and "id" not in data:
             inner = [data[k] for k in _WRAPPERS if isinstance(data.get(k), dict)]
+            if not inner and len(data) == 1:
+                inner = [value for value in data.values() if isinstance(value, dict)]
             if len(inner) == 1:
                 data = inner[0]
                 continue
         break
     return data
+
+
+def identities(obj: Any, names: Iterable[str]) -> dict[str, str]:
+    """The values ``obj`` holds for path-parameter ``names`` that are not ``<name>_id`` (``slug``,
+    ``username``, ``email``...): how an app addresses objects it names by something other than an id."""
+    if not isinstance(obj, dict):
+        return {}
+    found = {}
+    for name in names:
+        for key in (name, camel_case(name)):
+            if not is_id_name(name) and _scalar(obj.get(key)):
+                found[name] = str(obj[key])
+                break
+    return found
 
 
 def created_id(response: httpx.Response, obj: Any, param: str) -> str | None:

@@ -30,8 +30,11 @@ _USER_STEMS = frozenset({"user", "member", "account", "person", "people", "membe
 
 
 def blank(path: str) -> str:
-    """``/conversations/{conversation_id}/messages`` -> ``/conversations/{}/messages``."""
-    return _PARAM.sub("{}", path)
+    """``/conversations/{conversation_id}/messages/`` -> ``/conversations/{}/messages``.
+
+    A trailing slash is dropped: ``POST /api/items/`` creates what ``/api/items/{id}`` addresses.
+    """
+    return _PARAM.sub("{}", path.rstrip("/")) or "/"
 
 
 def collection_of(path: str, param: str) -> str:

@@ -13,7 +13,7 @@ import httpx
 
 from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.routes.vocabulary import is_me_route
-from pytest_launchready.tenants.seeding.answers import _scalar, created_id, harvest_incidental, unwrap
+from pytest_launchready.tenants.seeding.answers import _scalar, created_id, harvest_incidental, identities, unwrap
 from pytest_launchready.tenants.seeding.filling import fill, id_fields, seed_body
 from pytest_launchready.tenants.seeding.names import (
     blank,
@@ -46,6 +46,8 @@ class Seeder:
         self.settings = settings
         self.creates = [r for r in routes if is_create_route(r, settings)]
         self.me_routes = [r for r in routes if is_me_route(r) and not r.public][:MAX_ME_CALLS]
+        #: Every path parameter of the table: answers that hold one by name (``slug``) fill it.
+        self.path_params = sorted({p for r in routes for p in r.path_params})
         self._names: dict[str, str] = {}
         for route in self.creates:
             self._names[blank(route.path)] = self._param_name(route)
@@ -93,6 +95,9 @@ class Seeder:
                 for name in sorted(user_params):
                     tenant.ids.setdefault(name, str(own))
                 tenant.objects.append(SeededObject("user_id", str(own), ME, route.key, "", obj))
+            for name, value in identities(obj, self.path_params).items():
+                tenant.ids.setdefault(name, value)  # the caller's own {username}, {email}...
+                tenant.objects.append(SeededObject(name, value, ME, route.key, "", obj))
             harvest_incidental(tenant, obj, route.key, skip=("id",))
 
     def create(self, tenant: Tenant, only: set[str] | None) -> None:

@@ -1,0 +1,171 @@
+"""A RealWorld-shaped API (the Conduit spec's conventions): wrapped JSON, objects addressed by slug and
+username, collection routes with a trailing slash, ``Authorization: Token`` and no ``required`` in the
+schemas.
+
+- ``POST /api/users`` (sign-up) and ``POST /api/users/login`` (public): ``{"user": {...}}`` in and out,
+  the answer's ``user.token`` an opaque token sent as ``Authorization: Token <token>``.
+- ``GET /api/user``: the caller, ``{"user": {"username", "email", "bio"}}``.
+- ``POST /api/articles/``: ``{"article": {"title", "body"}}`` -> ``{"article": {"slug", ...}}``; the
+  pydantic fields have defaults, so the spec lists no ``required``, yet an article without a title or
+  body is refused with 422, as real apps do.
+- ``GET /api/articles/`` lists the caller's articles as ``{"articles": [...], "articlesCount": n}``;
+  ``GET``/``PUT``/``DELETE /api/articles/{slug}`` only for the author.
+- ``GET``/``PUT /api/users/{username}/settings``: only the user themself.
+
+Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone reads any article),
+``write-any`` (anyone updates or deletes any article), ``settings-any`` (anyone reads and changes
+anyone's settings).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from pydantic import BaseModel
+
+FLAWS = set(filter(None, os.environ.get("RW_FLAWS", "").split(",")))
+
+app = FastAPI(title="realworld shapes")
+USERS: dict[str, dict[str, str]] = {}  # username -> user
+TOKENS: dict[str, str] = {}  # token -> username
+ARTICLES: dict[str, dict[str, str]] = {}  # slug -> article
+
+
+class NewUser(BaseModel):
+    username: str = ""
+    email: str = ""
+    password: str = ""
+
+
+class UserEnvelope(BaseModel):
+    user: NewUser
+
+
+class Login(BaseModel):
+    email: str = ""
+    password: str = ""
+
+
+class LoginEnvelope(BaseModel):
+    user: Login
+
+
+class Settings(BaseModel):
+    bio: str | None = None
+
+
+class SettingsEnvelope(BaseModel):
+    user: Settings
+
+
+class ArticleFields(BaseModel):
+    title: str = ""
+    body: str = ""
+
+
+class ArticleEnvelope(BaseModel):
+    article: ArticleFields
+
+
+def caller(request: Request) -> dict[str, str]:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    username = TOKENS.get(token.strip()) if scheme == "Token" else None
+    if username is None:
+        raise HTTPException(401, "missing or unknown token")
+    return USERS[username]
+
+
+def _public(user: dict[str, str]) -> dict[str, str]:
+    return {"username": user["username"], "email": user["email"], "bio": user["bio"]}
+
+
+@app.post("/api/users", status_code=201)
+def sign_up(payload: UserEnvelope) -> dict[str, object]:
+    new = payload.user
+    if not (new.username and new.email and new.password):
+        raise HTTPException(422, "username, email and password are required")
+    if new.username in USERS or any(u["email"] == new.email for u in USERS.values()):
+        raise HTTPException(409, "taken")
+    USERS[new.username] = {"username": new.username, "email": new.email, "password": new.password, "bio": ""}
+    return log_in(LoginEnvelope(user=Login(email=new.email, password=new.password)))
+
+
+@app.post("/api/users/login")
+def log_in(payload: LoginEnvelope) -> dict[str, object]:
+    user = next((u for u in USERS.values() if u["email"] == payload.user.email), None)
+    if user is None or user["password"] != payload.user.password:
+        raise HTTPException(401, "wrong email or password")
+    token = secrets.token_urlsafe(24)
+    TOKENS[token] = user["username"]
+    return {"user": {**_public(user), "token": token}}
+
+
+@app.get("/api/user")
+def current_user(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    return {"user": _public(user)}
+
+
+def _settings_of(username: str, user: dict[str, str]) -> dict[str, str]:
+    if username != user["username"] and "settings-any" not in FLAWS:
+        raise HTTPException(403, "not yours")
+    if username not in USERS:
+        raise HTTPException(404, "no such user")
+    return USERS[username]
+
+
+@app.get("/api/users/{username}/settings")
+def read_settings(username: str, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    return {"user": _public(_settings_of(username, user))}
+
+
+@app.put("/api/users/{username}/settings")
+def update_settings(username: str, payload: SettingsEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    owner = _settings_of(username, user)
+    if payload.user.bio is not None:
+        owner["bio"] = payload.user.bio
+    return {"user": _public(owner)}
+
+
+@app.post("/api/articles/", status_code=201)
+def create_article(payload: ArticleEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    fields = payload.article
+    if not (fields.title and fields.body):
+        raise HTTPException(422, "an article needs a title and a body")
+    slug = re.sub(r"[^a-z0-9]+", "-", fields.title.lower()).strip("-")[:40] + "-" + secrets.token_hex(3)
+    ARTICLES[slug] = {"slug": slug, "title": fields.title, "body": fields.body, "author": user["username"]}
+    return {"article": ARTICLES[slug]}
+
+
+@app.get("/api/articles/")
+def list_articles(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    mine = [a for a in ARTICLES.values() if a["author"] == user["username"]]
+    return {"articles": mine, "articlesCount": len(mine)}
+
+
+def _article(slug: str, user: dict[str, str], flaw: str) -> dict[str, str]:
+    article = ARTICLES.get(slug)
+    if article is None or (article["author"] != user["username"] and flaw not in FLAWS):
+        raise HTTPException(404, "no such article")
+    return article
+
+
+@app.get("/api/articles/{slug}")
+def read_article(slug: str, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    return {"article": _article(slug, user, "read-any")}
+
+
+@app.put("/api/articles/{slug}")
+def update_article(slug: str, payload: ArticleEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    article = _article(slug, user, "write-any")
+    for name in ("title", "body"):
+        if getattr(payload.article, name):
+            article[name] = getattr(payload.article, name)
+    return {"article": article}
+
+
+@app.delete("/api/articles/{slug}", status_code=204)
+def delete_article(slug: str, user: dict[str, str] = Depends(caller)) -> None:
+    ARTICLES.pop(_article(slug, user, "write-any")["slug"])
