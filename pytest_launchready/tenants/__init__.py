@@ -21,6 +21,11 @@ class Credentials(httpx.Auth):
     or cookie value shaped like a JWT (``X-Access-Token: eyJ...``, a session cookie holding a JWT). It is an ``httpx.Auth``: pass it as ``auth=`` to any httpx
     client or request. Its ``repr`` and ``str`` never show a value, so ``--showlocals`` stays clean.
     Two equal credentials mean one identity.
+
+    ``identity`` maps path-parameter names to what only the login knows about this user, e.g.
+    ``{"username": "alice-7"}`` for an app that addresses users as ``/profiles/{username}``: the
+    tenant owns those values as it owns seeded ids. It is not secret, and not part of equality (two
+    logins of one user stay equal).
     """
 
     def __init__(
@@ -28,10 +33,12 @@ class Credentials(httpx.Auth):
         headers: Mapping[str, str] | None = None,
         cookies: Mapping[str, str] | None = None,
         token: str | None = None,
+        identity: Mapping[str, str] | None = None,
     ) -> None:
         self.headers: dict[str, str] = dict(headers or {})
         self.cookies: dict[str, str] = dict(cookies or {})
         self.token: str | None = token or _token_in(self.headers, self.cookies)
+        self.identity: dict[str, str] = {str(k): str(v) for k, v in (identity or {}).items()}
         if not (self.headers or self.cookies or self.token):
             raise ValueError("Credentials need headers, cookies or a token: launchready_login returned none")
 
@@ -61,6 +68,7 @@ class Credentials(httpx.Auth):
             headers={k: swap(v) for k, v in self.headers.items()},
             cookies={k: swap(v) for k, v in self.cookies.items()},
             token=token,
+            identity=self.identity,
         )
 
     def _identity(self) -> tuple[Any, ...]:

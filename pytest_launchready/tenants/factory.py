@@ -66,7 +66,7 @@ class TenantFactory:
         redact.add(*credentials.secret_values())
         self._check_distinct(credentials, name, role)
         tenant = Tenant(name=name, role=role, credentials=credentials, client=self.target.client(auth=credentials),
-                        canary=canary or make_canary(name))
+                        canary=canary or make_canary(name), ids=dict(credentials.identity))
         self.created.append(tenant)
         return tenant
 

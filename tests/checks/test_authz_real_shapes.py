@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from support.logins import COOKIE_INVITE_LOGIN, ORG_ROLE_LOGIN, REALWORLD_LOGIN
+from support.logins import COOKIE_INVITE_LOGIN, ORG_ROLE_LOGIN, REALWORLD_IDENTITY_LOGIN, REALWORLD_LOGIN
 from support.projects import make_project
 from support.runs import short_id, skip_reasons
 
@@ -187,3 +187,19 @@ def test_each_realworld_defect_fails_exactly_its_routes(
     make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation")
     assert ids(outcomes, "failed") == expected, result.stdout.str()
+
+
+
+@pytest.mark.parametrize(("login", "tested"), [(REALWORLD_LOGIN, False), (REALWORLD_IDENTITY_LOGIN, True)],
+                         ids=["no identity: NOT RUN", "Credentials(identity=...)"])
+def test_the_login_can_say_who_the_user_is_when_no_route_does(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, login: str, tested: bool,
+) -> None:
+    """With GET /api/user excluded, only the login knows the username that /api/users/{username}/settings takes."""
+    monkeypatch.setenv("RW_FLAWS", "settings-any")
+    make_project(pytester, "realworld_shapes", REALWORLD_INI + "    * /api/user\n", login)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation")
+    settings = ["test_tenant_isolation[GET /api/users/{username}/settings]",
+                "test_tenant_isolation[PUT /api/users/{username}/settings]"]
+    assert ids(outcomes, "failed") == (settings if tested else []), result.stdout.str()
+    assert (set(settings) <= set(ids(outcomes, "skipped"))) is not tested

@@ -38,3 +38,11 @@ def test_credentials_without_a_token_say_so(credentials: Credentials) -> None:
 
 def test_an_explicit_token_wins() -> None:
     assert Credentials(cookies={"session": JWT}, token="raw").token == "raw"
+
+
+def test_identity_is_kept_by_with_token_and_is_not_part_of_equality() -> None:
+    plain = Credentials(headers={"Authorization": f"Bearer {JWT}"})
+    named = Credentials(headers={"Authorization": f"Bearer {JWT}"}, identity={"username": "alice-7"})
+    assert named == plain and hash(named) == hash(plain)
+    assert named.with_token("forged").identity == {"username": "alice-7"}
+    assert "alice-7" not in repr(named) and plain.identity == {}

@@ -156,3 +156,8 @@ def launchready_login(launchready_client):
         return Credentials(headers={"Authorization": f"Token {answer.json()['user']['token']}"})
     return login
 '''
+
+#: The same, telling the plugin the user's username (``Credentials(identity=...)``), for a run where
+#: the who-am-I route is excluded and nothing else says who the user is.
+REALWORLD_IDENTITY_LOGIN = REALWORLD_LOGIN.replace(
+    "return Credentials(headers={", "return Credentials(identity={'username': user['username']}, headers={")
