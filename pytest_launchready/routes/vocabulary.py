@@ -37,6 +37,20 @@ _SIGN_IN_PATH = re.compile(r"log[-_]?in|sign[-_]?in|session|token|authenticate",
 _NOT_SIGN_IN_PATH = re.compile(r"sign[-_]?up|register|reset|forgot|invite|log[-_]?out|sign[-_]?out|refresh|revoke", re.IGNORECASE)
 
 
+#: Body fields that grant rights or move ownership: never filled in by the plugin's own requests, and
+#: what mass assignment tries to sneak in.
+PRIVILEGED_FIELDS = (
+    "role", "roles", "is_admin", "admin", "is_superuser", "is_staff", "is_owner", "permissions", "scopes",
+    "org_id", "organization_id", "tenant_id", "account_id", "owner_id", "user_id", "plan", "credits",
+    "email_verified", "is_verified",
+)  # fmt: skip
+
+
+def is_privileged_field(name: str) -> bool:
+    """``role``, ``isAdmin``, ``org_id``, ``owner``...: a field a client must not set for itself."""
+    return normalise(name) in _PRIVILEGED_NORMALISED
+
+
 def normalise(name: str) -> str:
     """``Password_Hash`` -> ``passwordhash``: field names compared without case or separators."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
@@ -130,3 +144,6 @@ def token_from(data: Any) -> str | None:
             if isinstance(value, str) and value:
                 return value
     return None
+
+
+_PRIVILEGED_NORMALISED = frozenset({*(normalise(n) for n in PRIVILEGED_FIELDS), "owner", "org", "organization", "tenant"})

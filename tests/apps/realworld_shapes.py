@@ -5,9 +5,9 @@ schemas.
 - ``POST /api/users`` (sign-up) and ``POST /api/users/login`` (public): ``{"user": {...}}`` in and out,
   the answer's ``user.token`` an opaque token sent as ``Authorization: Token <token>``.
 - ``GET /api/user``: the caller, ``{"user": {"username", "email", "bio"}}``.
-- ``POST /api/articles/``: ``{"article": {"title", "body"}}`` -> ``{"article": {"slug", ...}}``; the
-  pydantic fields have defaults, so the spec lists no ``required``, yet an article without a title or
-  body is refused with 422, as real apps do.
+- ``POST /api/articles/``: ``{"article": {"title", "body", "topic"}}`` -> ``{"article": {"slug", ...}}``;
+  the pydantic fields have defaults, so the spec lists no ``required``, yet an article without a
+  title, a body or a topic (an enum, not free text) is refused with 422, as real apps do.
 - ``GET /api/articles/`` lists the caller's articles as ``{"articles": [...], "articlesCount": n}``;
   ``GET``/``PUT``/``DELETE /api/articles/{slug}`` only for the author.
 - ``GET``/``PUT /api/users/{username}/settings``: only the user themself.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from typing import Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from pydantic import BaseModel
@@ -64,6 +65,7 @@ class SettingsEnvelope(BaseModel):
 class ArticleFields(BaseModel):
     title: str = ""
     body: str = ""
+    topic: Literal["news", "howto"] | None = None
 
 
 class ArticleEnvelope(BaseModel):
@@ -132,10 +134,11 @@ def update_settings(username: str, payload: SettingsEnvelope, user: dict[str, st
 @app.post("/api/articles/", status_code=201)
 def create_article(payload: ArticleEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
     fields = payload.article
-    if not (fields.title and fields.body):
-        raise HTTPException(422, "an article needs a title and a body")
+    if not (fields.title and fields.body and fields.topic):
+        raise HTTPException(422, "an article needs a title, a body and a topic")
     slug = re.sub(r"[^a-z0-9]+", "-", fields.title.lower()).strip("-")[:40] + "-" + secrets.token_hex(3)
-    ARTICLES[slug] = {"slug": slug, "title": fields.title, "body": fields.body, "author": user["username"]}
+    ARTICLES[slug] = {"slug": slug, "title": fields.title, "body": fields.body, "topic": fields.topic,
+                      "author": user["username"]}
     return {"article": ARTICLES[slug]}
 
 

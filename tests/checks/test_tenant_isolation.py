@@ -278,9 +278,35 @@ def test_seed_body_writes_the_canary_into_free_text_only() -> None:
         },
     }
     body = seed_body(_route("POST", "/tasks", schema), "lrcanaryX", {"project_id": "42"}.get)
-    assert body == {"title": "lrcanaryX", "notes": "lrcanaryX", "email": "launchready@example.com", "role": "member",
-                    "project_id": 42}
+    email = body.pop("email")
+    assert body == {"title": "lrcanaryX", "notes": "lrcanaryX", "role": "member", "project_id": 42}
+    # Unique per call: two objects of one tenant (an owner and its invitee) never collide on one address.
+    assert re.fullmatch(r"lrcanaryX\.\d+@example\.com", email)
+    assert seed_body(_route("POST", "/tasks", schema), "lrcanaryX", {"project_id": "42"}.get)["email"] != email
     assert seed_body(_route("POST", "/notes"), "lrcanaryX", lambda n: None)["title"] == "lrcanaryX"  # no schema: a guess
+
+
+def test_a_complete_seed_body_fills_every_declared_field_but_privileged_read_only_and_foreign_ids() -> None:
+    """A spec that marks nothing required still says what the app wants (issue: bodies built from required only)."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "status": {"type": "string", "enum": ["draft", "live"]},
+            "due": {"type": "string", "format": "date"},
+            "tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}},
+            "role": {"type": "string", "enum": ["member", "admin"]},
+            "isAdmin": {"type": "boolean"},
+            "owner": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time", "readOnly": True},
+            "project_id": {"type": "integer"},
+            "parent_id": {"type": "integer"},
+        },
+    }
+    route = _route("POST", "/tasks", schema)
+    assert seed_body(route, "lrcanaryX", {"project_id": "42"}.get) == {"title": "lrcanaryX", "project_id": 42}
+    assert seed_body(route, "lrcanaryX", {"project_id": "42"}.get, complete=True) == {
+        "title": "lrcanaryX", "status": "draft", "due": "2026-01-01", "tags": ["a"], "project_id": 42}
 
 
 def test_id_variants_are_deterministic_and_bounded() -> None:

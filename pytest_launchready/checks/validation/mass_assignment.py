@@ -19,17 +19,13 @@ from pytest_launchready.tenants.schemas import flatten, is_object_schema
 from pytest_launchready.target.responses import json_body
 from pytest_launchready.routes.vocabulary import camel_case
 from pytest_launchready.tenants import bodies
+from pytest_launchready.routes.vocabulary import PRIVILEGED_FIELDS
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
     from pytest_launchready.checks.validation.session import Session
 
 #: Privileged fields tried on every write route that does not declare them (plus launchready_privileged_fields).
-DEFAULT_PRIVILEGED = (
-    "role", "roles", "is_admin", "admin", "is_superuser", "is_staff", "is_owner", "permissions", "scopes",
-    "org_id", "organization_id", "tenant_id", "account_id", "owner_id", "user_id", "plan", "credits",
-    "email_verified", "is_verified",
-)  # fmt: skip
 #: Privileged fields that move an object to another owner: once taken, the caller may no longer read it.
 OWNERSHIP = frozenset({"orgid", "organizationid", "tenantid", "accountid", "ownerid", "userid"})
 
@@ -102,7 +98,7 @@ def privileged_fields(schema: dict[str, Any], extra: Iterable[str]) -> list[str]
     properties = [str(p) for p in (schema.get("properties") or {})]
     declared = {disclosure.normalise(p) for p in properties}
     camel = any(re.search(r"[a-z][A-Z]", p) for p in properties) and not any("_" in p for p in properties)
-    names = [camel_case(n) if camel else n for n in DEFAULT_PRIVILEGED] + list(extra)
+    names = [camel_case(n) if camel else n for n in PRIVILEGED_FIELDS] + list(extra)
     return [n for n in dict.fromkeys(names) if disclosure.normalise(n) not in declared]
 
 

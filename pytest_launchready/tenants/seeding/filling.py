@@ -6,9 +6,11 @@ is), id fields hold ids the tenant already owns, everything else a valid example
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+from pytest_launchready.routes.vocabulary import is_privileged_field
 from pytest_launchready.tenants.bodies import example
 from pytest_launchready.tenants.seeding.names import is_id_name
 
@@ -28,19 +30,27 @@ def id_fields(route: Route) -> tuple[list[str], list[str]]:
     return query, body
 
 
-def seed_body(route: Route, canary: str, known: Callable[[str], str | None]) -> Any:
+def seed_body(route: Route, canary: str, known: Callable[[str], str | None], complete: bool = False) -> Any:
     """A body for ``route``: required fields from the schema, ``canary`` in every free-text field,
-    known ids in id fields. Schemaless POSTs get the usual text fields, each holding the canary."""
+    known ids in id fields; with ``complete``, every other declared field too (see :func:`fill`).
+    Schemaless POSTs get the usual text fields, each holding the canary."""
     schema = route.body_schema
     if schema is None:
         # Introspected routes (Flask) carry no schema: the common text fields are a fair guess, and an
         # app that takes no body ignores them.
         return {name: canary for name in _FREE_TEXT_GUESS} if route.method in ("POST", "PUT", "PATCH") else None
-    return fill(schema, "", canary, known)
+    return fill(schema, "", canary, known, complete=complete)
 
 
-def fill(schema: Mapping[str, Any], name: str, canary: str, known: Callable[[str], str | None], depth: int = 0) -> Any:
-    """A value for ``schema``: free text holds ``canary``, id fields hold known ids, the rest examples."""
+def fill(schema: Mapping[str, Any], name: str, canary: str, known: Callable[[str], str | None], depth: int = 0,
+         complete: bool = False) -> Any:
+    """A value for ``schema``: free text holds ``canary``, id fields hold known ids, the rest examples.
+
+    An object gets its required fields, its free-text fields and the id fields with a known id; with
+    ``complete`` also every other declared field (a spec that marks nothing required still describes
+    what the app wants), except privileged and ``readOnly`` ones and ids the tenant does not own.
+    Emails are unique per call, so two objects of one tenant never collide on one.
+    """
     schema = _object_schema(schema)
     if depth > 6:
         return None
@@ -56,16 +66,33 @@ def fill(schema: Mapping[str, Any], name: str, canary: str, known: Callable[[str
         for key, sub in properties.items():
             if not isinstance(sub, Mapping):
                 continue
-            if key in required or is_free_text(sub, key) or (is_id_name(key) and known(key) is not None):
-                result[key] = fill(sub, key, canary, known, depth + 1)
+            free_text = is_free_text(sub, key) and not is_privileged_field(key)
+            if key in required or free_text or (is_id_name(key) and known(key) is not None) or (
+                    complete and _fills_in(key, sub, known)):
+                result[key] = fill(sub, key, canary, known, depth + 1, complete)
         return result
     if kind == "array":
         items = schema.get("items") or {}
         count = max(1, int(schema.get("minItems", 1)))
-        return [fill(items, name, canary, known, depth + 1) for _ in range(count)]
+        return [fill(items, name, canary, known, depth + 1, complete) for _ in range(count)]
     if is_free_text(schema, name):
         return _text(schema, canary)
-    return example(schema, name=name, text=canary, required_only=True)
+    value = example(schema, name=name, text=canary, required_only=True)
+    if isinstance(value, str) and (schema.get("format") == "email" or "email" in name.lower()) and not _FIXED.intersection(schema):
+        return f"{canary}.{next(_EMAILS)}@example.com"
+    return value
+
+
+_EMAILS = itertools.count(1)
+#: Schema keys whose value the app chose: kept as they are, never made unique.
+_FIXED = {"example", "examples", "default", "const", "enum", "pattern"}
+
+
+def _fills_in(key: str, schema: Mapping[str, Any], known: Callable[[str], str | None]) -> bool:
+    """Whether a complete body holds the optional field ``key``."""
+    if is_privileged_field(key) or _object_schema(schema).get("readOnly"):
+        return False
+    return not is_id_name(key) or known(key) is not None
 
 
 def is_free_text(schema: Mapping[str, Any], name: str) -> bool:
