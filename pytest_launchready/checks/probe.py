@@ -38,7 +38,7 @@ class Probe:
             kwargs["params"] = self.params
         if isinstance(self.body, bytes):
             kwargs["content"] = self.body
-            kwargs["headers"] = {"content-type": "application/json"}
+            kwargs["headers"] = {"content-type": "application/json", **(kwargs.get("headers") or {})}
         elif self.body is not None:
             kwargs["data" if self.form else "json"] = self.body
         return client.request(self.method, self.path, **kwargs)
@@ -48,6 +48,11 @@ class Probe:
         """``PATCH /conversations/c1?x=1`` (body not shown)."""
         query = "&".join(f"{k}={v}" for k, v in self.params)
         return f"{self.method} {self.path}" + (f"?{query}" if query else "")
+
+    @property
+    def route_key(self) -> str:
+        """The route's key (``GET /notes/{note_id}``), or the request line when made without a route."""
+        return self.route.key if self.route is not None else self.text
 
     def describe(self) -> str:
         """``GET /notes/{note_id} (sent as /notes/8f2c)``, or the route key when nothing was filled in."""

@@ -114,4 +114,5 @@ def _setup_error_as_error(report: pytest.TestReport, call: pytest.CallInfo[None]
     if not isinstance(error, SetupError):
         return
     report.longrepr = f"{error.label}{error}"
-    report.when = "setup"  # type: ignore[assignment] - pytest then shows and counts it as an error
+    # pytest then shows and counts it as an error.
+    report.when = "setup"  # type: ignore[assignment]

@@ -29,7 +29,9 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
         found = finding_of(error)
         if found is not None:
             finding = found.located(check.name, case.route.key if case.route is not None else case.id)
-            request.node.user_properties.append((FINDING_PROPERTY, ctx.redact(json.dumps(finding.as_dict()))))
+            # Each field masked before dumping: JSON escaping could hide a secret from a pass over the dump.
+            fields = {key: ctx.redact(value) for key, value in finding.as_dict().items()}
+            request.node.user_properties.append((FINDING_PROPERTY, json.dumps(fields)))
         raise
     finally:
         request.node.user_properties.extend((WARN_PROPERTY, message) for message in ctx.warnings)

@@ -15,26 +15,29 @@ if TYPE_CHECKING:
 
 #: The last fixed path segment of a route where credentials or one-time codes are guessed.
 _LOGIN_SEGMENT = re.compile(
-    r"^(?:log-?in|log_in|sign-?in|sign_in|auth|authenticate|token|oauth2?-?token|otp|mfa|2fa|totp|magic-?link"
+    r"^(?:log-?in|log_in|sign-?in|sign_in|session|auth|authenticate|token|oauth2?-?token|otp|mfa|2fa|totp|magic-?link"
     r"|[\w-]*password[\w-]*|forgot[\w-]*|reset|reset[-_][\w-]+|[\w-]+[-_]reset|verify|verify[-_][\w-]+|[\w-]+[-_]verify)$"
 )
 #: Last path segments of the route that answers "who am I", most telling first (``GET /api/user`` is
-#: RealWorld's, ``/userinfo`` OpenID Connect's).
-_ME_SEGMENTS = ("me", "self", "whoami", "current-user", "current_user", "currentuser", "current", "userinfo",
-                "profile", "account", "user")
+#: RealWorld's, ``/userinfo`` OpenID Connect's). ``current`` counts only after a users-like segment
+#: (``/users/current``): ``/plans/current`` is a plan.
+_ME_SEGMENTS = ("me", "self", "whoami", "current-user", "current_user", "currentuser", "userinfo", "profile", "account",
+                "user", "current")
+_USERS_SEGMENTS = frozenset({"user", "users", "member", "members", "account", "accounts", "people", "person"})
 _EMAIL_NAMES = ("email", "emailaddress", "mail")
 _USER_NAMES = ("username", "login", "user", "identifier", "handle")
 _PASSWORD_NAMES = ("password", "passwd", "pass", "pwd", "passphrase")
 _TOKEN_FIELDS = ("access_token", "accessToken", "token", "id_token", "jwt", "session_token", "sessionToken", "auth_token")
 
 
-#: A path segment that ends the caller's session: ``logout``, ``sign-out``, ``revoke``, ``logout-all``...
-_ENDS_SESSION_SEGMENT = re.compile(r"^(?:log-?out|log_out|sign-?out|sign_out|log-?off|log_off|revoke)(?:[-_][a-z0-9]+)*$")
+#: Words that, anywhere in a fixed path segment, end the caller's session: ``logout``, ``logoutAll``,
+#: ``sign-out``, ``signOutEverywhere``, ``logout.json``, ``revoke``, ``revoke_all``...
+_ENDS_SESSION_WORD = re.compile(r"log[-_.]?out|sign[-_.]?out|log[-_.]?off|revoke", re.IGNORECASE)
 #: Words in a redirect's Location that say it is a login page.
 _LOGIN_PAGE = re.compile(r"(log-?in|sign-?in|auth|sso|session)", re.IGNORECASE)
 #: A POST that logs a user in, and paths that look so but do something else.
 _SIGN_IN_PATH = re.compile(r"log[-_]?in|sign[-_]?in|session|token|authenticate", re.IGNORECASE)
-_NOT_SIGN_IN_PATH = re.compile(r"sign[-_]?up|register|reset|forgot|invite|log[-_]?out|sign[-_]?out|refresh|revoke", re.IGNORECASE)
+_NOT_SIGN_IN_PATH = re.compile(r"sign[-_]?up|register|reset|forgot|invite|refresh", re.IGNORECASE)
 
 
 #: Body fields that grant rights or move ownership: never filled in by the plugin's own requests, and
@@ -73,23 +76,34 @@ def is_login_like(route: Route) -> bool:
     return route.method == "POST" and bool(_LOGIN_SEGMENT.match(last_segment(route.path)))
 
 
+def _me_rank(path: str) -> int | None:
+    """How telling ``path`` is as a who-am-I path (0 best), or None when it is not one."""
+    if "{" in path:
+        return None
+    fixed = [s.lower() for s in path.strip("/").split("/") if s]
+    last = fixed[-1] if fixed else ""
+    if last not in _ME_SEGMENTS or (last == "current" and (len(fixed) < 2 or fixed[-2] not in _USERS_SEGMENTS)):
+        return None
+    return _ME_SEGMENTS.index(last)
+
+
 def is_me_route(route: Route) -> bool:
     """A GET that returns the caller's own user: ``GET /me``, ``/users/me``, ``/auth/whoami``, ``/user``."""
-    return route.method == "GET" and not route.path_params and last_segment(route.path) in _ME_SEGMENTS
+    return route.method == "GET" and _me_rank(route.path) is not None
 
 
 def is_sign_in(route: Route) -> bool:
     """A POST that logs a user in (``/auth/login``, ``/sessions``, ``/token``): not sign-up, reset or logout."""
-    return route.method == "POST" and bool(_SIGN_IN_PATH.search(route.path)) and not _NOT_SIGN_IN_PATH.search(route.path)
+    return (route.method == "POST" and bool(_SIGN_IN_PATH.search(route.path)) and not _NOT_SIGN_IN_PATH.search(route.path)
+            and not ends_session(route))
 
 
 def ends_session(route: Route, logout_route: str = "") -> bool:
-    """A route that ends the caller's session (``launchready_logout_route``, or a logout/revoke segment).
-
-    Checks never use one as a probe or a fuzz target: it would log out the user under test.
+    """A route that ends the caller's session (``launchready_logout_route``, or a logout/revoke word in a
+    fixed segment). Checks never use one as a probe or a fuzz target: it would log out the user under test.
     """
-    segments = [s.lower() for s in route.path.strip("/").split("/") if s and not s.startswith("{")]
-    return route.key == logout_route or any(_ENDS_SESSION_SEGMENT.match(s) for s in segments)
+    segments = [s for s in route.path.strip("/").split("/") if s and not s.startswith("{")]
+    return route.key == logout_route or any(_ENDS_SESSION_WORD.search(s) for s in segments)
 
 
 def is_login_page(location: str) -> bool:
@@ -100,13 +114,13 @@ def is_login_page(location: str) -> bool:
 def me_route(routes: Iterable[Route]) -> Route | None:
     """The most telling who-am-I route (:func:`is_me_route`) of ``routes``, or None."""
     candidates = [r for r in routes if is_me_route(r)]
-    candidates.sort(key=lambda r: (_ME_SEGMENTS.index(last_segment(r.path)), len(r.path)))
+    candidates.sort(key=lambda r: (_me_rank(r.path), len(r.path)))
     return candidates[0] if candidates else None
 
 
 def is_me_path(path: str) -> bool:
     """True for ``/me``-like paths (an update there changes the caller's own user)."""
-    return last_segment(path) in _ME_SEGMENTS and "{" not in path
+    return _me_rank(path) is not None
 
 
 def field_named(schema: Mapping[str, Any] | None, names: tuple[str, ...]) -> str | None:

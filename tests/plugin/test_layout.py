@@ -5,10 +5,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from pytest_launchready.config.check_names import CHECK_MODULES
+
 PACKAGE = Path(__file__).parents[2] / "pytest_launchready"
 #: The parts in data-flow order; a part may import only itself and the parts before it.
 ORDER = {"config": 0, "target": 1, "routes": 1, "tenants": 2, "checks": 3, "report": 4, "plugin": 5}
-CHECKS = {"auth", "roles", "rate_limits", "tokens", "tenant_isolation", "validation", "headers", "cors", "mail", "secrets"}
+#: What each check's module or folder is called under checks/ (auth, tokens, ...).
+CHECKS = {module.split(".")[2] for module in CHECK_MODULES.values()}
 
 
 def _imports() -> list[tuple[Path, str]]:
@@ -19,6 +22,8 @@ def _imports() -> list[tuple[Path, str]]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pytest_launchready."):
                 found.append((path.relative_to(PACKAGE), node.module))
+            elif isinstance(node, ast.Import):
+                found += [(path.relative_to(PACKAGE), a.name) for a in node.names if a.name.startswith("pytest_launchready.")]
     return found
 
 
@@ -27,6 +32,11 @@ def test_every_import_points_back_along_the_data_flow() -> None:
                  if len(path.parts) > 1 and path.parts[0] in ORDER and module.split(".")[1] in ORDER
                  and ORDER[module.split(".")[1]] > ORDER[path.parts[0]]]
     assert backwards == []
+
+
+def test_the_report_reads_reports_never_checks() -> None:
+    assert [f"{path} imports {module}" for path, module in _imports()
+            if path.parts[0] == "report" and module.startswith("pytest_launchready.checks")] == []
 
 
 def test_no_check_imports_another_check() -> None:

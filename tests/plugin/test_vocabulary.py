@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from pytest_launchready.routes import Route
-from pytest_launchready.routes.vocabulary import ends_session, is_login_page, is_me_route, is_sign_in, me_route
+from pytest_launchready.routes.vocabulary import ends_session, is_login_like, is_login_page, is_me_route, is_sign_in, me_route
 
 
 @pytest.mark.parametrize(("path", "expected"), [
     ("/auth/logout", True), ("/logout-all", True), ("/auth/logout/all", True), ("/oauth/revoke", True),
     ("/tokens/revoke_all", True), ("/sign-out", True), ("/auth/signout", True), ("/session/log_off", True),
-    ("/items", False), ("/logs", False), ("/revoked-items", False), ("/catalogue/{revoke}", False),
+    ("/auth/logoutAll", True), ("/sessions/revokeAll", True), ("/users/me/signOutEverywhere", True),
+    ("/auth/logout.json", True), ("/revoked-tokens", True),
+    ("/items", False), ("/logs", False), ("/catalogue/{revoke}", False), ("/blog/posts", False),
 ])
 def test_a_route_ends_the_session_by_any_of_its_segments(path: str, expected: bool) -> None:
     assert ends_session(Route("POST", path)) is expected
@@ -25,7 +27,7 @@ def test_the_configured_logout_route_ends_the_session_whatever_its_name() -> Non
 @pytest.mark.parametrize(("path", "expected"), [
     ("/auth/login", True), ("/sessions", True), ("/api/token", True), ("/users/sign_in", True),
     ("/auth/signup", False), ("/register", False), ("/password/reset", False), ("/auth/logout", False),
-    ("/token/refresh", False), ("/invites/login", False),
+    ("/token/refresh", False), ("/invites/login", False), ("/session/logoff", False), ("/sessions/revoke", False),
 ])
 def test_sign_in_routes_log_a_user_in_and_nothing_else(path: str, expected: bool) -> None:
     assert is_sign_in(Route("POST", path)) is expected
@@ -38,9 +40,15 @@ def test_who_am_i_routes(path: str) -> None:
     assert not is_me_route(Route("POST", path))
 
 
+@pytest.mark.parametrize("path", ["/api/plans/current", "/billing/subscription/current", "/current", "/users/{id}"])
+def test_current_is_the_caller_only_after_a_users_segment(path: str) -> None:
+    assert not is_me_route(Route("GET", path))
+
+
 def test_the_most_telling_who_am_i_route_wins() -> None:
     routes = [Route("GET", "/api/user"), Route("GET", "/users/{id}"), Route("GET", "/api/users/me")]
     assert me_route(routes) == Route("GET", "/api/users/me")
+    assert me_route([Route("GET", "/api/plans/current"), Route("GET", "/api/user")]) == Route("GET", "/api/user")
     assert me_route([Route("GET", "/users/{id}")]) is None
 
 
@@ -49,3 +57,9 @@ def test_the_most_telling_who_am_i_route_wins() -> None:
 ])
 def test_login_pages(location: str, expected: bool) -> None:
     assert is_login_page(location) is expected
+
+
+def test_a_session_resource_is_where_credentials_are_guessed() -> None:
+    """POST /api/session signs in (Rails' singular resource), so it is login-like and gets bursts too."""
+    assert is_login_like(Route("POST", "/api/session")) and is_sign_in(Route("POST", "/api/session"))
+    assert not is_login_like(Route("POST", "/chat/sessions"))

@@ -51,7 +51,7 @@ def run_expired(ctx: RunContext) -> None:
     probe = baseline(ctx, ctx.tenant_a, "tenant A")
     response = send(ctx, probe, credentials.with_token(control))
     if not response.is_success:
-        pytest.skip(f"a current token minted through {via} got {response.status_code} on {probe.route.key}: that mint or key "
+        pytest.skip(f"a current token minted through {via} got {response.status_code} on {probe.route_key}: that mint or key "
                     "does not make tokens this app accepts, so a refused expired token would prove nothing")
     outcome = try_variants(ctx, probe, credentials, {f"minted through {via} with exp an hour in the past": expired})
     judge(ctx, "expired", probe, outcome, "re-issued with exp in the past",

@@ -93,14 +93,14 @@ def baseline(ctx: RunContext, tenant: Tenant, who: str) -> Probe:
         try:
             response = send(ctx, probe, tenant.credentials)
         except httpx.TimeoutException:
-            tried.append(f"{probe.route.key}: no answer within {ctx.settings.timeout:g} s")
+            tried.append(f"{probe.route_key}: no answer within {ctx.settings.timeout:g} s")
             continue
         if not response.is_success:
-            tried.append(f"{probe.route.key}: {response.status_code}")
+            tried.append(f"{probe.route_key}: {response.status_code}")
             continue
         if cached is None and _answers_anyone(ctx, probe):
             # A route that serves a request with no token at all would also serve any forgery: no proof.
-            tried.append(f"{probe.route.key}: 2xx without any credentials too (see the auth check)")
+            tried.append(f"{probe.route_key}: 2xx without any credentials too (see the auth check)")
             continue
         cache[tenant.name] = probe
         return probe

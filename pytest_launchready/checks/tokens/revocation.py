@@ -57,7 +57,7 @@ def run_revoked(ctx: RunContext) -> None:
             FIXES["revoked after logout"] + " (If your logout fixture does not actually log out, fix the fixture.)",
             response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
         )
-    ctx.warn(f"after logout, {probe.route.key} refused the old credentials with {response.status_code}, a status outside "
+    ctx.warn(f"after logout, {probe.route_key} refused the old credentials with {response.status_code}, a status outside "
              "launchready_deny_status: answer 401, or add the status to launchready_deny_status")
 
 

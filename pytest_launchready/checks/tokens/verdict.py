@@ -65,6 +65,6 @@ def judge(ctx: RunContext, case_id: str, probe: Probe, outcome: Outcome, forged_
              headers=("content-type", "www-authenticate"), docs=DOCS)
     if outcome.other:
         shown = "; ".join(f"{n} -> {status}" for n, status in outcome.other)
-        ctx.warn(f"{probe.route.key} refused a forged token of tenant A ({forged_how}) with a status outside launchready_deny_status "
+        ctx.warn(f"{probe.route_key} refused a forged token of tenant A ({forged_how}) with a status outside launchready_deny_status "
                  f"({deny}): {shown}. Answer 401 so clients and monitoring see an authentication failure, or add the "
                  "status to launchready_deny_status.")
