@@ -10,6 +10,9 @@ A check has two plain functions:
   could not be tested after all, and ``ctx.warn(message)`` for a weakness that fails only with
   ``--launchready-strict``.
 
+A check with several kinds of case says which in ``Case.variant`` and dispatches on it, e.g.
+``{"read": run_read, "write": run_write}[case.variant](ctx, case.route)``.
+
 Register a new check by adding its module to :data:`pytest_launchready.config.check_names.CHECK_MODULES`.
 """
 

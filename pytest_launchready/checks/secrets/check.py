@@ -62,19 +62,19 @@ def cases(plan: Plan) -> Iterable[Case]:
     from pytest_launchready.checks.secrets.files import existing_secret_paths, git_toplevel
 
     settings = plan.settings
-    yield Case(id="tree", counts_as_route=False)
+    yield Case(id="tree", variant="tree", counts_as_route=False)
     not_git = None if git_toplevel(settings.rootpath) else f"no git history: {settings.rootpath} is not in a git repository"
-    yield Case(id="history", not_run=not_git, counts_as_route=False)
+    yield Case(id="history", variant="history", not_run=not_git, counts_as_route=False)
     looked_for, existing = existing_secret_paths(settings.rootpath, settings.secret_paths)
     no_bundles = None
     if not existing:
         which = "launchready_secret_paths entries" if settings.secret_paths else "default bundle folders"
         no_bundles = (f"no built bundle or static folder: none of the {which} ({', '.join(looked_for)}) exists; "
                       "set launchready_secret_paths")
-    yield Case(id="bundles", not_run=no_bundles, counts_as_route=False)
-    yield Case(id="responses", not_run=None if plan.has_target else NO_TARGET, counts_as_route=False)
+    yield Case(id="bundles", variant="bundles", not_run=no_bundles, counts_as_route=False)
+    yield Case(id="responses", variant="responses", not_run=None if plan.has_target else NO_TARGET, counts_as_route=False)
     # last, so that the records captured include what the app logged while answering the probes
-    yield Case(id="logs", counts_as_route=False)
+    yield Case(id="logs", variant="logs", counts_as_route=False)
 
 
 def run(ctx: RunContext, case: Case) -> None:
@@ -82,7 +82,7 @@ def run(ctx: RunContext, case: Case) -> None:
     from pytest_launchready.checks.secrets.allowlist import Allowlist
 
     allowlist = Allowlist.parse(ctx.settings.secret_allowlist)
-    scanner = {"tree": _tree, "history": _history, "bundles": _bundles, "logs": _logs, "responses": _responses}[case.id]
+    scanner = {"tree": _tree, "history": _history, "bundles": _bundles, "logs": _logs, "responses": _responses}[case.variant]
     findings, scope = scanner(ctx, allowlist)
     if findings:
         _fail(ctx, case.id, findings, scope)

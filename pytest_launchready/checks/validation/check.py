@@ -55,12 +55,9 @@ def cases(plan: Plan) -> Iterable[Case]:
 
 
 def run(ctx: RunContext, case: Case) -> None:
-    """Dispatch to the write test or the read test."""
+    """Dispatch on the kind of case: the write test or the read test."""
     assert case.route is not None
-    if case.variant == READ:
-        run_read(ctx, case.route, CHECK.docs)
-    else:
-        run_write(ctx, case.route, CHECK.docs)
+    {READ: run_read, WRITE: run_write}[case.variant](ctx, case.route, CHECK.docs)
 
 
 CHECK = Check(
