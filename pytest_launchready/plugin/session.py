@@ -124,9 +124,10 @@ class LaunchreadySession:
 
         present = {prop_value(item.user_properties, CHECK_PROPERTY) for item in generated}
         needing = [c.name for c in selected_checks(self.config) if c.needs_login and c.name in present]
-        self.state.login_defined = bool(generated) and _login_overridden(session, generated[0])
+        visible, unreachable = _login_definitions(self.config)
+        self.state.login_defined = bool(generated) and visible
         if needing and not self.state.login_defined:
-            raise _missing_login(needing, _login_definitions(self.config)[1])
+            raise _missing_login(needing, unreachable)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
@@ -216,8 +217,8 @@ def _login_definitions(config: pytest.Config) -> tuple[bool, list[str]]:
     and the conftest.py files that define it out of their reach.
 
     The generated tests hang off the session (node id ``launchready``), so they see fixtures of
-    plugins and of conftest.py files in the rootdir or above it, not of those in subfolders. Asked on
-    the xdist controller, before the fixture manager exists, and to explain a missing login.
+    plugins and of conftest.py files in the rootdir or above it, not of those in subfolders. The one
+    answer for the xdist controller (before any collection) and for every worker after collection.
     """
     from pytest_launchready.plugin import fixtures
 
@@ -243,16 +244,3 @@ def _missing_login(needing: list[str], unreachable: list[str]) -> pytest.UsageEr
         where = (f" {', '.join(unreachable)} defines it, but the generated tests only see fixtures of the rootdir "
                  "conftest.py (and plugins): move it there.")
     return pytest.UsageError(f"the checks {', '.join(needing)} need tenants, and launchready_login is not defined.{where}\n{LOGIN_HELP}")
-
-
-def _login_overridden(session: pytest.Session, node: pytest.Item | pytest.Session) -> bool:
-    """True when the ``launchready_login`` visible at ``node`` is the user's, not our default.
-
-    The generated tests reach tenants lazily (``getfixturevalue``), so the fixture is not in their
-    closure; ask the fixture manager what the name resolves to there.
-    """
-    try:
-        defs = session._fixturemanager.getfixturedefs("launchready_login", node)
-    except Exception:  # noqa: BLE001 - a pytest internals change must not block the run; tests then fail clearly
-        return True
-    return defs is not None and len(defs) > 0 and getattr(defs[-1].func, "__module__", "") != "pytest_launchready.plugin.fixtures"
