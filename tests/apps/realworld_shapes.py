@@ -11,10 +11,13 @@ schemas.
 - ``GET /api/articles/`` lists the caller's articles as ``{"articles": [...], "articlesCount": n}``;
   ``GET``/``PUT``/``DELETE /api/articles/{slug}`` only for the author.
 - ``GET``/``PUT /api/users/{username}/settings``: only the user themself.
+- ``POST /api/books/`` ``{"book": {"book_title", "secret"}}`` answers ``{"status": "created"}``: the
+  book is addressed by the title its owner chose (``GET /api/books/{book_title}``), which the answer
+  does not repeat. Articles carry a numeric ``id`` beside their ``slug``; only the slug addresses them.
 
 Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone reads any article),
 ``write-any`` (anyone updates or deletes any article), ``settings-any`` (anyone reads and changes
-anyone's settings).
+anyone's settings), ``books-any`` (anyone reads any book and its secret).
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ FLAWS = set(filter(None, os.environ.get("RW_FLAWS", "").split(",")))
 app = FastAPI(title="realworld shapes")
 USERS: dict[str, dict[str, str]] = {}  # username -> user
 TOKENS: dict[str, str] = {}  # token -> username
-ARTICLES: dict[str, dict[str, str]] = {}  # slug -> article
+ARTICLES: dict[str, dict[str, object]] = {}  # slug -> article
+BOOKS: dict[str, dict[str, str]] = {}  # title -> book
 
 
 class NewUser(BaseModel):
@@ -70,6 +74,15 @@ class ArticleFields(BaseModel):
 
 class ArticleEnvelope(BaseModel):
     article: ArticleFields
+
+
+class BookFields(BaseModel):
+    book_title: str = ""
+    secret: str = ""
+
+
+class BookEnvelope(BaseModel):
+    book: BookFields
 
 
 def caller(request: Request) -> dict[str, str]:
@@ -137,8 +150,8 @@ def create_article(payload: ArticleEnvelope, user: dict[str, str] = Depends(call
     if not (fields.title and fields.body and fields.topic):
         raise HTTPException(422, "an article needs a title, a body and a topic")
     slug = re.sub(r"[^a-z0-9]+", "-", fields.title.lower()).strip("-")[:40] + "-" + secrets.token_hex(3)
-    ARTICLES[slug] = {"slug": slug, "title": fields.title, "body": fields.body, "topic": fields.topic,
-                      "author": user["username"]}
+    ARTICLES[slug] = {"id": len(ARTICLES) + 1, "slug": slug, "title": fields.title, "body": fields.body,
+                      "topic": fields.topic, "author": user["username"]}
     return {"article": ARTICLES[slug]}
 
 
@@ -148,7 +161,7 @@ def list_articles(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
     return {"articles": mine, "articlesCount": len(mine)}
 
 
-def _article(slug: str, user: dict[str, str], flaw: str) -> dict[str, str]:
+def _article(slug: str, user: dict[str, str], flaw: str) -> dict[str, object]:
     article = ARTICLES.get(slug)
     if article is None or (article["author"] != user["username"] and flaw not in FLAWS):
         raise HTTPException(404, "no such article")
@@ -172,3 +185,20 @@ def update_article(slug: str, payload: ArticleEnvelope, user: dict[str, str] = D
 @app.delete("/api/articles/{slug}", status_code=204)
 def delete_article(slug: str, user: dict[str, str] = Depends(caller)) -> None:
     ARTICLES.pop(_article(slug, user, "write-any")["slug"])
+
+
+@app.post("/api/books/", status_code=201)
+def create_book(payload: BookEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+    fields = payload.book
+    if not (fields.book_title and fields.secret) or fields.book_title in BOOKS:
+        raise HTTPException(422, "a book needs a new title and a secret")
+    BOOKS[fields.book_title] = {"book_title": fields.book_title, "secret": fields.secret, "owner": user["username"]}
+    return {"status": "created"}
+
+
+@app.get("/api/books/{book_title}")
+def read_book(book_title: str, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    book = BOOKS.get(book_title)
+    if book is None or (book["owner"] != user["username"] and "books-any" not in FLAWS):
+        raise HTTPException(404, "no such book")
+    return {"book": book}

@@ -152,6 +152,7 @@ launchready_exclude_routes =
     * /openapi.json
 """
 REALWORLD_OBJECT_ROUTES = [
+    "test_tenant_isolation[GET /api/books/{book_title}]",
     "test_tenant_isolation[DELETE /api/articles/{slug}]",
     "test_tenant_isolation[GET /api/articles/{slug}]",
     "test_tenant_isolation[PUT /api/articles/{slug}]",
@@ -171,7 +172,7 @@ def test_secure_realworld_shapes_test_every_object_route_and_pass(
     assert ids(outcomes, "failed") == [] and ids(outcomes, "error") == [], result.stdout.str()
     assert set(REALWORLD_OBJECT_ROUTES) <= set(ids(outcomes, "passed"))
     assert not [r for r in skip_reasons(result).values() if "has no id" in r]
-    result.stdout.fnmatch_lines(["tenant_isolation*PASS*7/7 routes*"])
+    result.stdout.fnmatch_lines(["tenant_isolation*PASS*8/8 routes*"])
 
 
 @pytest.mark.parametrize(("flaws", "expected"), [
@@ -179,6 +180,7 @@ def test_secure_realworld_shapes_test_every_object_route_and_pass(
     ("write-any", ["test_tenant_isolation[DELETE /api/articles/{slug}]", "test_tenant_isolation[PUT /api/articles/{slug}]"]),
     ("settings-any", ["test_tenant_isolation[GET /api/users/{username}/settings]",
                       "test_tenant_isolation[PUT /api/users/{username}/settings]"]),
+    ("books-any", ["test_tenant_isolation[GET /api/books/{book_title}]"]),
 ])
 def test_each_realworld_defect_fails_exactly_its_routes(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, expected: list[str],

@@ -16,7 +16,6 @@ from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.target.client_addresses import VALIDATION_ADDRESS, client_at
 from pytest_launchready.target.responses import json_body
-from pytest_launchready.routes.vocabulary import camel_case
 from pytest_launchready.tenants import bodies
 
 if TYPE_CHECKING:
@@ -135,16 +134,9 @@ def safe_read(reader: Reader | None, response: httpx.Response, body: Any) -> Any
 
 
 def _created_id(response: httpx.Response, param: str) -> str | None:
-    from pytest_launchready.tenants.seeding import unwrap
+    from pytest_launchready.tenants.seeding import created_id, unwrap
 
-    obj = unwrap(json_body(response))
-    if isinstance(obj, dict):
-        for key in ("id", param, camel_case(param), "uuid"):
-            value = obj.get(key)
-            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
-                return str(value)
-    location = response.headers.get("location")
-    return httpx.URL(location).path.rstrip("/").rsplit("/", 1)[-1] or None if location else None
+    return created_id(response, unwrap(json_body(response)), param)
 
 
 def _path_values(route: Route, path: str) -> list[str]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 import pytest
 
 from pytest_launchready.target.errors import TargetStoppedError
-from pytest_launchready.tenants.seeding.answers import unwrap
+from pytest_launchready.tenants.seeding.answers import created_id, unwrap
 from pytest_launchready.tenants.seeding.filling import as_schema_type, fill, id_fields, is_free_text, seed_body
 from pytest_launchready.tenants.seeding.names import (
     blank,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from pytest_launchready.tenants import Tenant
 
 __all__ = [
+    "created_id",
     "CREATED",
     "INCIDENTAL",
     "MAX_CREATES",

@@ -46,17 +46,29 @@ def identities(obj: Any, names: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def created_id(response: httpx.Response, obj: Any, param: str) -> str | None:
-    """The id a create route gave its object: ``id``, ``param`` (or its camelCase), ``uuid``, else the
-    last segment of the ``Location`` header; None when the answer holds none of these."""
+def created_id(response: httpx.Response, obj: Any, param: str, sent: Any = None) -> str | None:
+    """The id a create route gave its object, for path parameter ``param``.
+
+    A parameter that is not an id name (``{slug}``, ``{username}``) is read under its own name
+    first: an article answering ``{"id": 22, "slug": "hello-x1"}`` is addressed by its slug. Then
+    ``id``, ``param`` (or its camelCase), ``uuid``, the last segment of the ``Location`` header, and
+    last the value the client chose itself in the body it ``sent`` (``{"book_title": ...}``, a
+    natural key the answer does not repeat). None when none of these holds one.
+    """
+    keys = ("id", param, camel_case(param), "uuid")
+    if not is_id_name(param):
+        keys = (param, camel_case(param), "id", "uuid")
     own = None
     if isinstance(obj, dict):
-        for key in ("id", param, camel_case(param), "uuid"):
+        for key in keys:
             if _scalar(obj.get(key)):
                 own = str(obj[key])
                 break
     if own is None and response.headers.get("location"):
         own = httpx.URL(response.headers["location"]).path.rstrip("/").rsplit("/", 1)[-1] or None
+    chosen = unwrap(sent)
+    if own is None and isinstance(chosen, dict) and not is_id_name(param) and _scalar(chosen.get(param)):
+        own = str(chosen[param])
     return own
 
 

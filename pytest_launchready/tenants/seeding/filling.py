@@ -77,6 +77,9 @@ def fill(schema: Mapping[str, Any], name: str, canary: str, known: Callable[[str
         return [fill(items, name, canary, known, depth + 1, complete) for _ in range(count)]
     if is_free_text(schema, name):
         return _text(schema, canary)
+    if schema.get("default", 0) in ("", None, [], {}):
+        # An empty default is what omitting the field gives: a real value says more about the route.
+        schema = {k: v for k, v in schema.items() if k != "default"}
     value = example(schema, name=name, text=canary, required_only=True)
     if isinstance(value, str) and (schema.get("format") == "email" or "email" in name.lower()) and not _FIXED.intersection(schema):
         return f"{canary}.{next(_EMAILS)}@example.com"

@@ -134,17 +134,17 @@ class Seeder:
         known = lambda name: lookup(tenant, name)  # noqa: E731
         params = _query(route, tenant)
         complete = seed_body(route, tenant.canary, known, complete=True)
-        response = self._send(tenant, route.method, path, complete, route.key, params=params, form=_is_form(route))
+        response, sent = self._send(tenant, route.method, path, complete, route.key, params=params, form=_is_form(route)), complete
         minimal = seed_body(route, tenant.canary, known)
         if response is None and minimal != complete and _refused(tenant):
             # An optional field the app did not like: the required and free-text ones alone may do.
-            response = self._send(tenant, route.method, path, minimal, route.key, params=params, form=_is_form(route))
+            response, sent = self._send(tenant, route.method, path, minimal, route.key, params=params, form=_is_form(route)), minimal
         if response is None:
             return
         data = json_body(response)
         obj = unwrap(data)
         param = self._names[blank(route.path)]
-        own = created_id(response, obj, param)
+        own = created_id(response, obj, param, sent)
         if own is not None:
             tenant.ids[param] = own
             tenant.objects.append(SeededObject(param, own, CREATED, route.key, blank(route.path), obj))
