@@ -18,6 +18,7 @@ import httpx
 
 from pytest_launchready.checks.idfuzz import Position, Variant
 from pytest_launchready.checks.probe import Probe
+from pytest_launchready.tenants.schemas import flatten
 from pytest_launchready.tenants.seeding import as_schema_type, blank, collection_of, fill, id_fields, is_id_name, seed_body
 
 if TYPE_CHECKING:
@@ -81,6 +82,40 @@ def build(
             body[name] = as_schema_type(value, schema_props.get(name) or {}) if isinstance(value, str) else value
     form = bool(route.body_content_type) and "json" not in str(route.body_content_type)
     return Probe(route.method, path, query, body, form, label, route)
+
+
+def differing(body: Any, current: Mapping[str, Any] | None, schema: Mapping[str, Any] | None) -> Any:
+    """``body`` with every field that would leave ``current`` as it is set to another valid value.
+
+    A write that sends the value the object already has changes nothing, so re-reading cannot show it
+    (an enum's first value, sent to an object created with it). Ids and free text are left alone (free
+    text holds the attacker's canary, which already differs). A one-key envelope is looked into.
+    """
+    if not isinstance(body, dict) or not isinstance(current, Mapping):
+        return body
+    properties = dict((flatten(schema or {}).get("properties") or {}))
+    if len(body) == 1:
+        (key, inner), = body.items()
+        if isinstance(inner, dict) and key not in current:
+            return {key: differing(inner, current, properties.get(key))}
+    changed = dict(body)
+    for name, value in body.items():
+        if name in current and current[name] == value and not is_id_name(name):
+            other = _other_value(flatten(properties.get(name) or {}), value)
+            if other is not None:
+                changed[name] = other
+    return changed
+
+
+def _other_value(schema: Mapping[str, Any], value: Any) -> Any:
+    """A valid value for ``schema`` other than ``value``, or None when there is no safe one."""
+    if schema.get("enum"):
+        return next((option for option in schema["enum"] if option != value), None)
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int) and schema.get("maximum") != value:
+        return value + 1
+    return None
 
 
 # --- re-reading -----------------------------------------------------------------------------------
@@ -172,6 +207,17 @@ class Views:
             return Snapshot.of(self.client.get(view.path))
         except httpx.HTTPError:
             return None
+
+    def current(self) -> dict[str, Any] | None:
+        """The object as the owner saw it before the attack: the first item view (a GET with path
+        parameters) that shows one object; list views hold many."""
+        from pytest_launchready.tenants.seeding import unwrap
+
+        for view in self.views:
+            data = unwrap(view.before.data) if view.before is not None and view.route.path_params else None
+            if isinstance(data, dict):
+                return data
+        return None
 
     def prime(self) -> None:
         """Read every view twice: views that differ between the two reads are unstable."""

@@ -17,7 +17,9 @@ schemas.
 
 Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone reads any article),
 ``write-any`` (anyone updates or deletes any article), ``settings-any`` (anyone reads and changes
-anyone's settings), ``books-any`` (anyone reads any book and its secret).
+anyone's settings), ``books-any`` (anyone reads any book and its secret), ``topic-any`` (anyone changes any article's
+topic through ``PUT /api/articles/{slug}/topic``, whose body is one enum and no free text, and
+which answers 204 with no body: only a re-read shows the write).
 """
 
 from __future__ import annotations
@@ -202,3 +204,12 @@ def read_book(book_title: str, user: dict[str, str] = Depends(caller)) -> dict[s
     if book is None or (book["owner"] != user["username"] and "books-any" not in FLAWS):
         raise HTTPException(404, "no such book")
     return {"book": book}
+
+
+class TopicChange(BaseModel):
+    topic: Literal["news", "howto"]
+
+
+@app.put("/api/articles/{slug}/topic", status_code=204)
+def change_topic(slug: str, payload: TopicChange, user: dict[str, str] = Depends(caller)) -> None:
+    _article(slug, user, "topic-any")["topic"] = payload.topic

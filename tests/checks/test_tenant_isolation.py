@@ -359,3 +359,18 @@ def test_seeding_never_raises_on_app_errors() -> None:
     assert "POST /projects answered 500: boom" in tenant.seed_notes
     assert "POST /labels failed: ConnectError" in tenant.seed_notes
     assert "POST /projects/{project_id}/tasks not called: no id for {project_id}" in tenant.seed_notes
+
+
+def test_an_attack_body_never_sends_the_values_the_object_already_has() -> None:
+    from pytest_launchready.checks.probing import differing
+
+    schema = {"type": "object", "properties": {
+        "status": {"type": "string", "enum": ["draft", "live"]}, "pinned": {"type": "boolean"},
+        "rank": {"type": "integer"}, "note": {"type": "string"}, "project_id": {"type": "integer"}}}
+    current = {"status": "draft", "pinned": False, "rank": 3, "note": "old", "project_id": 7}
+    body = {"status": "draft", "pinned": False, "rank": 3, "note": "lrcanaryB", "project_id": 7}
+    assert differing(body, current, schema) == {"status": "live", "pinned": True, "rank": 4, "note": "lrcanaryB", "project_id": 7}
+    wrapped = {"type": "object", "properties": {"item": schema}}
+    assert differing({"item": {"status": "draft"}}, current, wrapped) == {"item": {"status": "live"}}
+    assert differing({"status": "live"}, current, schema) == {"status": "live"}  # already differs
+    assert differing(body, None, schema) == body  # nothing read before: sent as built

@@ -34,7 +34,7 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import Views, build, is_search_param, positions
+from pytest_launchready.checks.probing import Views, build, differing, is_search_param, positions
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
@@ -145,11 +145,13 @@ def _write(ctx: RunContext, route: Any) -> None:
     marks = [owner.canary, *owned_values(owner), *overrides.values()]
     views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks)
     views.prime()
+    current = views.current()
     victims = [victim("tenant A", owner, attacker)] + _bystanders(ctx, exclude={owner.canary, attacker.canary})
     unverified: list[str] = []
     statuses = []
     deny = ctx.settings.deny_status | {404}
     for probe, says in attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False):
+        probe.body = differing(probe.body, current, route.body_schema)  # a write must change what it targets
         response = _send(ctx, attacker.client, probe, route, says)
         statuses.append(response.status_code)
         what = (f"Sent {probe.text} as tenant B ({attacker.name}), {says} (tenants A and B are a throwaway pair made for "
