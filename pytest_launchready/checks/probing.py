@@ -18,7 +18,7 @@ import httpx
 
 from pytest_launchready.checks.idfuzz import Position, Variant
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.tenants.schemas import flatten
+from pytest_launchready.routes.schemas import flatten
 from pytest_launchready.tenants.seeding import as_schema_type, blank, collection_of, fill, id_fields, is_id_name, seed_body
 
 if TYPE_CHECKING:

@@ -28,6 +28,7 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.target.client_addresses import burst_address, client_at
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.tenants.bodies import dummy_path_values, example
+from pytest_launchready.routes.schemas import flatten
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -205,11 +206,15 @@ def _burst_body(ctx: RunContext, route: Route, email: str | None) -> Any:
     unique = f"{ctx.run_id}{ctx.rng.getrandbits(24):06x}"
     body = bodies.valid_body(schema, unique)
     if isinstance(body, dict) and vocabulary.is_login_like(route):
-        user_field, password = vocabulary.username_field(schema), vocabulary.password_field(schema)
-        if user_field and email:
-            body[user_field] = email
-        if password:
-            body[password] = f"lr-wrong-{unique}-Aa1!"
+        # The credentials go where the app reads them: inside {"user": {...}} when the body is wrapped.
+        key = vocabulary.envelope_key(schema)
+        fields = body.setdefault(key, {}) if key else body
+        inner = flatten(schema).get("properties", {}).get(key) if key else schema
+        user_field, password = vocabulary.username_field(flatten(inner)), vocabulary.password_field(flatten(inner))
+        if user_field and email and isinstance(fields, dict):
+            fields[user_field] = email
+        if password and isinstance(fields, dict):
+            fields[password] = f"lr-wrong-{unique}-Aa1!"
     return body
 
 
@@ -223,6 +228,15 @@ def _gate(route: Route, response: httpx.Response, who: str) -> None:
         pytest.skip(f"{route.key} denied {who} with {status}: the burst would only test the denial")
     if route.path_params and status == 404:
         pytest.skip(f"{route.key} answered 404 at {response.request.url.path}: the ids were not found")
+    if status == 422 and vocabulary.is_login_like(route):
+        # Refused as malformed, the attempts never reach the password check: counting them proves nothing.
+        pytest.skip(f"{route.key} answered 422 to the burst's first body ({_excerpt(response)}): the attempts would "
+                    "not reach the credential check. Give the login body's schema (or an example) in your OpenAPI spec, "
+                    "or list the route in launchready_rate_limited with a spec that describes its body")
+
+
+def _excerpt(response: httpx.Response) -> str:
+    return response.text[:120].replace("\n", " ")
 
 
 def _forwarded_bypass(ctx: RunContext, client: httpx.Client, route: Route, path: str, kwargs: dict[str, Any],

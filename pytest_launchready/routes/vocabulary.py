@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from pytest_launchready.routes.schemas import flatten
+
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
 
@@ -121,6 +123,15 @@ def me_route(routes: Iterable[Route]) -> Route | None:
 def is_me_path(path: str) -> bool:
     """True for ``/me``-like paths (an update there changes the caller's own user)."""
     return _me_rank(path) is not None
+
+
+def envelope_key(schema: Mapping[str, Any] | None) -> str | None:
+    """The one property of a body schema that wraps the real object (``{"user": {...}}``), or None."""
+    properties = flatten(schema or {}).get("properties") or {}
+    if len(properties) != 1:
+        return None
+    (key, inner), = properties.items()
+    return str(key) if flatten(inner).get("properties") else None
 
 
 def field_named(schema: Mapping[str, Any] | None, names: tuple[str, ...]) -> str | None:

@@ -13,7 +13,7 @@ import urllib.parse
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from pytest_launchready.routes.vocabulary import normalise
-from pytest_launchready.tenants.schemas import accepted_types, flatten
+from pytest_launchready.routes.schemas import accepted_types, flatten
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route

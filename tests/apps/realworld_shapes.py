@@ -19,7 +19,8 @@ Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone rea
 ``write-any`` (anyone updates or deletes any article), ``settings-any`` (anyone reads and changes
 anyone's settings), ``books-any`` (anyone reads any book and its secret), ``topic-any`` (anyone changes any article's
 topic through ``PUT /api/articles/{slug}/topic``, whose body is one enum and no free text, and
-which answers 204 with no body: only a re-read shows the write).
+which answers 204 with no body: only a re-read shows the write), ``no-throttle`` (the login never
+answers 429; by default it does after 10 wrong passwords for one email).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ FLAWS = set(filter(None, os.environ.get("RW_FLAWS", "").split(",")))
 app = FastAPI(title="realworld shapes")
 USERS: dict[str, dict[str, str]] = {}  # username -> user
 TOKENS: dict[str, str] = {}  # token -> username
+FAILED_LOGINS: dict[str, int] = {}  # email -> wrong passwords so far
+MAX_FAILED_LOGINS = 10
 ARTICLES: dict[str, dict[str, object]] = {}  # slug -> article
 BOOKS: dict[str, dict[str, str]] = {}  # title -> book
 
@@ -112,8 +115,12 @@ def sign_up(payload: UserEnvelope) -> dict[str, object]:
 
 @app.post("/api/users/login")
 def log_in(payload: LoginEnvelope) -> dict[str, object]:
-    user = next((u for u in USERS.values() if u["email"] == payload.user.email), None)
+    email = payload.user.email
+    if FAILED_LOGINS.get(email, 0) >= MAX_FAILED_LOGINS and "no-throttle" not in FLAWS:
+        raise HTTPException(429, "too many attempts", headers={"Retry-After": "60"})
+    user = next((u for u in USERS.values() if u["email"] == email), None)
     if user is None or user["password"] != payload.user.password:
+        FAILED_LOGINS[email] = FAILED_LOGINS.get(email, 0) + 1
         raise HTTPException(401, "wrong email or password")
     token = secrets.token_urlsafe(24)
     TOKENS[token] = user["username"]

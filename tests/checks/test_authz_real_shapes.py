@@ -208,3 +208,40 @@ def test_the_login_can_say_who_the_user_is_when_no_route_does(
                 "test_tenant_isolation[PUT /api/users/{username}/settings]"]
     assert ids(outcomes, "failed") == (settings if tested else []), result.stdout.str()
     assert (set(settings) <= set(ids(outcomes, "skipped"))) is not tested
+
+
+
+@pytest.mark.parametrize(("flaws", "outcome"), [("", "passed"), ("no-throttle", "failed")])
+def test_a_login_burst_sends_the_wrapped_body_the_login_reads(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, outcome: str,
+) -> None:
+    """POST /api/users/login wants {"user": {"email", "password"}}: wrong passwords, not 50 malformed bodies (422)."""
+    monkeypatch.setenv("RW_FLAWS", flaws)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=rate_limits")
+    assert outcomes.by_id["launchready::test_rate_limits[POST /api/users/login]"] == outcome, result.stdout.str()
+    if outcome == "failed":
+        result.stdout.fnmatch_lines(["*Sent 50 wrong-password attempts to POST /api/users/login*none was answered 429 (50x 401)*"])
+
+
+MALFORMED_LOGIN_APP = """
+from fastapi import FastAPI, HTTPException, Request
+
+app = FastAPI()
+
+@app.post("/auth/login")
+async def login(request: Request):
+    body = await request.json() if await request.body() else None
+    if not isinstance(body, dict) or not isinstance(body.get("creds"), dict):
+        raise HTTPException(422, "expected {'creds': {'email', 'password'}}")
+    raise HTTPException(401, "wrong email or password")
+"""
+
+
+def test_a_login_that_refuses_the_burst_as_malformed_is_not_run(pytester: pytest.Pytester, run_launchready: Any) -> None:
+    """The spec does not describe the body, so the burst cannot send one the login reads: 50 x 422 proves nothing."""
+    pytester.makepyfile(myapp=MALFORMED_LOGIN_APP)
+    pytester.makeini("[pytest]\nlaunchready_app = myapp:app\nlaunchready_public_routes =\n    POST /auth/login\n")
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=rate_limits", "-rs")
+    assert outcomes.by_id["launchready::test_rate_limits[POST /auth/login]"] == "skipped", result.stdout.str()
+    result.stdout.fnmatch_lines(["*POST /auth/login answered 422 to the burst's first body*would not reach the credential check*"])

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks.validation.common import READ
-from pytest_launchready.tenants.schemas import flatten
+from pytest_launchready.routes.schemas import flatten
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.target.client_addresses import VALIDATION_ADDRESS, client_at
 from pytest_launchready.tenants.bodies import dummy_path_values, example

@@ -15,7 +15,7 @@ from pytest_launchready.checks.validation.common import unique
 from pytest_launchready.checks.validation.findings import FIX_MASS, Finding
 from pytest_launchready.checks.validation.payload import NONE, Payload
 from pytest_launchready.checks.validation.readback import Reader, reader_for, safe_read
-from pytest_launchready.tenants.schemas import flatten, is_object_schema
+from pytest_launchready.routes.schemas import flatten, is_object_schema
 from pytest_launchready.target.responses import json_body
 from pytest_launchready.routes.vocabulary import camel_case
 from pytest_launchready.tenants import bodies

@@ -32,7 +32,7 @@ from pytest_launchready.checks.validation.payload import DECLARED as DECLARED
 from pytest_launchready.checks.validation.payload import NONE as NONE
 from pytest_launchready.checks.validation.payload import REQUIRED as REQUIRED
 from pytest_launchready.checks.validation.payload import Payload
-from pytest_launchready.tenants.schemas import accepted_types, flatten, is_object_schema
+from pytest_launchready.routes.schemas import accepted_types, flatten, is_object_schema
 from pytest_launchready.checks.validation.strategies import draw, strategy
 from pytest_launchready.checks.validation.targets import UNKNOWN_FIELD, Target, targets
 from pytest_launchready.tenants.bodies import FORM as FORM

@@ -15,7 +15,7 @@ from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
 from pytest_launchready.checks.validation.common import READ
 from pytest_launchready.checks.validation.findings import FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Finding, is_secret
-from pytest_launchready.tenants.schemas import accepted_types, flatten
+from pytest_launchready.routes.schemas import accepted_types, flatten
 from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import contextlib
 import tempfile
 from typing import Any, Iterator, Sequence
 
-from pytest_launchready.tenants.schemas import accepted_types
+from pytest_launchready.routes.schemas import accepted_types
 from pytest_launchready.checks.validation.targets import Target, lower_bound, upper_bound, wrong_type_candidates
 from pytest_launchready.tenants.bodies import example
 

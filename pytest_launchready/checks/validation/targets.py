@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from pytest_launchready.checks.validation.payload import _VIOLATION_ORDER, DECLARED, NONE, REQUIRED
-from pytest_launchready.tenants.schemas import accepted_types, flatten, is_object_schema
+from pytest_launchready.routes.schemas import accepted_types, flatten, is_object_schema
 
 UNKNOWN_FIELD = "launchready_unknown_field"
 #: How deep into nested objects fields are targeted.
