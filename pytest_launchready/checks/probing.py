@@ -73,7 +73,7 @@ def build(
             query += [(param.name, str(v)) for v in value] if isinstance(value, list) else [(param.name, str(value))]
         elif param.required:
             query.append((param.name, str(fill(param.schema, param.name, canary, lambda n: None))))
-    body = seed_body(route, canary, lambda name: None)
+    body = seed_body(route, canary, lambda name: None, complete=True)
     if isinstance(body, dict):
         schema_props = ((route.body_schema or {}).get("properties") or {}) if route.body_schema else {}
         for key in [k for k in body if is_id_name(k) and k not in body_ids]:

@@ -19,7 +19,8 @@ Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone rea
 ``write-any`` (anyone updates or deletes any article), ``settings-any`` (anyone reads and changes
 anyone's settings), ``books-any`` (anyone reads any book and its secret), ``topic-any`` (anyone changes any article's
 topic through ``PUT /api/articles/{slug}/topic``, whose body is one enum and no free text, and
-which answers 204 with no body: only a re-read shows the write), ``no-throttle`` (the login never
+which answers 204 with no body: only a re-read shows the write), ``email-any`` (anyone changes anyone's email through ``PUT /api/users/{username}/email``, whose
+field is optional in the spec but refused when empty), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
 """
 
@@ -220,3 +221,17 @@ class TopicChange(BaseModel):
 @app.put("/api/articles/{slug}/topic", status_code=204)
 def change_topic(slug: str, payload: TopicChange, user: dict[str, str] = Depends(caller)) -> None:
     _article(slug, user, "topic-any")["topic"] = payload.topic
+
+
+class EmailChange(BaseModel):
+    email: str = ""
+
+
+@app.put("/api/users/{username}/email")
+def change_email(username: str, payload: EmailChange, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    if username != user["username"] and "email-any" not in FLAWS:
+        raise HTTPException(403, "not yours")
+    if not payload.email or username not in USERS:
+        raise HTTPException(400, "malformed data")
+    USERS[username]["email"] = payload.email
+    return {"status": "updated"}
