@@ -20,7 +20,8 @@ Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone rea
 anyone's settings), ``books-any`` (anyone reads any book and its secret), ``topic-any`` (anyone changes any article's
 topic through ``PUT /api/articles/{slug}/topic``, whose body is one enum and no free text, and
 which answers 204 with no body: only a re-read shows the write), ``email-any`` (anyone changes anyone's email through ``PUT /api/users/{username}/email``, whose
-field is optional in the spec but refused when empty), ``no-throttle`` (the login never
+field is optional in the spec but refused when empty), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
+another's still answers 404), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
 """
 
@@ -186,6 +187,8 @@ def read_article(slug: str, user: dict[str, str] = Depends(caller)) -> dict[str,
 @app.put("/api/articles/{slug}")
 def update_article(slug: str, payload: ArticleEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
     article = _article(slug, user, "write-any")
+    if "update-crash" in FLAWS:
+        raise RuntimeError("the update query broke")  # FastAPI answers 500
     for name in ("title", "body"):
         if getattr(payload.article, name):
             article[name] = getattr(payload.article, name)
