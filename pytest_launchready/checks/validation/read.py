@@ -14,7 +14,7 @@ from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
 from pytest_launchready.checks.validation.common import READ
-from pytest_launchready.checks.validation.findings import FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Finding, is_secret
+from pytest_launchready.checks.validation.faults import FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Fault, is_secret
 from pytest_launchready.routes.schemas import accepted_types, flatten
 from pytest_launchready.target.responses import json_body
 
@@ -61,7 +61,7 @@ def run_read(ctx: RunContext, route: Route, docs: str) -> None:
         pytest.skip(f"GET {path} answered an empty body to {caller.who}: nothing to scan (seed objects with launchready_seed)")
 
 
-def _odd_reads(ctx: RunContext, route: Route, caller: Caller, path: str, query: dict[str, Any]) -> list[Finding]:
+def _odd_reads(ctx: RunContext, route: Route, caller: Caller, path: str, query: dict[str, Any]) -> list[Fault]:
     """GET with a NUL byte in each free-text query parameter, then in the last path parameter: a 4xx
     or a 2xx passes; a 5xx, a hang or debug output is a finding (the body fuzz never reaches these)."""
     variants: list[tuple[str, str, dict[str, Any]]] = []
@@ -79,7 +79,7 @@ def _odd_reads(ctx: RunContext, route: Route, caller: Caller, path: str, query: 
         try:
             response = caller.client.get(url, params=params or None)
         except httpx.TimeoutException:
-            findings.append(Finding(f"{label}: no answer within {ctx.settings.timeout:g} s",
+            findings.append(Fault(f"{label}: no answer within {ctx.settings.timeout:g} s",
                                     "an odd character must be rejected quickly; a hang is a denial of service.", FIX_CRASH))
             continue
         leaks = disclosure.scan(response.content, response.status_code, response.headers.get("content-type", ""),
@@ -87,12 +87,12 @@ def _odd_reads(ctx: RunContext, route: Route, caller: Caller, path: str, query: 
         if leaks:
             secret = [f for f in leaks if is_secret(f)]
             ctx.redact.add(*(f.evidence for f in secret))
-            findings.append(Finding(f"{label}: answered {response.status_code}, disclosing "
+            findings.append(Fault(f"{label}: answered {response.status_code}, disclosing "
                                     + ", ".join(f.describe() for f in leaks),
                                     "responses must not reveal stack traces, debug pages, file paths or SQL.",
                                     FIX_EXPOSE if secret else FIX_DISCLOSE, response, None if secret else leaks[0].evidence))
         elif response.status_code >= 500:
-            findings.append(Finding(f"{label}: answered {response.status_code}",
+            findings.append(Fault(f"{label}: answered {response.status_code}",
                                     "a NUL byte in a parameter must get a 4xx (or be handled); a 5xx means it reached "
                                     "code that crashed on it, typically a database driver.", FIX_CRASH, response))
     return findings

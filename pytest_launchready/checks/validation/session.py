@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from pytest_launchready.checks import disclosure
-from pytest_launchready.checks.validation.findings import FIX_CRASH, FIX_DISCLOSE, FIX_ENFORCE, FIX_EXPOSE, Finding, is_secret
+from pytest_launchready.checks.validation.faults import FIX_CRASH, FIX_DISCLOSE, FIX_ENFORCE, FIX_EXPOSE, Fault, is_secret
 from pytest_launchready.checks.validation.payloads import JSON
 from pytest_launchready.checks.validation.payload import DECLARED, REQUIRED, Payload
 
@@ -29,7 +29,7 @@ class Session:
     path: str
     query: dict[str, Any]
     deadline: float
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Fault] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     content_type: str = JSON
     sent: int = 0
@@ -43,7 +43,7 @@ class Session:
             response = self.caller.client.request(self.route.method, self.path, params=self.query or None,
                                                   content=probe.content, headers=headers)
         except httpx.TimeoutException:
-            self.findings.append(Finding(
+            self.findings.append(Fault(
                 f"{probe.label}: no answer within {self.ctx.settings.timeout:g} s",
                 "an invalid body must be rejected quickly; a hang is a denial of service one request away.", FIX_CRASH))
             return None
@@ -54,13 +54,13 @@ class Session:
         crashed = response.status_code >= 500
         if found:
             shown = ", ".join(f.describe() for f in found)
-            self.findings.append(Finding(
+            self.findings.append(Fault(
                 f"{probe.label}: answered {response.status_code}, disclosing {shown}",
                 "responses must not reveal stack traces, file paths, SQL or credentials: they map the server for an attacker"
                 + ("; and a 5xx means the body reached code that crashed on it." if crashed else "."),
                 FIX_EXPOSE if secret else FIX_DISCLOSE, response, None if secret else found[0].evidence))
         elif crashed:
-            self.findings.append(Finding(
+            self.findings.append(Fault(
                 f"{probe.label}: answered {response.status_code}",
                 "an invalid body must get a 4xx naming the problem; a 5xx means it reached code that crashed on it.",
                 FIX_CRASH, response))
@@ -71,7 +71,7 @@ class Session:
         if not 200 <= response.status_code < 300:
             return
         if probe.violation == REQUIRED:
-            self.findings.append(Finding(
+            self.findings.append(Fault(
                 f"{probe.label}: accepted with {response.status_code}",
                 "the body has no usable value for a required field, so the route's schema is not enforced.",
                 FIX_ENFORCE, response))

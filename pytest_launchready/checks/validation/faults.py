@@ -31,7 +31,7 @@ FIX_EXPOSE = (
 
 
 @dataclass
-class Finding:
+class Fault:
     """One problem: what was seen, why it fails, the fix, and the answer (with the text to mark in it)."""
 
     what: str
