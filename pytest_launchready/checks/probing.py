@@ -84,6 +84,18 @@ def build(
     return Probe(route.method, path, query, body, form, label, route)
 
 
+def public_read_routes(routes: Iterable[Route], configured: Iterable[str] = ()) -> set[str]:
+    """The public GET routes a write check may re-read through: ``launchready_public_read_routes``, or
+    by default each public GET whose path a private write also takes (anyone reads an article, only
+    its author changes it: the public read is where the change shows)."""
+    chosen = set(configured)
+    if chosen:
+        return chosen
+    routes = list(routes)
+    written = {blank(r.path) for r in routes if r.is_mutating and not r.public}
+    return {r.key for r in routes if r.method == "GET" and r.public and blank(r.path) in written}
+
+
 def differing(body: Any, current: Mapping[str, Any] | None, schema: Mapping[str, Any] | None) -> Any:
     """``body`` with every field that would leave ``current`` as it is set to another valid value.
 
@@ -171,16 +183,18 @@ class Views:
 
     @classmethod
     def for_route(cls, routes: tuple[Route, ...], route: Route, value: Callable[[str, str], str | None],
-                  client: httpx.Client, marks: Iterable[str] = ()) -> Views:
+                  client: httpx.Client, marks: Iterable[str] = (), public_read: Iterable[str] = ()) -> Views:
         """The owner's GET routes that show what ``route`` would change, filled with the owner's ids.
 
         ``value(param, collection)`` is the owner's id for a path parameter (None when unknown).
+        Public GETs are views only when listed in ``public_read`` (see :func:`public_read_routes`).
         """
+        readable = set(public_read)
         names = {p.name for p in positions(route)}
         own_collection = collection_of(route.path, route.path_params[-1]) if route.path_params else blank(route.path)
         picked: list[tuple[int, Route, str]] = []
         for candidate in routes:
-            if candidate.method != "GET" or candidate.public:
+            if candidate.method != "GET" or (candidate.public and candidate.key not in readable):
                 continue
             filled: dict[str, str] = {}
             for param in candidate.path_params:

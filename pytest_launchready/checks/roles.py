@@ -31,7 +31,7 @@ from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import Views, build
+from pytest_launchready.checks.probing import Views, build, public_read_routes
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.config.settings import Settings
 from pytest_launchready.tenants.leaks import Victim, find_leak, id_values, owned_values
@@ -116,7 +116,8 @@ def run(ctx: RunContext, case: Case) -> None:
         control_json = json_body(control)
     else:
         marks = [owner.canary, *owned_values(owner), *overrides.values()]
-        views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks)
+        views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks,
+                            public_read_routes(ctx.routes, ctx.settings.public_read_routes))
         views.prime()
     unverified = []
     deny = settings.deny_status | {404}

@@ -90,6 +90,7 @@ class Settings:
     roles: tuple[str, ...] = _DEFAULT["roles"]
     role_routes: tuple[RoleRoute, ...] = _DEFAULT["role_routes"]
     shared_routes: tuple[str, ...] = _DEFAULT["shared_routes"]
+    public_read_routes: tuple[str, ...] = _DEFAULT["public_read_routes"]
     deny_status: frozenset[int] = _DEFAULT["deny_status"]
     jwt_key_env: str = _DEFAULT["jwt_key_env"]
     jwt_public_key: str = _DEFAULT["jwt_public_key"]

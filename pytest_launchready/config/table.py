@@ -106,6 +106,7 @@ INI_SETTINGS: tuple[IniSetting, ...] = (
     IniSetting("launchready_roles", "linelist", ["owner", "admin", "member"], "roles", "Roles, highest first; tenant_a and tenant_b use the first."),
     IniSetting("launchready_role_routes", "linelist", [], "role_routes", "'ROLE: METHOD /path': operations only ROLE and higher may call."),
     IniSetting("launchready_shared_routes", "linelist", [], "routes", "Routes whose data is legitimately shared across tenants, 'METHOD /path'."),
+    IniSetting("launchready_public_read_routes", "linelist", [], "routes", "Public GET routes anyone may read that the write checks re-read through, 'GET /path' (default: a public GET at the path of a private write)."),
     IniSetting("launchready_deny_status", "linelist", ["401", "403"], "deny_status", "4xx status codes that count as a denial of access (404 also counts for a foreign tenant's object); 2xx/3xx/5xx are refused."),
     IniSetting("launchready_jwt_key", "string", "", "env_name", "env:VARNAME holding the JWT signing secret or private key, for minting expired tokens.", attr="jwt_key_env"),
     IniSetting("launchready_jwt_public_key", "string", "", "text", "env:VARNAME or a file path holding the JWT public key (RS/ES algorithms), for key-confusion tests."),

@@ -20,7 +20,9 @@ Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone rea
 anyone's settings), ``books-any`` (anyone reads any book and its secret), ``topic-any`` (anyone changes any article's
 topic through ``PUT /api/articles/{slug}/topic``, whose body is one enum and no free text, and
 which answers 204 with no body: only a re-read shows the write), ``email-any`` (anyone changes anyone's email through ``PUT /api/users/{username}/email``, whose
-field is optional in the spec but refused when empty), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
+field is optional in the spec but refused when empty), ``notes-any`` (anyone edits any note through ``PATCH /api/notes/{note_id}``; notes are public to
+read, ``GET /api/notes/{note_id}``, and the PATCH answers 204: only the public read shows the
+write), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
 another's still answers 404), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
 """
@@ -238,3 +240,32 @@ def change_email(username: str, payload: EmailChange, user: dict[str, str] = Dep
         raise HTTPException(400, "malformed data")
     USERS[username]["email"] = payload.email
     return {"status": "updated"}
+
+
+NOTES: dict[str, dict[str, str]] = {}
+
+
+class NoteFields(BaseModel):
+    text: str = ""
+
+
+@app.post("/api/notes/", status_code=201)
+def create_note(payload: NoteFields, user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+    note_id = secrets.token_hex(6)
+    NOTES[note_id] = {"id": note_id, "text": payload.text, "author": user["username"]}
+    return NOTES[note_id]
+
+
+@app.get("/api/notes/{note_id}", openapi_extra={"security": []})
+def read_note(note_id: str) -> dict[str, str]:
+    if note_id not in NOTES:
+        raise HTTPException(404, "no such note")
+    return NOTES[note_id]
+
+
+@app.patch("/api/notes/{note_id}", status_code=204)
+def edit_note(note_id: str, payload: NoteFields, user: dict[str, str] = Depends(caller)) -> None:
+    note = NOTES.get(note_id)
+    if note is None or (note["author"] != user["username"] and "notes-any" not in FLAWS):
+        raise HTTPException(404, "no such note")
+    note["text"] = payload.text

@@ -145,6 +145,7 @@ REALWORLD_INI = """launchready_roles = user
 launchready_public_routes =
     POST /api/users
     POST /api/users/login
+    GET /api/notes/{note_id}
 launchready_exclude_routes =
     * /docs
     * /docs/oauth2-redirect
@@ -152,6 +153,7 @@ launchready_exclude_routes =
     * /openapi.json
 """
 REALWORLD_OBJECT_ROUTES = [
+    "test_tenant_isolation[PATCH /api/notes/{note_id}]",
     "test_tenant_isolation[PUT /api/users/{username}/email]",
     "test_tenant_isolation[GET /api/books/{book_title}]",
     "test_tenant_isolation[PUT /api/articles/{slug}/topic]",
@@ -174,7 +176,7 @@ def test_secure_realworld_shapes_test_every_object_route_and_pass(
     assert ids(outcomes, "failed") == [] and ids(outcomes, "error") == [], result.stdout.str()
     assert set(REALWORLD_OBJECT_ROUTES) <= set(ids(outcomes, "passed"))
     assert not [r for r in skip_reasons(result).values() if "has no id" in r]
-    result.stdout.fnmatch_lines(["tenant_isolation*PASS*10/10 routes*"])
+    result.stdout.fnmatch_lines(["tenant_isolation*PASS*11/11 routes*"])
 
 
 @pytest.mark.parametrize(("flaws", "expected"), [
@@ -189,6 +191,8 @@ def test_secure_realworld_shapes_test_every_object_route_and_pass(
     ("email-any", ["test_tenant_isolation[PUT /api/users/{username}/email]"]),
     # A crash on one's own article too is not about whose id it is: never blamed on tenant A's id.
     ("update-crash", []),
+    # Anyone reads a note, only its author edits it: the public GET is where the swapped write shows.
+    ("notes-any", ["test_tenant_isolation[PATCH /api/notes/{note_id}]"]),
 ])
 def test_each_realworld_defect_fails_exactly_its_routes(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, expected: list[str],

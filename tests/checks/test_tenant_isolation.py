@@ -374,3 +374,12 @@ def test_an_attack_body_never_sends_the_values_the_object_already_has() -> None:
     assert differing({"item": {"status": "draft"}}, current, wrapped) == {"item": {"status": "live"}}
     assert differing({"status": "live"}, current, schema) == {"status": "live"}  # already differs
     assert differing(body, None, schema) == body  # nothing read before: sent as built
+
+
+def test_public_reads_of_a_private_write_are_where_a_write_is_re_read() -> None:
+    from pytest_launchready.checks.probing import public_read_routes
+
+    routes = [Route("GET", "/notes/{id}", public=True), Route("PATCH", "/notes/{id}"), Route("GET", "/health", public=True),
+              Route("GET", "/tags", public=True), Route("POST", "/tags", public=True)]
+    assert public_read_routes(routes) == {"GET /notes/{id}"}
+    assert public_read_routes(routes, ["GET /tags"]) == {"GET /tags"}  # the setting replaces the guess

@@ -34,7 +34,7 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import Views, build, differing, is_search_param, positions
+from pytest_launchready.checks.probing import Views, build, differing, is_search_param, positions, public_read_routes
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
@@ -145,7 +145,8 @@ def _write(ctx: RunContext, route: Any) -> None:
         pytest.skip(f"the victim tenant has no id for {', '.join(str(p) for p in positions(route))}: {_notes(owner, ctx)}")
     mine, _ = ids_of(attacker, route)
     marks = [owner.canary, *owned_values(owner), *overrides.values()]
-    views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks)
+    views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks,
+                            public_read_routes(ctx.routes, ctx.settings.public_read_routes))
     views.prime()
     current = views.current()
     victims = [victim("tenant A", owner, attacker)] + _bystanders(ctx, exclude={owner.canary, attacker.canary})
