@@ -22,7 +22,8 @@ topic through ``PUT /api/articles/{slug}/topic``, whose body is one enum and no 
 which answers 204 with no body: only a re-read shows the write), ``email-any`` (anyone changes anyone's email through ``PUT /api/users/{username}/email``, whose
 field is optional in the spec but refused when empty), ``notes-any`` (anyone edits any note through ``PATCH /api/notes/{note_id}``; notes are public to
 read, ``GET /api/notes/{note_id}``, and the PATCH answers 204: only the public read shows the
-write), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
+write), ``settings-mass`` (the settings update stores whatever the ``user`` object holds, ``is_admin``
+included: mass assignment inside an envelope), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
 another's still answers 404), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
 """
@@ -102,8 +103,8 @@ def caller(request: Request) -> dict[str, str]:
     return USERS[username]
 
 
-def _public(user: dict[str, str]) -> dict[str, str]:
-    return {"username": user["username"], "email": user["email"], "bio": user["bio"]}
+def _public(user: dict[str, str]) -> dict[str, object]:
+    return {"username": user["username"], "email": user["email"], "bio": user["bio"], "is_admin": user.get("is_admin", False)}
 
 
 @app.post("/api/users", status_code=201)
@@ -150,10 +151,13 @@ def read_settings(username: str, user: dict[str, str] = Depends(caller)) -> dict
 
 
 @app.put("/api/users/{username}/settings")
-def update_settings(username: str, payload: SettingsEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+async def update_settings(username: str, payload: SettingsEnvelope, request: Request,
+                          user: dict[str, str] = Depends(caller)) -> dict[str, object]:
     owner = _settings_of(username, user)
     if payload.user.bio is not None:
         owner["bio"] = payload.user.bio
+    if "settings-mass" in FLAWS:
+        owner.update({k: v for k, v in (await request.json()).get("user", {}).items() if k != "bio"})
     return {"user": _public(owner)}
 
 

@@ -254,3 +254,18 @@ def test_a_login_that_refuses_the_burst_as_malformed_is_not_run(pytester: pytest
     result, outcomes = run_launchready("--launchready", "--launchready-checks=rate_limits", "-rs")
     assert outcomes.by_id["launchready::test_rate_limits[POST /auth/login]"] == "skipped", result.stdout.str()
     result.stdout.fnmatch_lines(["*POST /auth/login answered 422 to the burst's first body*would not reach the credential check*"])
+
+
+
+@pytest.mark.parametrize(("flaws", "outcome"), [("", "passed"), ("settings-mass", "failed")])
+def test_privileged_fields_are_sent_inside_the_envelope_the_app_reads(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, outcome: str,
+) -> None:
+    """PUT /api/users/{username}/settings takes {"user": {...}}: is_admin at the top level proves nothing."""
+    monkeypatch.setenv("RW_FLAWS", flaws)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=validation",
+                                       "-k", "settings and PUT")
+    assert outcomes.by_id["launchready::test_validation[PUT /api/users/{username}/settings]"] == outcome, result.stdout.str()
+    if outcome == "failed":
+        result.stdout.fnmatch_lines(["*privileged field(s)*is_admin=True*"])

@@ -20,6 +20,7 @@ from pytest_launchready.target.responses import json_body
 from pytest_launchready.routes.vocabulary import camel_case
 from pytest_launchready.tenants import bodies
 from pytest_launchready.routes.vocabulary import PRIVILEGED_FIELDS
+from pytest_launchready.routes import vocabulary
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -41,7 +42,10 @@ def try_mass_assignment(session: Session, schema: dict[str, Any], content_type: 
     flat = flatten(schema)
     if not bodies.is_json(content_type) or not is_object_schema(flat) or not isinstance(base, dict):
         return
-    fields = privileged_fields(flat, ctx.settings.privileged_fields)
+    # In {"user": {...}} the app reads the fields inside: that is where privileged ones are sent.
+    envelope = vocabulary.envelope_key(flat)
+    inner = flatten((flat.get("properties") or {}).get(envelope)) if envelope else flat
+    fields = privileged_fields(inner, ctx.settings.privileged_fields)
     reader, how = reader_for(session)
     before = safe_read(reader, baseline, base)
     before_echo = json_body(baseline)
@@ -55,14 +59,18 @@ def try_mass_assignment(session: Session, schema: dict[str, Any], content_type: 
                 if value is not None:
                     values[name] = value
         if values:
-            _try_privileged(session, schema, values, reader, how, before, before_echo)
+            _try_privileged(session, schema, values, reader, how, before, before_echo, envelope)
 
 
 def _try_privileged(session: Session, schema: dict[str, Any], values: dict[str, Any], reader: Reader | None, how: str,
-                    before: Any, before_echo: Any) -> None:
+                    before: Any, before_echo: Any, envelope: str | None = None) -> None:
     ctx = session.ctx
     known = session.caller.tenant.ids if session.caller.tenant is not None else {}
-    body = {**bodies.valid_body(schema, unique(ctx), known), **values}
+    valid = bodies.valid_body(schema, unique(ctx), known)
+    if envelope and isinstance(valid, dict) and isinstance(valid.get(envelope, {}), dict):
+        body = {**valid, envelope: {**valid.get(envelope, {}), **values}}
+    else:
+        body = {**valid, **values}
     label = f"privileged field(s) {', '.join(f'{n}={v!r}' for n, v in values.items())}"
     response = session.send(Payload(label, "mass assignment", bodies.encode(body), session.content_type, NONE))
     if response is None or not response.is_success:
