@@ -15,6 +15,9 @@ schemas.
   book is addressed by the title its owner chose (``GET /api/books/{book_title}``), which the answer
   does not repeat. Articles carry a numeric ``id`` beside their ``slug``; only the slug addresses them.
 
+With ``RW_LIKES=1``, ``POST /api/notes/{note_id}/like`` lets anyone like anyone's note (by design) and
+answers with the note, which anyone may read anyway.
+
 Flaws (``RW_FLAWS``, comma-separated; none by default): ``read-any`` (anyone reads any article),
 ``write-any`` (anyone updates or deletes any article), ``settings-any`` (anyone reads and changes
 anyone's settings), ``books-any`` (anyone reads any book and its secret), ``topic-any`` (anyone changes any article's
@@ -247,6 +250,7 @@ def change_email(username: str, payload: EmailChange, user: dict[str, str] = Dep
 
 
 NOTES: dict[str, dict[str, str]] = {}
+LIKES: dict[str, set[str]] = {}
 
 
 class NoteFields(BaseModel):
@@ -273,3 +277,13 @@ def edit_note(note_id: str, payload: NoteFields, user: dict[str, str] = Depends(
     if note is None or (note["author"] != user["username"] and "notes-any" not in FLAWS):
         raise HTTPException(404, "no such note")
     note["text"] = payload.text
+
+
+if os.environ.get("RW_LIKES"):
+
+    @app.post("/api/notes/{note_id}/like")
+    def like_note(note_id: str, user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+        if note_id not in NOTES:
+            raise HTTPException(404, "no such note")
+        LIKES.setdefault(note_id, set()).add(user["username"])  # kept apart: the note itself is unchanged
+        return NOTES[note_id]

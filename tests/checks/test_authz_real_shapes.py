@@ -269,3 +269,15 @@ def test_privileged_fields_are_sent_inside_the_envelope_the_app_reads(
     assert outcomes.by_id["launchready::test_validation[PUT /api/users/{username}/settings]"] == outcome, result.stdout.str()
     if outcome == "failed":
         result.stdout.fnmatch_lines(["*privileged field(s)*is_admin=True*"])
+
+
+
+def test_a_write_that_answers_with_what_anyone_may_read_is_not_a_leak(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Liking a public note answers with the note: its text is tenant A's, but a public GET shows it to anyone."""
+    monkeypatch.setenv("RW_LIKES", "1")
+    monkeypatch.delenv("RW_FLAWS", raising=False)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "like")
+    assert outcomes.by_id["launchready::test_tenant_isolation[POST /api/notes/{note_id}/like]"] == "passed", result.stdout.str()

@@ -34,8 +34,8 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import Views, build, differing, is_search_param, positions, public_read_routes
-from pytest_launchready.tenants.seeding import lookup, seed_tenant
+from pytest_launchready.checks.probing import MAX_VIEWS, Views, build, differing, is_search_param, positions, public_read_routes
+from pytest_launchready.tenants.seeding import collection_of, lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
 from pytest_launchready.target.responses import json_body
@@ -154,6 +154,7 @@ def _write(ctx: RunContext, route: Any) -> None:
     statuses = []
     deny = ctx.settings.deny_status | {404}
     own = _own_request(ctx, route, mine, theirs, attacker)
+    public_seen: dict[str, str] = {}
     for probe, says in attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False):
         probe.body = differing(probe.body, current, route.body_schema)  # a write must change what it targets
         response = _send(ctx, attacker.client, probe, route, says)
@@ -176,7 +177,7 @@ def _write(ctx: RunContext, route: Any) -> None:
         if denied or not response.is_success:
             continue
         leak = find_leak(response.text, victims, probe.sent())
-        if leak is not None:
+        if leak is not None and not _readable_by_anyone(ctx, route, owner, overrides, leak.mark, public_seen):
             _leak_fail(ctx, response, what, leak, "write")
         if not views.views:
             unverified.append(f"{probe.text} ({says}) -> {response.status_code}")
@@ -307,6 +308,29 @@ def _no_crash(ctx: RunContext, response: httpx.Response, what: str, route: Any,
     fail(what, f"the route crashed ({response.status_code}) on another tenant's id instead of denying it with 404 or "
          f"{'/'.join(map(str, sorted(ctx.settings.deny_status)))}: an error path is where isolation checks get skipped.",
          FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs)
+
+
+def _readable_by_anyone(ctx: RunContext, route: Any, owner: Tenant, overrides: dict[str, str], mark: str,
+                        seen: dict[str, str]) -> bool:
+    """Whether ``mark`` (the victim's data a write answered with) is what anyone may read anyway: a
+    public GET of the same object shows it to an anonymous client (liking a public article answers
+    with the article). ``seen`` caches the anonymous answers by path for this test."""
+    names = set(route.path_params)
+    for candidate in ctx.routes:
+        if candidate.method != "GET" or not candidate.public or not names & set(candidate.path_params):
+            continue
+        values = {p: overrides.get(p) or lookup(owner, p, collection_of(candidate.path, p)) for p in candidate.path_params}
+        if any(v is None for v in values.values()):
+            continue
+        path = candidate.format_path({k: str(v) for k, v in values.items()})
+        if path not in seen and len(seen) < MAX_VIEWS:
+            try:
+                seen[path] = ctx.client.get(path).text
+            except httpx.HTTPError:
+                seen[path] = ""
+        if mark in seen.get(path, ""):
+            return True
+    return False
 
 
 def _own_request(ctx: RunContext, route: Any, mine: dict[Position, str], theirs: dict[Position, str],
