@@ -19,7 +19,16 @@ import httpx
 from pytest_launchready.checks.idfuzz import Position, Variant
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.routes.schemas import flatten
-from pytest_launchready.tenants.seeding import as_schema_type, blank, collection_of, fill, id_fields, is_id_name, seed_body
+from pytest_launchready.tenants.seeding import (
+    as_schema_type,
+    blank,
+    collection_of,
+    fill,
+    id_fields,
+    is_id_name,
+    seed_body,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
@@ -225,8 +234,6 @@ class Views:
     def current(self) -> dict[str, Any] | None:
         """The object as the owner saw it before the attack: the first item view (a GET with path
         parameters) that shows one object; list views hold many."""
-        from pytest_launchready.tenants.seeding import unwrap
-
         for view in self.views:
             data = unwrap(view.before.data) if view.before is not None and view.route.path_params else None
             if isinstance(data, dict):

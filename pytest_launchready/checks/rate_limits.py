@@ -28,7 +28,6 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.target.client_addresses import burst_address, client_at
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.tenants.bodies import dummy_path_values, example
-from pytest_launchready.routes.schemas import flatten
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -207,13 +206,12 @@ def _burst_body(ctx: RunContext, route: Route, email: str | None) -> Any:
     body = bodies.valid_body(schema, unique)
     if isinstance(body, dict) and vocabulary.is_login_like(route):
         # The credentials go where the app reads them: inside {"user": {...}} when the body is wrapped.
-        key = vocabulary.envelope_key(schema)
-        fields = body.setdefault(key, {}) if key else body
-        inner = flatten(schema).get("properties", {}).get(key) if key else schema
-        user_field, password = vocabulary.username_field(flatten(inner)), vocabulary.password_field(flatten(inner))
-        if user_field and email and isinstance(fields, dict):
+        key, inner = vocabulary.envelope(schema)
+        fields = vocabulary.fields_of(body, key)
+        user_field, password = vocabulary.username_field(inner), vocabulary.password_field(inner)
+        if user_field and email and fields is not None:
             fields[user_field] = email
-        if password and isinstance(fields, dict):
+        if password and fields is not None:
             fields[password] = f"lr-wrong-{unique}-Aa1!"
     return body
 

@@ -125,13 +125,23 @@ def is_me_path(path: str) -> bool:
     return _me_rank(path) is not None
 
 
-def envelope_key(schema: Mapping[str, Any] | None) -> str | None:
-    """The one property of a body schema that wraps the real object (``{"user": {...}}``), or None."""
-    properties = flatten(schema or {}).get("properties") or {}
-    if len(properties) != 1:
-        return None
-    (key, inner), = properties.items()
-    return str(key) if flatten(inner).get("properties") else None
+def envelope(schema: Mapping[str, Any] | None) -> tuple[str | None, dict[str, Any]]:
+    """The one property of a body schema that wraps the real object (``{"user": {...}}``) and that
+    object's schema; ``(None, the schema)`` for a body that is not wrapped. Both flattened."""
+    flat = flatten(schema or {})
+    properties = flat.get("properties") or {}
+    if len(properties) == 1:
+        (key, inner), = properties.items()
+        if flatten(inner).get("properties"):
+            return str(key), flatten(inner)
+    return None, flat
+
+
+def fields_of(body: Any, key: str | None) -> dict[str, Any] | None:
+    """The dict in ``body`` that holds the real object's fields: ``body[key]`` when wrapped (made
+    when missing), else ``body`` itself; None when that is not a dict."""
+    fields = body.setdefault(key, {}) if key and isinstance(body, dict) else body
+    return fields if isinstance(fields, dict) else None
 
 
 def field_named(schema: Mapping[str, Any] | None, names: tuple[str, ...]) -> str | None:

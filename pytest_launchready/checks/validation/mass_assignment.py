@@ -43,8 +43,7 @@ def try_mass_assignment(session: Session, schema: dict[str, Any], content_type: 
     if not bodies.is_json(content_type) or not is_object_schema(flat) or not isinstance(base, dict):
         return
     # In {"user": {...}} the app reads the fields inside: that is where privileged ones are sent.
-    envelope = vocabulary.envelope_key(flat)
-    inner = flatten((flat.get("properties") or {}).get(envelope)) if envelope else flat
+    envelope, inner = vocabulary.envelope(flat)
     fields = privileged_fields(inner, ctx.settings.privileged_fields)
     reader, how = reader_for(session)
     before = safe_read(reader, baseline, base)
@@ -66,11 +65,10 @@ def _try_privileged(session: Session, schema: dict[str, Any], values: dict[str, 
                     before: Any, before_echo: Any, envelope: str | None = None) -> None:
     ctx = session.ctx
     known = session.caller.tenant.ids if session.caller.tenant is not None else {}
-    valid = bodies.valid_body(schema, unique(ctx), known)
-    if envelope and isinstance(valid, dict) and isinstance(valid.get(envelope, {}), dict):
-        body = {**valid, envelope: {**valid.get(envelope, {}), **values}}
-    else:
-        body = {**valid, **values}
+    body = bodies.valid_body(schema, unique(ctx), known)
+    fields = vocabulary.fields_of(body, envelope)
+    if fields is not None:
+        fields.update(values)
     label = f"privileged field(s) {', '.join(f'{n}={v!r}' for n, v in values.items())}"
     response = session.send(Payload(label, "mass assignment", bodies.encode(body), session.content_type, NONE))
     if response is None or not response.is_success:

@@ -38,9 +38,9 @@ def identities(obj: Any, names: Iterable[str]) -> dict[str, str]:
     if not isinstance(obj, dict):
         return {}
     found = {}
-    for name in names:
+    for name in (n for n in names if not is_id_name(n)):
         for key in (name, camel_case(name)):
-            if not is_id_name(name) and _scalar(obj.get(key)):
+            if _scalar(obj.get(key)):
                 found[name] = str(obj[key])
                 break
     return found

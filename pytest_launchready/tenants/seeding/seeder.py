@@ -132,13 +132,16 @@ class Seeder:
     def _create_one(self, tenant: Tenant, route: Route, path_values: dict[str, str]) -> None:
         path = route.format_path(path_values)
         known = lambda name: lookup(tenant, name)  # noqa: E731
-        params = _query(route, tenant)
-        complete = seed_body(route, tenant.canary, known, complete=True)
-        response, sent = self._send(tenant, route.method, path, complete, route.key, params=params, form=_is_form(route)), complete
-        minimal = seed_body(route, tenant.canary, known)
-        if response is None and minimal != complete and _refused(tenant):
-            # An optional field the app did not like: the required and free-text ones alone may do.
-            response, sent = self._send(tenant, route.method, path, minimal, route.key, params=params, form=_is_form(route)), minimal
+        params, form = _query(route, tenant), _is_form(route)
+        sent = seed_body(route, tenant.canary, known, complete=True)
+        response = self._request(tenant, route.method, path, sent, route.key, params=params, form=form)
+        if response is not None and 400 <= response.status_code < 500:
+            minimal = seed_body(route, tenant.canary, known)
+            if minimal != sent:
+                # An optional field the app did not like: the required and free-text ones alone may do.
+                self._accepted(tenant, response, route.key)
+                sent, response = minimal, self._request(tenant, route.method, path, minimal, route.key, params=params, form=form)
+        response = self._accepted(tenant, response, route.key)
         if response is None:
             return
         data = json_body(response)
@@ -154,19 +157,29 @@ class Seeder:
         if isinstance(obj, dict):
             harvest_incidental(tenant, obj, route.key, skip=("id", param))
 
-    def _send(self, tenant: Tenant, method: str, path: str, body: Any, route_key: str,
-              params: dict[str, Any] | None = None, form: bool = False) -> httpx.Response | None:
+    def _send(self, tenant: Tenant, method: str, path: str, body: Any, route_key: str) -> httpx.Response | None:
+        """The 2xx answer to the request, or None (what went wrong is noted)."""
+        return self._accepted(tenant, self._request(tenant, method, path, body, route_key), route_key)
+
+    @staticmethod
+    def _request(tenant: Tenant, method: str, path: str, body: Any, route_key: str,
+                 params: dict[str, Any] | None = None, form: bool = False) -> httpx.Response | None:
+        """The answer, whatever its status; None (and a note) when none came."""
         kwargs: dict[str, Any] = {}
         if params:
             kwargs["params"] = params
         if body is not None:
             kwargs["data" if form else "json"] = body
         try:
-            response = tenant.client.request(method, path, **kwargs)
+            return tenant.client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             tenant.seed_notes.append(f"{route_key} failed: {type(exc).__name__}")
             return None
-        if not response.is_success:
+
+    @staticmethod
+    def _accepted(tenant: Tenant, response: httpx.Response | None, route_key: str) -> httpx.Response | None:
+        """``response`` when it is a 2xx; else None, with the refusal noted."""
+        if response is not None and not response.is_success:
             text = response.text[:_NOTE_EXCERPT].replace("\n", " ")
             tenant.seed_notes.append(f"{route_key} answered {response.status_code}: {text}")
             return None
@@ -195,12 +208,6 @@ def _query(route: Route, tenant: Tenant) -> dict[str, Any]:
         elif param.required:
             params[param.name] = fill(param.schema, param.name, tenant.canary, lambda n: lookup(tenant, n))
     return params
-
-
-def _refused(tenant: Tenant) -> bool:
-    """Whether the last call seeding noted was answered with a 4xx (so a smaller body may pass)."""
-    last = tenant.seed_notes[-1] if tenant.seed_notes else ""
-    return " answered 4" in last
 
 
 def _is_form(route: Route) -> bool:
