@@ -92,7 +92,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     _setup_error_as_error(report, call)
     redact = state.redactor
-    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+    if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
+        path, line, reason = report.longrepr
+        report.longrepr = (path, line, redact(reason))
+    elif report.longrepr is not None:
         text = str(report.longrepr)
         masked = redact(text)
         if masked != text:
