@@ -7,6 +7,8 @@ answers 429 with Retry-After; ``POST /chat`` allows 10 messages per user per min
 - ``no-retry-after``: the login 429 carries no Retry-After header.
 - ``no-chat-limit``: chat messages are never throttled.
 
+``RATELIMIT_LOGIN_DELAY`` (seconds) makes every login that slow, as a costly password hash does.
+
 The login limit counts every attempt from an address, successful ones included: a burst sent from
 the address the user's own logins use would lock them out, so a test can see the burst came from
 elsewhere.
@@ -24,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 FLAWS = set(filter(None, os.environ.get("RATELIMIT_FLAWS", "").split(",")))
 LIMIT, WINDOW = 10, 60.0
+LOGIN_DELAY = float(os.environ.get("RATELIMIT_LOGIN_DELAY", "0"))
 
 
 class Credentials(BaseModel):
@@ -74,6 +77,7 @@ def create_app() -> FastAPI:
     def login(body: Credentials, request: Request) -> dict[str, str]:
         address = request.client.host if request.client else "?"
         app.state.login_addresses.append(address)
+        time.sleep(LOGIN_DELAY)
         if "no-login-limit" not in FLAWS and limited(("login", address)):
             raise too_many()
         if passwords.get(body.email) != body.password:

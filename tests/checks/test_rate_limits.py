@@ -65,6 +65,18 @@ def test_unthrottled_login_fails(pytester: pytest.Pytester, monkeypatch: pytest.
     assert "pw-long-enough" not in result.stdout.str()
 
 
+@pytest.mark.parametrize(("flaws", "expected"), [("", "passed"), ("no-login-limit", "failed")])
+def test_a_slow_login_gets_the_time_its_whole_burst_needs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                          flaws: str, expected: str) -> None:
+    """At 0.1 s a login, 20 attempts need 2 s: a 1 s window alone would cut the burst at about 10 and
+    say NOT RUN; the budget follows the route's own latency instead, so the limit is judged."""
+    monkeypatch.setenv("RATELIMIT_FLAWS", flaws)
+    monkeypatch.setenv("RATELIMIT_LOGIN_DELAY", "0.1")
+    project(pytester, extra_ini="launchready_rate_limit_window = 1")
+    result = pytester.runpytest_inprocess(*RUN, "-k", "login")
+    assert outcomes(result)[expected] == [LOGIN]
+
+
 def test_unthrottled_private_route_fails_per_user(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RATELIMIT_FLAWS", "no-chat-limit")
     project(pytester)
