@@ -10,6 +10,9 @@ Secure by default: pydantic models validate every body, responses go through out
 - ``owner``: ``POST /projects`` stores ``org_id`` / ``owner_id`` sent in the body.
 - ``echo``: ``PATCH /projects/{project_id}`` echoes the whole body back but stores only ``name`` (no finding).
 - ``hash``: ``GET /me`` returns the user's password hash.
+- ``name-rule``: ``POST /projects`` refuses (422) a name not starting with ``prj-``, and with ``crash``
+  ``POST /notes`` a title not starting with ``n-``: rules their schemas do not state, so no valid body
+  can be built from the spec (not a flaw of its own: it hides others).
 """
 
 from __future__ import annotations
@@ -175,8 +178,11 @@ def create_app() -> FastAPI:
         async def create_note_raw(request: Request, user: dict[str, Any] = Depends(me)) -> dict[str, Any]:
             data = json.loads(await request.body())
             # FLAW: no validation; int() and .strip() on whatever came in.
+            priority = int(data.get("priority", 3))
+            if "name-rule" in FLAWS and not str(data.get("title")).startswith("n-"):
+                raise HTTPException(422, "a note title starts with n-")
             note = {"id": f"n{next(serial)}", "org_id": user["org_id"], "title": data["title"].strip(),
-                    "body": data.get("body"), "priority": int(data.get("priority", 3)), "tags": list(data.get("tags", []))}
+                    "body": data.get("body"), "priority": priority, "tags": list(data.get("tags", []))}
             notes[note["id"]] = note
             return note_out(note)
     else:
@@ -238,6 +244,8 @@ def create_app() -> FastAPI:
     async def create_project(request: Request, user: dict[str, Any] = Depends(me)) -> dict[str, Any]:
         raw = await _json(request)
         body = _validate(ProjectIn, raw)
+        if "name-rule" in FLAWS and not body.name.startswith("prj-"):
+            raise HTTPException(422, "a project name starts with prj-")
         project = {"id": f"p{next(serial)}", "name": body.name, "org_id": user["org_id"], "owner_id": user["id"]}
         if "owner" in FLAWS:
             # FLAW: ownership taken from the body when present.

@@ -99,6 +99,29 @@ def test_each_flaw_fails_its_own_route(pytester: pytest.Pytester, monkeypatch: p
     assert result.ret == 1
 
 
+def test_a_refused_valid_body_is_not_run_never_a_silent_pass(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST /projects takes org_id from the body ("owner"), but refuses every name the spec allows: with
+    the valid body refused, mass assignment is never tried, so the route cannot pass."""
+    monkeypatch.setenv("VALIDATION_FLAWS", "name-rule,owner")
+    fastapi_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "-rs", "-k", "POST and projects")
+    assert outcomes(result) == {"failed": [], "passed": [], "skipped": ids("POST /projects")}
+    result.stdout.fnmatch_lines(["*POST /projects refused the plugin's valid body with 422 (*prj-*)*privileged fields*"
+                                 "were not tried*"])
+
+
+def test_a_refused_valid_body_is_named_next_to_the_other_findings(pytester: pytest.Pytester,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong-typed priority still crashes POST /notes (the finding), while its valid body is refused: the
+    failure says that privileged fields were not tried, rather than hiding it behind the crash."""
+    monkeypatch.setenv("VALIDATION_FLAWS", "crash,name-rule")
+    fastapi_project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "-k", "POST and notes and not comments")
+    assert outcomes(result)["failed"] == ids("POST /notes")
+    result.stdout.fnmatch_lines(["*answered 500*", "*(not tried) privileged fields: POST /notes refused the plugin's valid "
+                                 "body with 422*n-*"])
+
+
 def test_private_routes_need_login_public_ones_still_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VALIDATION_FLAWS", raising=False)
     fastapi_project(pytester, conftest="")

@@ -34,6 +34,8 @@ class Session:
     content_type: str = JSON
     sent: int = 0
     throttled: bool = False
+    #: Why the valid body was refused (a 400/422), when it was: no payload's refusal then proves anything.
+    refused_valid: str | None = None
 
     def send(self, probe: Payload) -> httpx.Response | None:
         """Send ``probe``; record a finding for a timeout, a crash or a disclosure. None on timeout."""

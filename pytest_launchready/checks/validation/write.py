@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
     from pytest_launchready.routes import Route
 
+#: Answers to the valid body that mean validation refused it (not the credentials, not a conflict).
+REFUSED_AS_INVALID = (400, 422)
 #: Wall-clock budget of one test; the loop stops there (every request also has launchready_timeout).
 ITEM_SECONDS = 60.0
 
@@ -49,6 +51,9 @@ def run_write(ctx: RunContext, route: Route, docs: str) -> None:
         _gate(route, caller, baseline)
     if baseline is not None and baseline.is_success and not session.findings:
         try_mass_assignment(session, schema, content_type, base, baseline)
+    elif baseline is not None and baseline.status_code in REFUSED_AS_INVALID:
+        session.refused_valid = (f"{route.key} refused the plugin's valid body with {baseline.status_code} "
+                                 f"({ctx.redact(_excerpt(baseline))})")
     probes = payloads.all_probes(schema, base, route.body_required, seed=f"{ctx.settings.fuzz_seed}:{route.key}",
                                  content_type=content_type)
     required_total = sum(p.violation == REQUIRED for p in probes)
@@ -82,6 +87,10 @@ def _gate(route: Route, caller: Caller, baseline: httpx.Response) -> None:
         pytest.skip(f"{route.key} answered 404 to a valid body at {baseline.request.url.path}: the seeded ids were not found")
 
 
+def _excerpt(response: httpx.Response) -> str:
+    return " ".join(response.text[:160].split())
+
+
 def _report(session: Session, probes: list[Payload], required_sent: int, required_total: int, docs: str) -> None:
     route, ctx = session.route, session.ctx
     if session.findings:
@@ -89,6 +98,8 @@ def _report(session: Session, probes: list[Payload], required_sent: int, require
         listing = "\n".join(f"  - {f.what}" for f in session.findings[:12])
         more = f"\n  ... and {len(session.findings) - 12} more" if len(session.findings) > 12 else ""
         notes = "".join(f"\n  (warning) {w}" for w in session.warnings[:5])
+        if session.refused_valid:
+            notes += f"\n  (not tried) privileged fields: {session.refused_valid}"
         fixes = list(dict.fromkeys(f.fix for f in session.findings))
         fail(
             f"Sent {session.sent} requests to {route.method} {session.path} as {session.caller.who} "
@@ -97,6 +108,11 @@ def _report(session: Session, probes: list[Payload], required_sent: int, require
             first.why, " ".join(fixes), response=first.response, redact=ctx.redact,
             headers=("content-type",), mark=first.mark, docs=docs,
         )
+    if session.refused_valid:
+        pytest.skip(f"{session.refused_valid}: the invalid bodies' refusals prove nothing, and privileged fields (mass "
+                    "assignment) were not tried. If the answer names a rule the schema does not state, add it to your OpenAPI "
+                    "spec (a pattern, a format, an example); a value only your app can make (an invite token, a one-time "
+                    "code) means this route is tested by hand or in a test of your own")
     if required_sent < required_total:
         cause = "the route answered 429 (rate-limited)" if session.throttled else f"the {ITEM_SECONDS:g} s budget ran out"
         pytest.skip(f"only {required_sent} of {required_total} must-reject payloads were sent before {cause}: cannot tell")
