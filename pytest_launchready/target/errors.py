@@ -57,6 +57,11 @@ class Liveness:
             return None
         return self.mark_down(cause)
 
+    def confirm_hung(self, cause: str) -> None:
+        """After a request timed out: the target is down when a fresh request gets no answer either."""
+        if self.down is None and self.answered and not self.probe():
+            self.mark_down(f"{cause}, and a fresh request to / got none either")
+
     def mark_down(self, cause: str) -> TargetStoppedError:
         """Record that the target stopped answering now (the first record wins)."""
         with self._lock:

@@ -11,7 +11,9 @@ Retries: one, on a fresh connection, and only when the request cannot have reach
 connect error) or is a GET/HEAD/OPTIONS after a read error; a write that may have arrived is never
 sent twice. After a 5xx the pooled connection is dropped before the next request. An error that
 survives that, followed by a failed reachability re-check, means the target stopped answering:
-``TargetStoppedError`` from then on, at once, for every client of the target.
+``TargetStoppedError`` from then on, at once, for every client of the target. So does a request that
+timed out when the re-check times out too (a server hung by one request, e.g. a catastrophic regex):
+that request's timeout stays the check's finding, and later tests do not each wait for their own.
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ class LiveTransport(httpx.BaseTransport):
                 f"{request.method} {request.url.path}: {type(exc).__name__}: {exc}")
             if stopped is not None:
                 raise stopped from None
+            raise
+        except httpx.TimeoutException:
+            # The timeout is the check's to judge (a hang is a finding); whether the whole target hangs with it
+            # decides whether any later test can still mean something.
+            if self.liveness is not None:
+                self.liveness.confirm_hung(f"{request.method} {request.url.path} got no answer within the timeout")
             raise
         if self.liveness is not None:
             self.liveness.answered = True

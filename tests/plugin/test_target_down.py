@@ -21,8 +21,16 @@ from support.servers import LoopbackServer
 STOPPED = re.compile(r"the target stopped answering at \d\d:\d\d:\d\d: every later test is an error")
 
 
+#: Set at teardown: until then, a request to /hang blocks the live app's event loop (the whole server).
+UNBLOCK = threading.Event()
+
+
 def _app() -> FastAPI:
     app = FastAPI()
+
+    @app.get("/hang", include_in_schema=False)
+    async def hang() -> None:
+        UNBLOCK.wait(60)  # a blocking call inside async def: nothing else is served meanwhile
     for name in "abcde":
         def route(authorization: str = Header(default="")) -> list[str]:
             if authorization != "Bearer right":
@@ -88,6 +96,42 @@ def test_a_target_that_dies_mid_run_makes_every_later_test_a_one_line_error(
         assert [c.tag for c in verdicts[name]] == ["error"], name  # JUnit XML agrees with the terminal
         assert STOPPED.search(verdicts[name][0].get("message", ""))
     assert verdicts["test_auth[GET /a]"] == [] and verdicts["test_auth[GET /b]"] == []
+
+
+class HangBefore:
+    """An inner-run plugin: hangs the whole server (a request to /hang) just before the test ``name``."""
+
+    def __init__(self, server: LoopbackServer, name: str) -> None:
+        self.server = server
+        self.name = name
+
+    def pytest_runtest_call(self, item: pytest.Item) -> None:
+        if item.name == self.name:
+            threading.Thread(target=httpx.get, args=(f"{self.server.url}/hang",), kwargs={"timeout": 60}, daemon=True).start()
+            time.sleep(0.3)
+
+
+def test_a_target_hung_by_one_request_makes_every_later_test_a_one_line_error(
+    pytester: pytest.Pytester, server: LoopbackServer,
+) -> None:
+    """A server that accepts connections but answers nothing (one request blocks it): the test that met
+    the hang reports it, and the later ones are errors at once instead of each waiting out its timeout."""
+    pytester.makeini("[pytest]\nlaunchready_timeout = 2\n")
+    outcomes = Outcomes()
+    UNBLOCK.clear()
+    try:
+        result = pytester.runpytest_inprocess(
+            "--launchready", f"--launchready-url={server.url}", "--launchready-checks=auth", "-p", "no:cacheprovider",
+            plugins=[outcomes, HangBefore(server, "test_auth[GET /c]")],
+        )
+    finally:
+        UNBLOCK.set()
+    assert outcomes.ids("passed") == ["launchready::test_auth[GET /a]", "launchready::test_auth[GET /b]"]
+    assert "launchready::test_auth[GET /c]" in outcomes.ids("failed") + outcomes.ids("error")
+    later = ["launchready::test_auth[GET /d]", "launchready::test_auth[GET /e]"]
+    assert [nodeid for nodeid in later if nodeid in outcomes.ids("error")] == later
+    assert len([line for line in result.stdout.lines if STOPPED.match(line)]) >= len(later)
+    assert "got no answer within the timeout, and a fresh request to / got none either" in result.stdout.str()
 
 
 # --- The retry rules, against a raw socket server that misbehaves on purpose ---------------------
