@@ -15,6 +15,9 @@ schemas.
   book is addressed by the title its owner chose (``GET /api/books/{book_title}``), which the answer
   does not repeat. Articles carry a numeric ``id`` beside their ``slug``; only the slug addresses them.
 
+With ``RW_PUBLIC_LIST=1``, ``GET /api/articles/`` is public and lists everyone's articles, newest
+first, as the Conduit spec's does.
+
 With ``RW_LIKES=1``, ``POST /api/notes/{note_id}/like`` lets anyone like anyone's note (by design) and
 answers with the note, which anyone may read anyway.
 
@@ -175,10 +178,19 @@ def create_article(payload: ArticleEnvelope, user: dict[str, str] = Depends(call
     return {"article": ARTICLES[slug]}
 
 
-@app.get("/api/articles/")
-def list_articles(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
-    mine = [a for a in ARTICLES.values() if a["author"] == user["username"]]
-    return {"articles": mine, "articlesCount": len(mine)}
+if os.environ.get("RW_PUBLIC_LIST"):
+
+    @app.get("/api/articles/")
+    def list_all_articles() -> dict[str, object]:
+        newest_first = list(reversed(ARTICLES.values()))
+        return {"articles": newest_first, "articlesCount": len(newest_first)}
+
+else:
+
+    @app.get("/api/articles/")
+    def list_articles(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+        mine = [a for a in ARTICLES.values() if a["author"] == user["username"]]
+        return {"articles": mine, "articlesCount": len(mine)}
 
 
 def _article(slug: str, user: dict[str, str], flaw: str) -> dict[str, object]:

@@ -288,3 +288,24 @@ def test_a_write_that_answers_with_what_anyone_may_read_is_not_a_leak(
     make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "like")
     assert outcomes.by_id["launchready::test_tenant_isolation[POST /api/notes/{note_id}/like]"] == "passed", result.stdout.str()
+
+
+@pytest.mark.parametrize(("flaws", "failed"), [
+    ("", []),
+    ("write-any,topic-any", ["launchready::test_tenant_isolation[DELETE /api/articles/{slug}]",
+                             "launchready::test_tenant_isolation[PUT /api/articles/{slug}/topic]",
+                             "launchready::test_tenant_isolation[PUT /api/articles/{slug}]"]),
+])
+def test_a_public_list_of_everyone_is_not_read_as_the_victims_object(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, failed: list[str],
+) -> None:
+    """A public, newest-first list of every article: tenant B deleting its own article (one of the
+    swapped-id variants) shifts tenant A's row in it, and other rows come and go; only A's own row
+    may be compared, never positions in the list. Real cross-tenant writes still show there."""
+    monkeypatch.setenv("RW_PUBLIC_LIST", "1")
+    monkeypatch.setenv("RW_FLAWS", flaws)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI.replace("    GET /api/notes/{note_id}\n",
+                                                                     "    GET /api/notes/{note_id}\n    GET /api/articles/\n"),
+                 REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "articles and slug")
+    assert outcomes.ids("failed") == sorted(failed), result.stdout.str()
