@@ -13,6 +13,7 @@ Secure by default: pydantic models validate every body, responses go through out
 - ``name-rule``: ``POST /projects`` refuses (422) a name not starting with ``prj-``, and with ``crash``
   ``POST /notes`` a title not starting with ``n-``: rules their schemas do not state, so no valid body
   can be built from the spec (not a flaw of its own: it hides others).
+- ``login-400``: a wrong password is answered 400, as some apps do (not a flaw).
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def create_app() -> FastAPI:
     def login(body: LoginIn) -> dict[str, str]:
         user = users.get(body.email)
         if user is None or user["password_hash"] != _hash(body.password):
-            raise HTTPException(401, "invalid email or password")
+            raise HTTPException(400 if "login-400" in FLAWS else 401, "invalid email or password")
         token = f"tok{next(serial)}"
         tokens[token] = body.email
         return {"access_token": token}

@@ -21,6 +21,7 @@ from pytest_launchready.checks.validation.mass_assignment import try_mass_assign
 from pytest_launchready.checks.validation.payload import NONE, REQUIRED, Payload
 from pytest_launchready.checks.validation.session import Session
 from pytest_launchready.tenants.bodies import body_content_type
+from pytest_launchready.routes import vocabulary
 from pytest_launchready.tenants import bodies
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ def run_write(ctx: RunContext, route: Route, docs: str) -> None:
         _gate(route, caller, baseline)
     if baseline is not None and baseline.is_success and not session.findings:
         try_mass_assignment(session, schema, content_type, base, baseline)
-    elif baseline is not None and baseline.status_code in REFUSED_AS_INVALID:
+    elif baseline is not None and baseline.status_code in REFUSED_AS_INVALID and not vocabulary.is_login_like(route):
+        # A login, a code check or a reset refuses made-up credentials, often with a 400: that is its answer.
         session.refused_valid = (f"{route.key} refused the plugin's valid body with {baseline.status_code} "
                                  f"({ctx.redact(_excerpt(baseline))})")
     probes = payloads.all_probes(schema, base, route.body_required, seed=f"{ctx.settings.fuzz_seed}:{route.key}",
