@@ -11,6 +11,7 @@ import pytest
 
 from pytest_launchready.routes import Route
 from pytest_launchready.routes import vocabulary
+from support.logins import REALWORLD_LOGIN
 from support.projects import make_project
 from support.runs import skip_reasons
 
@@ -157,6 +158,37 @@ def test_without_a_public_sign_up_the_rename_case_names_the_setting(pytester: py
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tokens", "-p", "no:cacheprovider", "-rs",
                                           "-k", "after and rename")
     result.stdout.fnmatch_lines(["SKIPPED*no public sign-up route*list it in launchready_public_routes*"])
+
+
+REALWORLD_INI = """launchready_roles = user
+launchready_public_routes =
+    POST /api/users
+    POST /api/users/login
+launchready_exclude_routes =
+    * /docs
+    * /docs/oauth2-redirect
+    * /redoc
+    * /openapi.json
+"""
+
+
+@pytest.mark.parametrize(("flaw", "failed"), [("", None), ("tokens-follow-names", "after rename"),
+                                              ("password-keeps-sessions", "after password change")])
+def test_realworld_renames_and_passwords_go_through_put_api_user(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaw: str, failed: str | None,
+) -> None:
+    """RealWorld's PUT /api/user takes {"user": {...}} for both a rename and a new password; it has no delete."""
+    monkeypatch.setenv("RW_ACCOUNT", "1")
+    monkeypatch.setenv("RW_FLAWS", flaw)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tokens", "-rfs")
+    seen = {case: outcomes.by_id[f"launchready::test_tokens[{case}]"] for case in IDENTITY_CASES}
+    expected = {"after rename": "passed", "after password change": "passed", "after user deletion": "skipped"}
+    if failed:
+        expected[failed] = "failed"
+    assert seen == expected, result.stdout.str()
+    assert "pw-123456" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["SKIPPED*no way to delete a user: define launchready_delete_user(credentials)*"])
 
 
 # --- The vocabulary the cases ask --------------------------------------------------------------------
