@@ -75,9 +75,17 @@ FLAWS = {
 }
 
 
-def identity_project(pytester: pytest.Pytester, exclude: tuple[str, ...] = (), conftest: str = LOGIN) -> None:
-    excluded = "".join(f"\n    {route}" for route in ("* /docs", "* /docs/oauth2-redirect", "* /redoc", "* /openapi.json", *exclude))
-    make_project(pytester, "identity_fastapi", f"{PUBLIC}launchready_exclude_routes ={excluded}\n", conftest)
+#: The FastAPI app (opaque tokens; PATCH /me, POST /me/password, DELETE /me) and its Flask twin (JWTs, described
+#: by a spec; PUT /users/me renames and re-passwords, DELETE /users/{user_id} with the caller's own id).
+APPS = ("identity_fastapi", "identity_flask")
+
+
+def identity_project(pytester: pytest.Pytester, exclude: tuple[str, ...] = (), conftest: str = LOGIN,
+                     app: str = "identity_fastapi") -> None:
+    docs = ("* /docs", "* /docs/oauth2-redirect", "* /redoc", "* /openapi.json") if app == "identity_fastapi" else ()
+    excluded = "".join(f"\n    {route}" for route in (*docs, *exclude))
+    ini = f"{PUBLIC}launchready_exclude_routes ={excluded}\n" if excluded else PUBLIC
+    make_project(pytester, app, ini, conftest, spec=app == "identity_flask")
 
 
 def run_identity(pytester: pytest.Pytester, run_launchready: Any) -> tuple[pytest.RunResult, dict[str, str]]:
@@ -97,21 +105,25 @@ def test_collect_only_adds_the_three_identity_cases(pytester: pytest.Pytester) -
     assert collected[-3:] == [f"launchready::test_tokens[{case}]" for case in IDENTITY_CASES]
 
 
-def test_secure_app_passes_every_identity_case(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("app", APPS)
+def test_secure_app_passes_every_identity_case(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+                                               app: str) -> None:
     monkeypatch.delenv("IDENTITY_FLAWS", raising=False)
-    identity_project(pytester)
+    identity_project(pytester, app=app)
     result, outcomes = run_identity(pytester, run_launchready)
     assert outcomes == dict.fromkeys(IDENTITY_CASES, "passed"), result.stdout.str()
     assert result.ret == 0
 
 
+@pytest.mark.parametrize("app", APPS)
 @pytest.mark.parametrize("flaw", sorted(FLAWS))
 def test_each_flaw_fails_exactly_its_own_case(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
-                                              flaw: str) -> None:
+                                              flaw: str, app: str) -> None:
     monkeypatch.setenv("IDENTITY_FLAWS", flaw)
-    identity_project(pytester)
+    identity_project(pytester, app=app)
     result, outcomes = run_identity(pytester, run_launchready)
     assert outcomes == {case: "failed" if case == FLAWS[flaw] else "passed" for case in IDENTITY_CASES}, result.stdout.str()
+    result.stdout.fnmatch_lines([f"tokens*FAIL*1 failed: test_tokens[[]{FLAWS[flaw]}[]]*"])  # and no other tokens case
     if flaw == "name-token":
         result.stdout.fnmatch_lines(["*CRITICAL (account takeover)*", "*immutable user id*"])
 
