@@ -15,6 +15,9 @@ password change bumps; every request looks the user up by id and refuses deleted
   old token follows whoever signs up with the freed name (an account takeover);
 - ``password-keeps-sessions``: a password change leaves older tokens valid;
 - ``deleted-keeps-sessions``: the deleted flag is not checked when a token is used.
+
+With ``IDENTITY_RESERVE=1`` (no flaw: another secure design) a username or email once held stays
+reserved after a rename, so no newcomer can sign up with it.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ FLAWS = set(filter(None, os.environ.get("IDENTITY_FLAWS", "").split(",")))
 app = FastAPI(title="identity changes")
 USERS: dict[str, dict[str, object]] = {}  # id -> {id, username, email, password, version, deleted}
 TOKENS: dict[str, dict[str, object]] = {}  # token -> {"id", "username", "version"} at issue
+RETIRED: set[object] = set()  # usernames and emails given up by a rename (reserved with IDENTITY_RESERVE)
 
 
 class SignUp(BaseModel):
@@ -93,6 +97,8 @@ def health() -> dict[str, bool]:
 def sign_up(body: SignUp) -> dict[str, object]:
     if any(not u["deleted"] and (u["username"] == body.username or u["email"] == body.email) for u in USERS.values()):
         raise HTTPException(409, "username or email taken")
+    if os.environ.get("IDENTITY_RESERVE") and {body.username, body.email} & RETIRED:
+        raise HTTPException(409, "username or email reserved")
     user_id = uuid.uuid4().hex
     USERS[user_id] = {"id": user_id, "username": body.username, "email": body.email, "password": body.password,
                       "version": 1, "deleted": False}
@@ -119,6 +125,7 @@ def rename(body: Rename, user: dict[str, object] = Depends(caller)) -> dict[str,
         if value is not None:
             if any(u is not user and not u["deleted"] and u[field] == value for u in USERS.values()):
                 raise HTTPException(409, f"{field} taken")
+            RETIRED.add(user[field])
             user[field] = value
     return _public(user)
 

@@ -138,6 +138,17 @@ def test_a_refused_old_token_after_rename_proves_nothing_wrong_even_with_a_newco
     assert outcomes == {"after rename": "passed", "after password change": "failed", "after user deletion": "failed"}
 
 
+def test_an_app_that_reserves_old_names_passes_the_rename_case(pytester: pytest.Pytester, run_launchready: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The newcomer is refused the old username, while a control newcomer with a fresh one signs up: no one can take
+    the name, so even a token that names its user by username cannot be followed to someone else."""
+    monkeypatch.setenv("IDENTITY_FLAWS", "name-token")
+    monkeypatch.setenv("IDENTITY_RESERVE", "1")
+    identity_project(pytester)
+    result, outcomes = run_identity(pytester, run_launchready)
+    assert outcomes["after rename"] == "passed", result.stdout.str()
+
+
 @pytest.mark.parametrize(("flaws", "expected"), [("", "passed"), ("password-keeps-sessions,deleted-keeps-sessions", "failed")])
 def test_the_user_fixtures_change_the_password_and_delete_the_user(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, expected: str,

@@ -74,6 +74,11 @@ def run_after_rename(ctx: RunContext) -> None:
         pytest.skip(f"signing a newcomer up through {signup.key} answered {answer.status_code}, even with a fresh {kind}: "
                     "no second account to test against (list the sign-up route in launchready_public_routes if it is public)")
     response = send_or_fail(ctx, _me_probe(me), user.credentials, "with the old token after the rename", "after rename")
+    if response.status_code >= 500:
+        fail(f"A fresh user renamed its {kind} through {update.key} and a newcomer signed up with the old one; the first "
+             f"user's old token sent to GET {me.path} then got {response.status_code}.",
+             "a token must keep naming its own user after a rename, or be refused cleanly; a 5xx is not failing closed.",
+             FIXES["after rename"], response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS)
     if not response.is_success:
         return
     read = unwrap(json_body(response))
@@ -223,7 +228,8 @@ def _sign_up(ctx: RunContext, route: Route, kind: str, value: str) -> tuple[dict
     for other, name in names.items():
         fields.setdefault(name, _fresh_value(ctx, other))
     fields[names[kind]] = value
-    fields.update({name: _password(ctx) for name in vocabulary.new_password_fields(schema)[0]})
+    password = _password(ctx)
+    fields.update(dict.fromkeys(vocabulary.new_password_fields(schema)[0], password))  # a confirmation field matches
     response = ctx.client.post(route.path, json=body)
     ctx.redact.add(vocabulary.token_from(json_body(response)), *response.cookies.values())
     if not response.is_success:
