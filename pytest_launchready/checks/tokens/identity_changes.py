@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 
 def run_after_rename(ctx: RunContext) -> None:
     """A fresh user renames itself and a newcomer signs up with the old name: the old token must not reach the newcomer."""
-    me, update, signup = (vocabulary.me_route(ctx.routes), vocabulary.rename_route(ctx.routes),
-                          vocabulary.sign_up_route(ctx.routes))
+    me, update, signup = _me_route(ctx), vocabulary.rename_route(ctx.routes), vocabulary.sign_up_route(ctx.routes)
     if me is None or update is None or signup is None:
         pytest.skip(rename_not_run(me, update, signup) or "")
     user = ctx.fresh_tenant("rename")
@@ -94,7 +93,7 @@ def run_after_rename(ctx: RunContext) -> None:
             f"through {signup.key} with the old {kind}, and the first user's old token sent to GET {me.path} got the "
             f"newcomer's account (the answer shows {proof}).",
             f"the token names its user by {kind}: whoever signs up with a freed {kind} is reached by every token issued to the "
-            "previous holder, who can read and change the newcomer's account (and the reverse for tokens that outlive a rename).",
+            "previous holder, who can then read and change the newcomer's account.",
             FIXES["after rename"], response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
         )
 
@@ -155,7 +154,7 @@ def run_after_deletion(ctx: RunContext) -> None:
     else:
         assert route is not None
         values = dict(user.ids)
-        me = vocabulary.me_route(ctx.routes)
+        me = _me_route(ctx)
         own = _read_me(ctx, me, user.credentials) if me is not None and route.path_params else None
         for param in route.path_params:
             value = values.get(param) or (vocabulary.own_value(param, own) if own else None)
@@ -249,6 +248,11 @@ def _read_me(ctx: RunContext, me: Route, credentials: Credentials) -> dict[str, 
         return None
     found = unwrap(json_body(response)) if response.is_success else None
     return found if isinstance(found, dict) else None
+
+
+def _me_route(ctx: RunContext) -> Route | None:
+    """The who-am-I route among the private routes, as :func:`.check.cases` chose it at collection."""
+    return vocabulary.me_route(r for r in ctx.routes if not r.public)
 
 
 def _me_probe(me: Route) -> Probe:
