@@ -124,6 +124,23 @@ def launchready_logout(launchready_client: httpx.Client) -> Callable[[Credential
     return logout
 
 
+# Optional too (tokens check: sessions that outlive identity changes), when your app changes passwords or
+# deletes users in a way the plugin cannot find (the demo has neither, so they are not defined here):
+#
+#     @pytest.fixture(scope="session")
+#     def launchready_change_password(launchready_client):
+#         def change(credentials: Credentials) -> Credentials | None:
+#             answer = launchready_client.post("/account/password", json={"current": PASSWORD, "new": NEW_PASSWORD},
+#                                              auth=credentials)
+#             answer.raise_for_status()
+#             return None  # or the new Credentials, when the app issues new ones (the old ones must then be refused)
+#         return change
+#
+#     @pytest.fixture(scope="session")
+#     def launchready_delete_user(launchready_client):
+#         return lambda credentials: launchready_client.delete("/account", auth=credentials).raise_for_status()
+
+
 @pytest.fixture(scope="session")
 def launchready_set_role(demo_accounts: DemoAccounts) -> Callable[[str, Credentials, str], None]:
     """Optional (tokens check: a role change takes effect at once). ``set_role(tenant, credentials, role)``."""

@@ -74,6 +74,18 @@ def launchready_logout() -> Any:
 
 
 @pytest.fixture(scope="session")
+def launchready_change_password() -> Any:
+    """Optional: ``(credentials) -> Credentials | None`` changes that user's password; returns new credentials if issued."""
+    return NOT_PROVIDED
+
+
+@pytest.fixture(scope="session")
+def launchready_delete_user() -> Any:
+    """Optional: ``(credentials) -> None`` deletes the user behind those credentials (for the deletion test)."""
+    return NOT_PROVIDED
+
+
+@pytest.fixture(scope="session")
 def launchready_set_role() -> Any:
     """Optional: ``(tenant, credentials, role) -> None`` changes a user's role (role-change test)."""
     return NOT_PROVIDED

@@ -1,7 +1,8 @@
 """The one vocabulary of guesses about an app's routes and fields, which every part asks.
 
-Sign-in and credential-guessing routes, the route that ends a session, the "who am I" read, login
-pages, and the fields of a credentials body: heuristics on paths and field names, nothing else.
+Sign-in, sign-up and credential-guessing routes, the route that ends a session, the "who am I" read
+and the routes that rename, re-password or delete that user, login pages, and the fields of a
+credentials body: heuristics on paths and field names, nothing else.
 Two copies of a guess drift apart and disagree, so each lives here once.
 """
 
@@ -178,6 +179,94 @@ def token_from(data: Any) -> str | None:
             value = holder.get(name)
             if isinstance(value, str) and value:
                 return value
+    return None
+
+
+#: Last path segments of a public POST that creates an account (besides a users-like collection).
+_SIGN_UP_SEGMENT = re.compile(r"^(?:sign[-_]?up|register|registration|join|create[-_]?account)$")
+#: Password routes that do not change a signed-in user's password: they reset a forgotten one.
+_NOT_PASSWORD_CHANGE = re.compile(r"forgot|reset|recover", re.IGNORECASE)
+#: Password fields that hold the current password, which only the user's login knows.
+_CURRENT_PASSWORD = re.compile(r"current|old|existing|previous")
+
+
+def is_sign_up(route: Route) -> bool:
+    """A public POST that creates an account: ``/auth/signup``, ``/register``, RealWorld's ``POST /api/users``,
+    whose body (enveloped or not) takes a password and an email or username."""
+    if route.method != "POST" or not route.public or "{" in route.path or is_sign_in(route) or ends_session(route):
+        return False
+    last = last_segment(route.path)
+    if not (_SIGN_UP_SEGMENT.match(last) or last in _USERS_SEGMENTS):
+        return False
+    schema = envelope(route.body_schema)[1]
+    return bool(password_field(schema) and username_field(schema))
+
+
+def sign_up_route(routes: Iterable[Route]) -> Route | None:
+    """The first sign-up route (:func:`is_sign_up`) of ``routes``, shortest path first, or None."""
+    return min((r for r in routes if is_sign_up(r)), key=lambda r: (len(r.path), r.path), default=None)
+
+
+def identity_fields(schema: Mapping[str, Any] | None) -> dict[str, str]:
+    """``{"username": field, "email": field}`` for the fields of an (unwrapped) body schema or object
+    that name the account, the kinds it lacks left out."""
+    found = {"username": field_named(schema, _USER_NAMES), "email": email_field(schema)}
+    return {kind: name for kind, name in found.items() if name}
+
+
+def rename_route(routes: Iterable[Route]) -> Route | None:
+    """A PUT/PATCH of the who-am-I resource whose body takes a username or an email: how a user renames itself."""
+    candidates = [r for r in routes if r.method in ("PUT", "PATCH") and not r.public and is_me_path(r.path)
+                  and identity_fields(envelope(r.body_schema)[1])]
+    return min(candidates, key=lambda r: (r.method != "PATCH", r.path), default=None)
+
+
+def new_password_fields(schema: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
+    """The fields of an (unwrapped) body schema that take the new password (``password``,
+    ``new_password``, ``password_confirmation``) and those that take the current one (``old_password``)."""
+    fresh, current = [], []
+    for key in (schema or {}).get("properties") or {}:
+        norm = normalise(str(key))
+        if any(word in norm for word in _PASSWORD_NAMES[:2]) or norm in _PASSWORD_NAMES:
+            (current if _CURRENT_PASSWORD.search(norm) else fresh).append(str(key))
+    return fresh, current
+
+
+def password_change_route(routes: Iterable[Route]) -> Route | None:
+    """A private PUT/PATCH/POST that changes the caller's password: a route whose fixed path names
+    ``password`` (not a forgotten-password reset), else the who-am-I update when its body takes a password."""
+    def named(route: Route) -> bool:
+        fixed = [s for s in route.path.lower().split("/") if s and not s.startswith("{")]
+        return any("password" in s for s in fixed) and not _NOT_PASSWORD_CHANGE.search(route.path)
+
+    writes = [r for r in routes if r.method in ("PUT", "PATCH", "POST") and not r.public and not r.path_params
+              and new_password_fields(envelope(r.body_schema)[1])[0]]
+    dedicated = [r for r in writes if named(r)]
+    updates = [r for r in writes if r.method != "POST" and is_me_path(r.path)]
+    return min(dedicated, key=lambda r: r.path, default=None) or min(updates, key=lambda r: r.path, default=None)
+
+
+def self_delete_route(routes: Iterable[Route]) -> Route | None:
+    """A DELETE that removes the caller's own user: of the who-am-I path (``DELETE /me``), else of a
+    user by one id or username (``DELETE /users/{user_id}``), to be filled with the caller's own."""
+    deletes = [r for r in routes if r.method == "DELETE" and not r.public]
+    own = [r for r in deletes if is_me_path(r.path)]
+    if own:
+        return min(own, key=lambda r: r.path)
+    by_id = [r for r in deletes if len(r.path_params) == 1 and r.path.endswith("}")
+             and r.path.rstrip("/").split("/")[-2].lower() in _USERS_SEGMENTS]
+    return min(by_id, key=lambda r: r.path, default=None)
+
+
+def own_value(param: str, me: Mapping[str, Any]) -> str | None:
+    """The value of path parameter ``param`` (``user_id``, ``id``, ``username``) for the caller, read
+    from its who-am-I answer ``me``, or None."""
+    norm = normalise(param)
+    by_norm = {normalise(str(k)): v for k, v in me.items() if isinstance(v, (str, int)) and not isinstance(v, bool)}
+    for key in (norm, "id" if norm in ("id", "userid", "uid", "memberid", "accountid") else "",
+                "username" if norm in ("username", "name", "login", "handle") else ""):
+        if key and key in by_norm:
+            return str(by_norm[key])
     return None
 
 

@@ -18,6 +18,10 @@ schemas.
 With ``RW_PUBLIC_LIST=1``, ``GET /api/articles/`` is public and lists everyone's articles, newest
 first, as the Conduit spec's does.
 
+With ``RW_ACCOUNT=1``, ``PUT /api/user`` ``{"user": {"username"?, "email"?, "password"?, "bio"?}}`` updates the
+caller, as RealWorld's does: a rename re-points the caller's tokens at the new username, and a new password
+ends every older session and answers a fresh ``user.token``.
+
 With ``RW_LIKES=1``, ``POST /api/notes/{note_id}/like`` lets anyone like anyone's note (by design) and
 answers with the note, which anyone may read anyway.
 
@@ -29,7 +33,9 @@ which answers 204 with no body: only a re-read shows the write), ``email-any`` (
 field is optional in the spec but refused when empty), ``notes-any`` (anyone edits any note through ``PATCH /api/notes/{note_id}``; notes are public to
 read, ``GET /api/notes/{note_id}``, and the PATCH answers 204: only the public read shows the
 write), ``settings-mass`` (the settings update stores whatever the ``user`` object holds, ``is_admin``
-included: mass assignment inside an envelope), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
+included: mass assignment inside an envelope), ``tokens-follow-names`` (with ``RW_ACCOUNT``: a rename leaves the caller's tokens naming the old username, so
+whoever signs up with it next is reached by them), ``password-keeps-sessions`` (with ``RW_ACCOUNT``: a new
+password leaves older tokens valid), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
 another's still answers 404), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
 """
@@ -104,7 +110,7 @@ class BookEnvelope(BaseModel):
 def caller(request: Request) -> dict[str, str]:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     username = TOKENS.get(token.strip()) if scheme == "Token" else None
-    if username is None:
+    if username is None or username not in USERS:
         raise HTTPException(401, "missing or unknown token")
     return USERS[username]
 
@@ -299,3 +305,44 @@ if os.environ.get("RW_LIKES"):
             raise HTTPException(404, "no such note")
         LIKES.setdefault(note_id, set()).add(user["username"])  # kept apart: the note itself is unchanged
         return NOTES[note_id]
+
+
+class UserUpdate(BaseModel):
+    username: str | None = None
+    email: str | None = None
+    password: str | None = None
+    bio: str | None = None
+
+
+class UserUpdateEnvelope(BaseModel):
+    user: UserUpdate
+
+
+if os.environ.get("RW_ACCOUNT"):
+
+    @app.put("/api/user")
+    def update_user(payload: UserUpdateEnvelope, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+        fields, name = payload.user, user["username"]
+        if fields.username and fields.username != name:
+            if fields.username in USERS:
+                raise HTTPException(409, "username taken")
+            USERS[fields.username] = USERS.pop(name)
+            user["username"] = fields.username
+            if "tokens-follow-names" not in FLAWS:
+                for token in [t for t, holder in TOKENS.items() if holder == name]:
+                    TOKENS[token] = fields.username
+        if fields.email and fields.email != user["email"]:
+            if any(u["email"] == fields.email for u in USERS.values()):
+                raise HTTPException(409, "email taken")
+            user["email"] = fields.email
+        if fields.bio is not None:
+            user["bio"] = fields.bio
+        if not fields.password:
+            return {"user": _public(user)}
+        user["password"] = fields.password
+        if "password-keeps-sessions" not in FLAWS:
+            for token in [t for t, holder in TOKENS.items() if holder == user["username"]]:
+                del TOKENS[token]
+        fresh = secrets.token_urlsafe(24)
+        TOKENS[fresh] = user["username"]
+        return {"user": {**_public(user), "token": fresh}}

@@ -27,6 +27,13 @@ FIXES = {
                             "or keep sessions server-side, or bump a per-user token version that every request checks.",
     "role change": "Read the user's role (and org) from your database on every request instead of trusting a role claim in "
                    "the token, or bump a per-user token version on every role change so older tokens are refused.",
+    "after rename": "Bind tokens to an immutable user id (a database key or UUID), not the username or email, and look the "
+                    "user up by that id on every request.",
+    "after password change": "Revoke or rotate the user's sessions when the password changes: keep a per-user token version "
+                             "(or a password-changed-at time) in the database, put it in each token, and check it on every "
+                             "request; issue the user fresh credentials after the change.",
+    "after user deletion": "Refuse tokens whose user no longer exists or is deactivated: look the user up (deleted and "
+                           "disabled flags included) on every request, and revoke the user's sessions when it is deleted.",
 }
 WHY = {
     "alg none": "an unsigned token ('alg: none') can be written by anyone: whoever crafts one is whoever they claim to be.",

@@ -1,15 +1,16 @@
-"""tokens: expired, forged and revoked tokens are refused; a role change takes effect at once.
+"""tokens: expired, forged and revoked tokens are refused; role and identity changes take effect at once.
 
 Every forgery starts from tenant A's real token and goes to one private GET route that A's real token
 opens (the baseline, confirmed with a 2xx first), so a refusal is about the token and nothing else.
 A forged token that gets a 2xx fails; a 5xx fails too (the app did not fail closed); a status in
 ``launchready_deny_status`` passes; any other status passes with a WARN. State-changing cases
-(logout, demotion) work on fresh users, never on tenant A's token, which the other cases still need.
-See docs/checks/tokens.md.
+(logout, demotion, rename, password change, deletion) work on fresh users, never on tenant A's
+token, which the other cases still need. See docs/checks/tokens.md.
 
-The cases live in :mod:`.forgeries` (A's token expired, forged or weakly keyed) and :mod:`.revocation`
-(logout, demotion); the requests they send in :mod:`.probes`, the judging of forged tokens' answers
-in :mod:`.verdict`, the messages in :mod:`.advice`.
+The cases live in :mod:`.forgeries` (A's token expired, forged or weakly keyed), :mod:`.revocation`
+(logout, demotion) and :mod:`.identity_changes` (rename, password change, deletion); the requests
+they send in :mod:`.probes`, the judging of forged tokens' answers in :mod:`.verdict`, the messages
+in :mod:`.advice`.
 """
 
 from __future__ import annotations
@@ -26,8 +27,14 @@ from pytest_launchready.checks.tokens.forgeries import (
     run_stripped,
     run_weak_secret,
 )
+from pytest_launchready.checks.tokens.identity_changes import (
+    rename_not_run,
+    run_after_deletion,
+    run_after_password_change,
+    run_after_rename,
+)
 from pytest_launchready.checks.tokens.probes import privileged_routes
-from pytest_launchready.routes.vocabulary import ends_session
+from pytest_launchready.routes.vocabulary import ends_session, me_route, rename_route, sign_up_route
 from pytest_launchready.checks.tokens.revocation import run_revoked, run_role_change
 
 if TYPE_CHECKING:
@@ -43,11 +50,14 @@ CASE_IDS = (
     "weak secret",
     "revoked after logout",
     "role change",
+    "after rename",
+    "after password change",
+    "after user deletion",
 )
 
 
 def cases(plan: Plan) -> Iterable[Case]:
-    """The nine cases, each NOT RUN at collection when a setting it needs is known to be absent."""
+    """The twelve cases, each NOT RUN at collection when a setting it needs is known to be absent."""
     settings = plan.settings
     gets = [r for r in plan.private_routes if r.method == "GET" and not ends_session(r, settings.logout_route)]
     no_get = ("no private GET route to send tokens to: the forged tokens need a route tenant A's real token opens "
@@ -63,7 +73,10 @@ def cases(plan: Plan) -> Iterable[Case]:
             elif not privileged_routes(settings, plan.routes):
                 reason = ("no route only a higher role may call: set launchready_role_routes ('admin: GET /admin/users') "
                           "or x-launchready-roles in your OpenAPI spec")
-        elif case_id == "revoked after logout" and not any(not r.path_params for r in gets):
+        elif case_id == "after rename":
+            reason = rename_not_run(me_route(plan.private_routes), rename_route(plan.routes), sign_up_route(plan.routes))
+        elif case_id in ("revoked after logout", "after password change", "after user deletion") and not any(
+                not r.path_params for r in gets):
             reason = "no private GET route without path parameters: a fresh user owns no ids to fill them with"
         elif case_id != "weak secret" and not gets:
             reason = no_get
@@ -80,17 +93,20 @@ _RUNNERS: dict[str, Callable[[RunContext], None]] = {
     "weak secret": run_weak_secret,
     "revoked after logout": run_revoked,
     "role change": run_role_change,
+    "after rename": run_after_rename,
+    "after password change": run_after_password_change,
+    "after user deletion": run_after_deletion,
 }
 
 
 def run(ctx: RunContext, case: Case) -> None:
-    """Run one of the nine cases."""
+    """Run one of the twelve cases."""
     _RUNNERS[case.variant](ctx)
 
 
 CHECK = Check(
     name="tokens",
-    title="Expired, forged and revoked tokens are refused; role changes take effect at once.",
+    title="Expired, forged and revoked tokens are refused; role and identity changes take effect at once.",
     cases=cases,
     run=run,
     needs_login=True,
