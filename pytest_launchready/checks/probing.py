@@ -19,6 +19,7 @@ import httpx
 from pytest_launchready.checks.idfuzz import Position, Variant
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.routes.schemas import flatten
+from pytest_launchready.routes.vocabulary import caller_fields as _caller_fields, fields_of
 from pytest_launchready.tenants.seeding import (
     as_schema_type,
     blank,
@@ -46,6 +47,29 @@ def positions(route: Route) -> list[Position]:
     found += [Position(name, "query") for name in query]
     found += [Position(name, "body") for name in body]
     return found
+
+
+@dataclass(frozen=True)
+class CallerField:
+    """A body field that names the caller (``username``, ``email``, ``owner``): ``name`` inside the
+    envelope ``wrapper`` (None when the body is not wrapped), holding the user's ``kind`` of value."""
+
+    name: str
+    kind: str
+    wrapper: str | None = None
+
+    def place(self, body: Any, value: str) -> Any:
+        """``body`` (a copy) with ``value`` in this field."""
+        body = json.loads(json.dumps(body)) if isinstance(body, dict) else {}
+        fields = fields_of(body, self.wrapper)
+        if fields is not None:
+            fields[self.name] = value
+        return body
+
+
+def caller_fields(route: Route) -> list[CallerField]:
+    """The body fields of ``route`` that name the caller by value (``routes.vocabulary.caller_fields``)."""
+    return [CallerField(name, kind, wrapper) for name, kind, wrapper in _caller_fields(route)]
 
 
 def is_search_param(name: str) -> bool:

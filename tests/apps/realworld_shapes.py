@@ -15,6 +15,11 @@ schemas.
   book is addressed by the title its owner chose (``GET /api/books/{book_title}``), which the answer
   does not repeat. Articles carry a numeric ``id`` beside their ``slug``; only the slug addresses them.
 
+With ``RW_CALLER=1``, two writes whose body names the caller: ``PUT /api/profile {"username", "bio"}``
+(the caller's bio; the secure app ignores the username and updates the caller) and ``PUT
+/api/newsletter {"email", "footer"}`` (the caller's newsletter footer; the secure app refuses an email
+that is not the caller's with 403), each read back by ``GET /api/profile`` / ``GET /api/newsletter``.
+
 With ``RW_LIKES=1``, ``POST /api/notes/{note_id}/like`` lets anyone like anyone's note (by design) and
 answers with the note, which anyone may read anyway.
 
@@ -26,7 +31,9 @@ which answers 204 with no body: only a re-read shows the write), ``email-any`` (
 field is optional in the spec but refused when empty), ``notes-any`` (anyone edits any note through ``PATCH /api/notes/{note_id}``; notes are public to
 read, ``GET /api/notes/{note_id}``, and the PATCH answers 204: only the public read shows the
 write), ``settings-mass`` (the settings update stores whatever the ``user`` object holds, ``is_admin``
-included: mass assignment inside an envelope), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
+included: mass assignment inside an envelope), ``profile-by-body`` (``PUT /api/profile`` updates the user the body's username names),
+``newsletter-by-body`` (``PUT /api/newsletter`` updates the user the body's email names),
+``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
 another's still answers 404), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
 """
@@ -287,3 +294,38 @@ if os.environ.get("RW_LIKES"):
             raise HTTPException(404, "no such note")
         LIKES.setdefault(note_id, set()).add(user["username"])  # kept apart: the note itself is unchanged
         return NOTES[note_id]
+
+
+if os.environ.get("RW_CALLER"):
+
+    class ProfileChange(BaseModel):
+        username: str = ""
+        bio: str = ""
+
+    class NewsletterChange(BaseModel):
+        email: str = ""
+        footer: str = ""
+
+    @app.get("/api/profile")
+    def read_profile(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+        return {"username": user["username"], "bio": user["bio"]}
+
+    @app.put("/api/profile")
+    def update_profile(payload: ProfileChange, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+        target = user
+        if "profile-by-body" in FLAWS and payload.username in USERS:
+            target = USERS[payload.username]  # trusts the body to say who is asking
+        target["bio"] = payload.bio
+        return {"username": target["username"], "bio": target["bio"]}
+
+    @app.get("/api/newsletter")
+    def read_newsletter(user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+        return {"email": user["email"], "footer": user.get("footer", "")}
+
+    @app.put("/api/newsletter")
+    def update_newsletter(payload: NewsletterChange, user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+        target = next((u for u in USERS.values() if u["email"] == payload.email), None)
+        if target is None or (target is not user and "newsletter-by-body" not in FLAWS):
+            raise HTTPException(403, "that is not your email")
+        target["footer"] = payload.footer
+        return {"status": "updated"}

@@ -288,3 +288,27 @@ def test_a_write_that_answers_with_what_anyone_may_read_is_not_a_leak(
     make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "like")
     assert outcomes.by_id["launchready::test_tenant_isolation[POST /api/notes/{note_id}/like]"] == "passed", result.stdout.str()
+
+
+@pytest.mark.parametrize(("flaws", "failed"), [
+    ("", []),
+    ("profile-by-body", ["test_tenant_isolation[PUT /api/profile]"]),
+    ("newsletter-by-body", ["test_tenant_isolation[PUT /api/newsletter]"]),
+], ids=["secure", "profile-by-body", "newsletter-by-body"])
+def test_a_body_field_that_names_the_caller_is_swapped_like_an_id(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, failed: list[str],
+) -> None:
+    """PUT /api/profile {"username", "bio"} and PUT /api/newsletter {"email", "footer"} take no id, only a
+    field that says who the caller is: tenant B sends tenant A's username (email), and A's re-read shows
+    whether the app believed it. The secure twins ignore the username, or refuse an email not the caller's."""
+    monkeypatch.setenv("RW_CALLER", "1")
+    monkeypatch.setenv("RW_FLAWS", flaws)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "PUT and (profile or newsletter)")
+    routes = ["test_tenant_isolation[PUT /api/newsletter]", "test_tenant_isolation[PUT /api/profile]"]
+    assert ids(outcomes, "failed") == failed, result.stdout.str()
+    assert sorted(ids(outcomes, "passed") + failed) == routes, result.stdout.str()
+    if failed:
+        field = "username" if "profile" in flaws else "email"
+        result.stdout.fnmatch_lines([f"*as tenant B (*), with tenant A's {field}=*in the body*",
+                                     "*re-reading GET /api/* as tenant A shows the write: it now holds the attacker's canary*"])

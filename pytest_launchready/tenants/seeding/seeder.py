@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import httpx
 
 from pytest_launchready.target.errors import TargetStoppedError
-from pytest_launchready.routes.vocabulary import is_me_route
+from pytest_launchready.routes.vocabulary import caller_fields, is_me_route
 from pytest_launchready.tenants.seeding.answers import _scalar, created_id, harvest_incidental, identities, unwrap
 from pytest_launchready.tenants.seeding.filling import fill, id_fields, seed_body
 from pytest_launchready.tenants.seeding.names import (
@@ -48,6 +48,9 @@ class Seeder:
         self.me_routes = [r for r in routes if is_me_route(r) and not r.public][:MAX_ME_CALLS]
         #: Every path parameter of the table: answers that hold one by name (``slug``) fill it.
         self.path_params = sorted({p for r in routes for p in r.path_params})
+        #: ...and the caller's own values that body fields name the caller by (``PUT /profile {"username"}``).
+        self.identity_names = sorted({*self.path_params, *(kind for r in routes for _, kind, _ in caller_fields(r)
+                                                           if kind != "user_id")})
         self._names: dict[str, str] = {}
         for route in self.creates:
             self._names[blank(route.path)] = self._param_name(route)
@@ -95,7 +98,7 @@ class Seeder:
                 for name in sorted(user_params):
                     tenant.ids.setdefault(name, str(own))
                 tenant.objects.append(SeededObject("user_id", str(own), ME, route.key, "", obj))
-            for name, value in identities(obj, self.path_params).items():
+            for name, value in identities(obj, self.identity_names).items():
                 tenant.ids.setdefault(name, value)  # the caller's own {username}, {email}...
                 tenant.objects.append(SeededObject(name, value, ME, route.key, "", obj))
             harvest_incidental(tenant, obj, route.key, skip=("id",))
