@@ -26,12 +26,14 @@ from pytest_launchready.tenants.seeding import (
     collection_of,
     fill,
     id_fields,
+    is_create_route,
     is_id_name,
     seed_body,
     unwrap,
 )
 
 if TYPE_CHECKING:
+    from pytest_launchready.config.settings import Settings
     from pytest_launchready.routes import Route
 
 _SEARCH_NAMES = re.compile(r"^(q|query|search|term|text|keyword|keywords|filter|s)$", re.IGNORECASE)
@@ -67,8 +69,14 @@ class CallerField:
         return body
 
 
-def caller_fields(route: Route) -> list[CallerField]:
-    """The body fields of ``route`` that name the caller by value (``routes.vocabulary.caller_fields``)."""
+def caller_fields(route: Route, settings: Settings) -> list[CallerField]:
+    """The body fields of ``route`` that name the caller by value (``routes.vocabulary.caller_fields``).
+
+    None on a create (``POST /messages {"email"}``): a user named in a new object is most often
+    someone else (the recipient, the assignee), and tenant A receiving B's object is no breach.
+    """
+    if is_create_route(route, settings):
+        return []
     return [CallerField(name, kind, wrapper) for name, kind, wrapper in _caller_fields(route)]
 
 

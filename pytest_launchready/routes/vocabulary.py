@@ -31,7 +31,7 @@ _USER_NAMES = ("username", "login", "user", "identifier", "handle")
 _PASSWORD_NAMES = ("password", "passwd", "pass", "pwd", "passphrase")
 #: Body fields that name a user by something other than an id, and which of the user's values each holds.
 _CALLER_FIELDS = {"username": "username", "email": "email", "emailaddress": "email", "useremail": "email",
-                  "owner": "user_id", "user": "user_id"}
+                  "owner": "user_id"}
 #: Last fixed path segments of writes whose body names another user (the invitee, the new member, the
 #: person shared with), never the caller.
 _OTHER_USERS_SEGMENT = re.compile(r"(invit|member|users|accounts|people|share|collaborat|recipient|follow|friend|block)",

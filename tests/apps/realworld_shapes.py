@@ -18,7 +18,9 @@ schemas.
 With ``RW_CALLER=1``, two writes whose body names the caller: ``PUT /api/profile {"username", "bio"}``
 (the caller's bio; the secure app ignores the username and updates the caller) and ``PUT
 /api/newsletter {"email", "footer"}`` (the caller's newsletter footer; the secure app refuses an email
-that is not the caller's with 403), each read back by ``GET /api/profile`` / ``GET /api/newsletter``.
+that is not the caller's with 403), each read back by ``GET /api/profile`` / ``GET /api/newsletter``;
+and ``POST /api/messages/ {"email", "text"}``, which sends a message to the user that email names
+(anyone may message anyone), shown in their ``GET /api/messages/`` inbox.
 
 With ``RW_LIKES=1``, ``POST /api/notes/{note_id}/like`` lets anyone like anyone's note (by design) and
 answers with the note, which anyone may read anyway.
@@ -329,3 +331,22 @@ if os.environ.get("RW_CALLER"):
             raise HTTPException(403, "that is not your email")
         target["footer"] = payload.footer
         return {"status": "updated"}
+
+    class NewMessage(BaseModel):
+        email: str = ""
+        text: str = ""
+
+    INBOXES: dict[str, list[dict[str, str]]] = {}
+
+    @app.post("/api/messages/", status_code=201)
+    def send_message(payload: NewMessage, user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+        to = next((u for u in USERS.values() if u["email"] == payload.email), None)
+        if to is None:
+            raise HTTPException(422, "no user has that email")
+        message = {"id": secrets.token_hex(6), "from": user["username"], "text": payload.text}
+        INBOXES.setdefault(to["username"], []).append(message)
+        return message
+
+    @app.get("/api/messages/")
+    def inbox(user: dict[str, str] = Depends(caller)) -> list[dict[str, str]]:
+        return INBOXES.get(user["username"], [])

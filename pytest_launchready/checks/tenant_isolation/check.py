@@ -82,7 +82,7 @@ def cases(plan: Plan) -> Iterable[Case]:
             yield Case(id=route.key, route=route, variant=READ if route.method == "GET" else WRITE)
         elif route.method == "GET":
             yield Case(id=route.key, route=route, variant=LIST)
-        elif caller_fields(route):
+        elif caller_fields(route, plan.settings):
             yield Case(id=route.key, route=route, variant=WRITE)  # its body names the caller: swapped like an id
         else:
             yield Case(id=route.key, route=route, counts_as_route=False, by_design="takes no object id")
@@ -154,9 +154,9 @@ def _write(ctx: RunContext, route: Any) -> None:
         pytest.skip(missing_reason("the victim tenant", owner, route, missing, ctx))
     mine, _ = ids_of(attacker, route)
     probes = attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False) if theirs else []
-    probes += caller_probes(route, owner, attacker, mine)
+    probes += caller_probes(route, owner, attacker, mine, ctx.settings)
     if not probes:
-        wanted = [str(p) for p in positions(route)] + [f"body {f.name}" for f in caller_fields(route)]
+        wanted = [str(p) for p in positions(route)] + [f"body {f.name}" for f in caller_fields(route, ctx.settings)]
         pytest.skip(f"the victim tenant has no id for {', '.join(wanted)}: {_notes(owner, ctx)}")
     marks = [owner.canary, *owned_values(owner), *overrides.values()]
     views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks,
@@ -196,7 +196,7 @@ def _write(ctx: RunContext, route: Any) -> None:
             _leak_fail(ctx, response, what, leak, "write")
         if not views.views:
             unverified.append(f"{probe.text} ({says}) -> {response.status_code}")
-    control_probe = with_identity(build(route, theirs, owner.canary), route, owner)
+    control_probe = with_identity(build(route, theirs, owner.canary), route, owner, ctx.settings)
     control = _send(ctx, owner.client, control_probe, route)
     if not control.is_success:
         pytest.skip(f"tenant A itself gets {control.status_code} for {control_probe.text}, so tenant B's denial proves "
@@ -309,7 +309,7 @@ def _own_request(ctx: RunContext, route: Any, mine: dict[Position, str], theirs:
 
     def send() -> httpx.Response:
         if not sent:
-            probe = with_identity(build(route, {p: mine[p] for p in theirs}, attacker.canary), route, attacker)
+            probe = with_identity(build(route, {p: mine[p] for p in theirs}, attacker.canary), route, attacker, ctx.settings)
             sent.append(_send(ctx, attacker.client, probe, route))
         return sent[0]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_launchready.checks.context import RunContext
+from pytest_launchready.config.settings import Settings
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import CallerField, build, caller_fields
@@ -64,7 +65,8 @@ def _is_integer(route: Any, position: Position) -> bool:
     return schema.get("type") == "integer"
 
 
-def caller_probes(route: Any, owner: Tenant, attacker: Tenant, mine: dict[Position, str]) -> list[tuple[Probe, str]]:
+def caller_probes(route: Any, owner: Tenant, attacker: Tenant, mine: dict[Position, str],
+                  settings: Settings) -> list[tuple[Probe, str]]:
     """Tenant B's own request with tenant A's value in one body field that names the caller at a time
     (``PUT /profile {"username": "<A's>"}``): an app that trusts the body acts on A. Path ids are B's
     own; a field A has no value for, or B lacks an id for the path, sends nothing."""
@@ -72,11 +74,11 @@ def caller_probes(route: Any, owner: Tenant, attacker: Tenant, mine: dict[Positi
     if len(path_ids) < len(route.path_params):
         return []
     probes = []
-    for field in caller_fields(route):
+    for field in caller_fields(route, settings):
         theirs, own = identity(owner, field), identity(attacker, field)
         if theirs is None or theirs == own:
             continue
-        probe = with_identity(build(route, path_ids, attacker.canary), route, attacker, skip=field)
+        probe = with_identity(build(route, path_ids, attacker.canary), route, attacker, settings, skip=field)
         probe.body = field.place(probe.body, theirs)
         probe.label = CALLER
         says = f"with tenant A's {field.name}={theirs} in the body"
@@ -86,10 +88,10 @@ def caller_probes(route: Any, owner: Tenant, attacker: Tenant, mine: dict[Positi
     return probes
 
 
-def with_identity(probe: Probe, route: Any, tenant: Tenant, skip: CallerField | None = None) -> Probe:
+def with_identity(probe: Probe, route: Any, tenant: Tenant, settings: Settings, skip: CallerField | None = None) -> Probe:
     """``probe`` with ``tenant``'s own value in every body field that names the caller (but ``skip``):
     the request a real user of ``tenant`` sends."""
-    for field in caller_fields(route):
+    for field in caller_fields(route, settings):
         value = identity(tenant, field)
         if field != skip and value is not None:
             probe.body = field.place(probe.body, value)
