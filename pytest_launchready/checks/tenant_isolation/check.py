@@ -156,8 +156,13 @@ def _write(ctx: RunContext, route: Any) -> None:
     probes = attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False) if theirs else []
     probes += caller_probes(route, owner, attacker, mine, ctx.settings)
     if not probes:
-        wanted = [str(p) for p in positions(route)] + [f"body {f.name}" for f in caller_fields(route, ctx.settings)]
-        pytest.skip(f"the victim tenant has no id for {', '.join(wanted)}: {_notes(owner, ctx)}")
+        if not theirs and caller_fields(route, ctx.settings):
+            fields = caller_fields(route, ctx.settings)
+            kinds = sorted({f.kind for f in fields})
+            pytest.skip(f"the body names the caller ({', '.join(f.name for f in fields)}), but tenant A's "
+                        f"{' and '.join(kinds)} is unknown: no who-am-I route told it. Return it from launchready_login, "
+                        f"e.g. Credentials(identity={{'{kinds[0]}': ...}}, ...)")
+        pytest.skip(f"the victim tenant has no id for {', '.join(str(p) for p in positions(route))}: {_notes(owner, ctx)}")
     marks = [owner.canary, *owned_values(owner), *overrides.values()]
     views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks,
                             public_read_routes(ctx.routes, ctx.settings.public_read_routes))
