@@ -138,7 +138,7 @@ def caller_field(route: Route, name: str) -> str | None:
     members or shares names someone else (the invitee), so its fields are never taken for the caller.
     Id fields (``user_id``, ``owner_id``) are not asked about here: they are swapped as ids."""
     kind = _CALLER_FIELDS.get(normalise(name))
-    if kind is None or route.method not in ("POST", "PUT", "PATCH", "DELETE") or _OTHER_USERS_SEGMENT.search(last_segment(route.path)):
+    if route.method not in ("POST", "PUT", "PATCH", "DELETE") or _OTHER_USERS_SEGMENT.search(last_segment(route.path)):
         return None
     return kind
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_launchready.checks.context import RunContext
-from pytest_launchready.config.settings import Settings
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import CallerField, build, caller_fields
+from pytest_launchready.config.settings import Settings
 from pytest_launchready.tenants import Tenant
 from pytest_launchready.tenants.seeding import lookup
 
 #: The label of a probe that names tenant A in a body field (its fix differs from an id swap's).
 CALLER = "caller field"
+
 
 def attack_probes(route: Any, theirs: dict[Position, str], mine: dict[Position, str], canary: str, ctx: RunContext,
                   neighbours: bool) -> list[tuple[Probe, str]]:
