@@ -19,18 +19,21 @@ import httpx
 from pytest_launchready.checks.idfuzz import Position, Variant
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.routes.schemas import flatten
+from pytest_launchready.routes.vocabulary import caller_fields as _caller_fields, fields_of
 from pytest_launchready.tenants.seeding import (
     as_schema_type,
     blank,
     collection_of,
     fill,
     id_fields,
+    is_create_route,
     is_id_name,
     seed_body,
     unwrap,
 )
 
 if TYPE_CHECKING:
+    from pytest_launchready.config.settings import Settings
     from pytest_launchready.routes import Route
 
 _SEARCH_NAMES = re.compile(r"^(q|query|search|term|text|keyword|keywords|filter|s)$", re.IGNORECASE)
@@ -46,6 +49,35 @@ def positions(route: Route) -> list[Position]:
     found += [Position(name, "query") for name in query]
     found += [Position(name, "body") for name in body]
     return found
+
+
+@dataclass(frozen=True)
+class CallerField:
+    """A body field that names the caller (``username``, ``email``, ``owner``): ``name`` inside the
+    envelope ``wrapper`` (None when the body is not wrapped), holding the user's ``kind`` of value."""
+
+    name: str
+    kind: str
+    wrapper: str | None = None
+
+    def place(self, body: Any, value: str) -> Any:
+        """``body`` (a copy) with ``value`` in this field."""
+        body = json.loads(json.dumps(body)) if isinstance(body, dict) else {}
+        fields = fields_of(body, self.wrapper)
+        if fields is not None:
+            fields[self.name] = value
+        return body
+
+
+def caller_fields(route: Route, settings: Settings) -> list[CallerField]:
+    """The body fields of ``route`` that name the caller by value (``routes.vocabulary.caller_fields``).
+
+    None on a create (``POST /messages {"email"}``): a user named in a new object is most often
+    someone else (the recipient, the assignee), and tenant A receiving B's object is no breach.
+    """
+    if is_create_route(route, settings):
+        return []
+    return [CallerField(name, kind, wrapper) for name, kind, wrapper in _caller_fields(route)]
 
 
 def is_search_param(name: str) -> bool:

@@ -30,6 +30,13 @@ _USERS_SEGMENTS = frozenset({"user", "users", "member", "members", "account", "a
 _EMAIL_NAMES = ("email", "emailaddress", "mail")
 _USER_NAMES = ("username", "login", "user", "identifier", "handle")
 _PASSWORD_NAMES = ("password", "passwd", "pass", "pwd", "passphrase")
+#: Body fields that name a user by something other than an id, and which of the user's values each holds.
+_CALLER_FIELDS = {"username": "username", "email": "email", "emailaddress": "email", "useremail": "email",
+                  "owner": "user_id"}
+#: Last fixed path segments of writes whose body names another user (the invitee, the new member, the
+#: person shared with), never the caller.
+_OTHER_USERS_SEGMENT = re.compile(r"(invit|member|users|accounts|people|share|collaborat|recipient|follow|friend|block)",
+                                  re.IGNORECASE)
 _TOKEN_FIELDS = ("access_token", "accessToken", "token", "id_token", "jwt", "session_token", "sessionToken", "auth_token")
 
 
@@ -124,6 +131,29 @@ def me_route(routes: Iterable[Route]) -> Route | None:
 def is_me_path(path: str) -> bool:
     """True for ``/me``-like paths (an update there changes the caller's own user)."""
     return _me_rank(path) is not None
+
+
+def caller_field(route: Route, name: str) -> str | None:
+    """Which of the caller's own values (``username``, ``email``, ``user_id``) body field ``name`` of
+    ``route`` holds, or None. ``PUT /profile {"username": ...}`` names the caller; a write on invites,
+    members or shares names someone else (the invitee), so its fields are never taken for the caller.
+    Id fields (``user_id``, ``owner_id``) are not asked about here: they are swapped as ids."""
+    kind = _CALLER_FIELDS.get(normalise(name))
+    if route.method not in ("POST", "PUT", "PATCH", "DELETE") or _OTHER_USERS_SEGMENT.search(last_segment(route.path)):
+        return None
+    return kind
+
+
+def caller_fields(route: Route) -> list[tuple[str, str, str | None]]:
+    """``(field, kind, wrapper)`` for each scalar body field of ``route`` that names the caller
+    (:func:`caller_field`), top-level or inside the one-key envelope ``wrapper``."""
+    wrapper, schema = envelope(route.body_schema)
+    found = []
+    for name, sub in (schema.get("properties") or {}).items():
+        kind = caller_field(route, str(name))
+        if kind is not None and flatten(sub).get("type") in (None, "string", "integer"):
+            found.append((str(name), kind, wrapper))
+    return found
 
 
 def envelope(schema: Mapping[str, Any] | None) -> tuple[str | None, dict[str, Any]]:

@@ -22,6 +22,13 @@ With ``RW_ACCOUNT=1``, ``PUT /api/user`` ``{"user": {"username"?, "email"?, "pas
 caller, as RealWorld's does: a rename re-points the caller's tokens at the new username, and a new password
 ends every older session and answers a fresh ``user.token``.
 
+With ``RW_CALLER=1``, two writes whose body names the caller: ``PUT /api/profile {"username", "bio"}``
+(the caller's bio; the secure app ignores the username and updates the caller) and ``PUT
+/api/newsletter {"email", "footer"}`` (the caller's newsletter footer; the secure app refuses an email
+that is not the caller's with 403), each read back by ``GET /api/profile`` / ``GET /api/newsletter``;
+and ``POST /api/messages/ {"email", "text"}``, which sends a message to the user that email names
+(anyone may message anyone), shown in their ``GET /api/messages/`` inbox.
+
 With ``RW_LIKES=1``, ``POST /api/notes/{note_id}/like`` lets anyone like anyone's note (by design) and
 answers with the note, which anyone may read anyway.
 
@@ -35,7 +42,9 @@ read, ``GET /api/notes/{note_id}``, and the PATCH answers 204: only the public r
 write), ``settings-mass`` (the settings update stores whatever the ``user`` object holds, ``is_admin``
 included: mass assignment inside an envelope), ``tokens-follow-names`` (with ``RW_ACCOUNT``: a rename leaves the caller's tokens naming the old username, so
 whoever signs up with it next is reached by them), ``password-keeps-sessions`` (with ``RW_ACCOUNT``: a new
-password leaves older tokens valid), ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
+password leaves older tokens valid), ``profile-by-body`` (``PUT /api/profile`` updates the user the body's username names),
+``newsletter-by-body`` (``PUT /api/newsletter`` updates the user the body's email names),
+``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
 another's still answers 404), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
 """
@@ -346,3 +355,57 @@ if os.environ.get("RW_ACCOUNT"):
         fresh = secrets.token_urlsafe(24)
         TOKENS[fresh] = user["username"]
         return {"user": {**_public(user), "token": fresh}}
+
+
+if os.environ.get("RW_CALLER"):
+
+    class ProfileChange(BaseModel):
+        username: str = ""
+        bio: str = ""
+
+    class NewsletterChange(BaseModel):
+        email: str = ""
+        footer: str = ""
+
+    @app.get("/api/profile")
+    def read_profile(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+        return {"username": user["username"], "bio": user["bio"]}
+
+    @app.put("/api/profile")
+    def update_profile(payload: ProfileChange, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+        target = user
+        if "profile-by-body" in FLAWS and payload.username in USERS:
+            target = USERS[payload.username]  # trusts the body to say who is asking
+        target["bio"] = payload.bio
+        return {"username": target["username"], "bio": target["bio"]}
+
+    @app.get("/api/newsletter")
+    def read_newsletter(user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+        return {"email": user["email"], "footer": user.get("footer", "")}
+
+    @app.put("/api/newsletter")
+    def update_newsletter(payload: NewsletterChange, user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+        target = next((u for u in USERS.values() if u["email"] == payload.email), None)
+        if target is None or (target is not user and "newsletter-by-body" not in FLAWS):
+            raise HTTPException(403, "that is not your email")
+        target["footer"] = payload.footer
+        return {"status": "updated"}
+
+    class NewMessage(BaseModel):
+        email: str = ""
+        text: str = ""
+
+    INBOXES: dict[str, list[dict[str, str]]] = {}
+
+    @app.post("/api/messages/", status_code=201)
+    def send_message(payload: NewMessage, user: dict[str, str] = Depends(caller)) -> dict[str, str]:
+        to = next((u for u in USERS.values() if u["email"] == payload.email), None)
+        if to is None:
+            raise HTTPException(422, "no user has that email")
+        message = {"id": secrets.token_hex(6), "from": user["username"], "text": payload.text}
+        INBOXES.setdefault(to["username"], []).append(message)
+        return message
+
+    @app.get("/api/messages/")
+    def inbox(user: dict[str, str] = Depends(caller)) -> list[dict[str, str]]:
+        return INBOXES.get(user["username"], [])

@@ -309,3 +309,49 @@ def test_a_public_list_of_everyone_is_not_read_as_the_victims_object(
                  REALWORLD_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "articles and slug")
     assert outcomes.ids("failed") == sorted(failed), result.stdout.str()
+
+
+@pytest.mark.parametrize(("flaws", "failed"), [
+    ("", []),
+    ("profile-by-body", ["test_tenant_isolation[PUT /api/profile]"]),
+    ("newsletter-by-body", ["test_tenant_isolation[PUT /api/newsletter]"]),
+], ids=["secure", "profile-by-body", "newsletter-by-body"])
+def test_a_body_field_that_names_the_caller_is_swapped_like_an_id(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, failed: list[str],
+) -> None:
+    """PUT /api/profile {"username", "bio"} and PUT /api/newsletter {"email", "footer"} take no id, only a
+    field that says who the caller is: tenant B sends tenant A's username (email), and A's re-read shows
+    whether the app believed it. The secure twins ignore the username, or refuse an email not the caller's.
+    POST /api/messages/ {"email", "text"} creates a message for whoever the email names: not the caller."""
+    monkeypatch.setenv("RW_CALLER", "1")
+    monkeypatch.setenv("RW_FLAWS", flaws)
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation",
+                                       "-k", "(PUT and (profile or newsletter)) or (POST and messages)")
+    routes = ["test_tenant_isolation[PUT /api/newsletter]", "test_tenant_isolation[PUT /api/profile]"]
+    assert ids(outcomes, "failed") == failed, result.stdout.str()
+    assert sorted(ids(outcomes, "passed") + failed) == routes, result.stdout.str()
+    # A message to tenant A's email lands in A's inbox by design: a create's email names the recipient.
+    assert ids(outcomes, "skipped") == ["test_tenant_isolation[POST /api/messages/]"]
+    if failed:
+        field = "username" if "profile" in flaws else "email"
+        result.stdout.fnmatch_lines([f"*as tenant B (*), with tenant A's {field}=*in the body*",
+                                     "*re-reading GET /api/* as tenant A shows the write: it now holds the attacker's canary*"])
+
+
+@pytest.mark.parametrize("told", [False, True], ids=["no who-am-I: NOT RUN", "Credentials(identity={'email': ...})"])
+def test_the_login_can_say_the_email_a_body_names_the_caller_by(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, told: bool,
+) -> None:
+    """With GET /api/user excluded nothing answers tenant A's email: PUT /api/newsletter is NOT RUN naming
+    what would enable it, until the login tells the email."""
+    monkeypatch.setenv("RW_CALLER", "1")
+    monkeypatch.setenv("RW_FLAWS", "newsletter-by-body")
+    login = REALWORLD_LOGIN.replace("return Credentials(headers={", "return Credentials(identity={'email': user['email']}, headers={")
+    make_project(pytester, "realworld_shapes", REALWORLD_INI + "    GET /api/user\n", login if told else REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "PUT and newsletter", "-rs")
+    outcome = outcomes.by_id["launchready::test_tenant_isolation[PUT /api/newsletter]"]
+    assert outcome == ("failed" if told else "skipped"), result.stdout.str()
+    if not told:
+        result.stdout.fnmatch_lines(["*the body names the caller (email), but tenant A's email is unknown*"
+                                     "Credentials(identity={'email': ...}, ...)*"])

@@ -161,3 +161,6 @@ def launchready_login(launchready_client):
 #: the who-am-I route is excluded and nothing else says who the user is.
 REALWORLD_IDENTITY_LOGIN = REALWORLD_LOGIN.replace(
     "return Credentials(headers={", "return Credentials(identity={'username': user['username']}, headers={")
+
+#: REALWORLD_LOGIN for a Django REST framework app: DRF routes end with a slash (tests/apps/drf_shapes.py).
+DRF_LOGIN = REALWORLD_LOGIN.replace('"/api/users"', '"/api/users/"')

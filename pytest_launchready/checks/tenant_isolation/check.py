@@ -12,7 +12,10 @@ Three kinds of test, one per route:
   for the test, so one finding cannot hide another. The victim's views of the object are read before;
   after each 2xx of the attacker they are read again, and the test fails only when they show the
   change (the attacker's canary, a deletion, other content). Last, the victim itself sends the same
-  request: if even it is refused, the attacker's denial proved nothing (NOT RUN).
+  request: if even it is refused, the attacker's denial proved nothing (NOT RUN). A body field that
+  names the caller (``username``, ``email``, ``owner``; ``user_id`` is an id) is swapped like an id:
+  B's own request with A's value in it (:mod:`.probes`); a write whose body only names the caller
+  (``PUT /profile {"username", "bio"}``) is tested so too.
 - **list** (GET without object ids): search parameters get A's canary; A's own answer must show A's
   data (else NOT RUN), and B's answer must not.
 
@@ -32,9 +35,11 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
-from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
+from pytest_launchready.checks.idfuzz import Position
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import MAX_VIEWS, Views, build, differing, is_search_param, positions, public_read_routes
+from pytest_launchready.checks.probing import (MAX_VIEWS, Views, build, caller_fields, differing, is_search_param, positions,
+                                              public_read_routes)
+from pytest_launchready.checks.tenant_isolation.probes import CALLER, attack_probes, caller_probes, with_identity
 from pytest_launchready.tenants.seeding import collection_of, lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
@@ -52,6 +57,10 @@ FIX_READ = (
 FIX_WRITE = (
     "Load the object scoped by the caller's org before changing or deleting it (the same query the read uses), and "
     "answer 404 when it is not the caller's; never update or delete by id alone."
+)
+FIX_CALLER = (
+    "Take who is asking from the session or token only: ignore (or refuse with 403 when it differs) any username, "
+    "email or owner the request body names, and load the object by the authenticated user."
 )
 FIX_LIST = (
     "Filter every list, search and export query by the caller's org (a default scope in the data layer, or row-level "
@@ -73,6 +82,8 @@ def cases(plan: Plan) -> Iterable[Case]:
             yield Case(id=route.key, route=route, variant=READ if route.method == "GET" else WRITE)
         elif route.method == "GET":
             yield Case(id=route.key, route=route, variant=LIST)
+        elif caller_fields(route, plan.settings):
+            yield Case(id=route.key, route=route, variant=WRITE)  # its body names the caller: swapped like an id
         else:
             yield Case(id=route.key, route=route, counts_as_route=False, by_design="takes no object id")
 
@@ -141,9 +152,17 @@ def _write(ctx: RunContext, route: Any) -> None:
     theirs, missing = ids_of(owner, route, overrides)
     if missing:
         pytest.skip(missing_reason("the victim tenant", owner, route, missing, ctx))
-    if not theirs:
-        pytest.skip(f"the victim tenant has no id for {', '.join(str(p) for p in positions(route))}: {_notes(owner, ctx)}")
     mine, _ = ids_of(attacker, route)
+    probes = attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False) if theirs else []
+    probes += caller_probes(route, owner, attacker, mine, ctx.settings)
+    if not probes:
+        if not theirs and caller_fields(route, ctx.settings):
+            fields = caller_fields(route, ctx.settings)
+            kinds = sorted({f.kind for f in fields})
+            pytest.skip(f"the body names the caller ({', '.join(f.name for f in fields)}), but tenant A's "
+                        f"{' and '.join(kinds)} is unknown: no who-am-I route told it. Return it from launchready_login, "
+                        f"e.g. Credentials(identity={{'{kinds[0]}': ...}}, ...)")
+        pytest.skip(f"the victim tenant has no id for {', '.join(str(p) for p in positions(route))}: {_notes(owner, ctx)}")
     marks = [owner.canary, *owned_values(owner), *overrides.values()]
     views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks,
                             public_read_routes(ctx.routes, ctx.settings.public_read_routes))
@@ -155,7 +174,7 @@ def _write(ctx: RunContext, route: Any) -> None:
     deny = ctx.settings.deny_status | {404}
     own = _own_request(ctx, route, mine, theirs, attacker)
     public_seen: dict[str, str] = {}
-    for probe, says in attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False):
+    for probe, says in probes:
         probe.body = differing(probe.body, current, route.body_schema)  # a write must change what it targets
         response = _send(ctx, attacker.client, probe, route, says)
         statuses.append(response.status_code)
@@ -172,7 +191,8 @@ def _write(ctx: RunContext, route: Any) -> None:
             view, how, _ = change
             verb = ("was denied" if denied else "succeeded" if response.is_success else "was not denied")
             fail(what, f"the request {verb} ({response.status_code}){', yet' if denied else ' and'} re-reading GET {view.path} as tenant A shows the "
-                 f"write: {how}. Tenant B changed or deleted tenant A's object.", FIX_WRITE, response=response,
+                 f"write: {how}. Tenant B changed or deleted tenant A's object.",
+                 FIX_CALLER if probe.label == CALLER else FIX_WRITE, response=response,
                  redact=ctx.redact, mark=attacker.canary, docs=CHECK.docs)
         if denied or not response.is_success:
             continue
@@ -181,7 +201,7 @@ def _write(ctx: RunContext, route: Any) -> None:
             _leak_fail(ctx, response, what, leak, "write")
         if not views.views:
             unverified.append(f"{probe.text} ({says}) -> {response.status_code}")
-    control_probe = build(route, theirs, owner.canary)
+    control_probe = with_identity(build(route, theirs, owner.canary), route, owner, ctx.settings)
     control = _send(ctx, owner.client, control_probe, route)
     if not control.is_success:
         pytest.skip(f"tenant A itself gets {control.status_code} for {control_probe.text}, so tenant B's denial proves "
@@ -230,55 +250,6 @@ def _list(ctx: RunContext, route: Any) -> None:
 
 
 # --- shared helpers --------------------------------------------------------------------------------
-
-
-def attack_probes(route: Any, theirs: dict[Position, str], mine: dict[Position, str], canary: str, ctx: RunContext,
-                  neighbours: bool) -> list[tuple[Probe, str]]:
-    """The exact swaps (all of A's ids; then one of A's ids at a time among B's own), then a bounded,
-    seeded selection of id variants. Each with the words that say which id came from whom."""
-    order = list(theirs)
-    probes: list[tuple[Probe, str]] = [(build(route, theirs, canary), _says(theirs, {}))]
-    contexts: dict[Position, dict[Position, str]] = {}
-    for position in order:
-        own = {p: mine[p] for p in order if p != position and p in mine}
-        if len(order) > 1 and len(own) == len(order) - 1:
-            contexts[position] = {**own, position: theirs[position]}
-            probes.append((build(route, contexts[position], canary), _says({position: theirs[position]}, own)))
-        else:
-            contexts[position] = dict(theirs)
-    candidates: list[tuple[Probe, str]] = []
-    for position in order:
-        assignment = contexts[position]
-        integer = _is_integer(route, position)
-        own = {p: v for p, v in assignment.items() if p != position and v != theirs.get(p)}
-        for variant in variants(position, theirs[position], mine.get(position), integer):
-            if variant.neighbour and not neighbours:
-                continue
-            says = _says({position: theirs[position]}, own, variant)
-            candidates.append((build(route, assignment, canary, variant, position), says))
-    return probes + select(candidates, ctx.rng)
-
-
-def _says(victim_ids: dict[Position, str], own: dict[Position, str], variant: Variant | None = None) -> str:
-    parts = []
-    if variant is not None and variant.neighbour:
-        (position, value), = victim_ids.items()
-        parts.append(f"with a {variant.label} of tenant A's {position.name}={value}: {position.name}={variant.value}")
-    else:
-        parts.append("with tenant A's " + " and ".join(f"{p.name}={v}" for p, v in victim_ids.items()))
-        if variant is not None:
-            parts[-1] += f" {variant.label}"
-    if own:
-        parts.append("tenant B's own " + " and ".join(f"{p.name}={v}" for p, v in own.items()))
-    return ", and ".join(parts)
-
-
-def _is_integer(route: Any, position: Position) -> bool:
-    if position.where == "body":
-        schema = ((route.body_schema or {}).get("properties") or {}).get(position.name) or {}
-    else:
-        schema = next((p.schema for p in route.parameters if p.name == position.name and p.location == position.where), {})
-    return schema.get("type") == "integer"
 
 
 def _send(ctx: RunContext, client: httpx.Client, probe: Probe, route: Any, says: str = "") -> httpx.Response:
@@ -343,7 +314,8 @@ def _own_request(ctx: RunContext, route: Any, mine: dict[Position, str], theirs:
 
     def send() -> httpx.Response:
         if not sent:
-            sent.append(_send(ctx, attacker.client, build(route, {p: mine[p] for p in theirs}, attacker.canary), route))
+            probe = with_identity(build(route, {p: mine[p] for p in theirs}, attacker.canary), route, attacker, ctx.settings)
+            sent.append(_send(ctx, attacker.client, probe, route))
         return sent[0]
 
     return send

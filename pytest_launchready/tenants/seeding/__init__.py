@@ -4,10 +4,11 @@ For each tenant (A, B, and the throwaway tenants write tests make) :func:`seed_t
 
 1. asks "who am I" routes (``GET /me``...) for the user's own id and org id;
 2. calls every create route (``POST`` on a collection path such as ``/conversations`` or
-   ``/conversations/{conversation_id}/messages``) once its path parameters are known, so parents are
-   made before children, with a body built from the schema and the tenant's canary written into
-   every free-text field;
-3. harvests ids from the answers (``id``, ``<name>_id`` fields, ``Location``): the id of the object
+   ``/conversations/{conversation_id}/messages``, or a ``PUT`` that makes the tenant's one object,
+   ``PUT /menu``) once its path parameters are known, so parents are made before children, with a
+   body built from the schema and the tenant's canary written into every free-text field;
+3. harvests ids from the answers (``id``, ``<name>_id`` fields, ``Location``; for an answer with
+   none, the row of ``GET`` on the same path that holds the tenant's canary): the id of the object
    made by ``POST /x/{a}/y`` fills the parameter that follows ``/x/{a}/y/`` in the route table
    (else ``<y singular>_id``);
 4. merges what the user's ``launchready_seed(tenant)`` returns, which wins over guesses.
@@ -29,13 +30,14 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 import pytest
 
 from pytest_launchready.target.errors import TargetStoppedError
-from pytest_launchready.tenants.seeding.answers import created_id, unwrap
+from pytest_launchready.tenants.seeding.answers import created_id, items_of, unwrap
 from pytest_launchready.tenants.seeding.filling import as_schema_type, fill, id_fields, is_free_text, seed_body
 from pytest_launchready.tenants.seeding.names import (
     blank,
     collection_of,
     is_create_route,
     is_id_name,
+    is_put_create,
     is_user_param,
     singular,
 )
@@ -66,7 +68,9 @@ __all__ = [
     "is_create_route",
     "is_free_text",
     "is_id_name",
+    "is_put_create",
     "is_user_param",
+    "items_of",
     "lookup",
     "resolve_ids",
     "seed_body",

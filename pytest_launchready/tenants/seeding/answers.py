@@ -32,6 +32,24 @@ def unwrap(data: Any) -> Any:
     return data
 
 
+def items_of(data: Any) -> list[Any] | None:
+    """The rows of a list answer: a JSON list, or the one list an envelope holds beside counts and
+    links (``{"items": [...], "count": 2}``, ``{"data": {"articles": [...]}}``); None for anything else."""
+    for _ in range(3):
+        if isinstance(data, list):
+            return data
+        if not isinstance(data, dict):
+            return None
+        lists = [value for value in data.values() if isinstance(value, list)]
+        if lists:
+            return lists[0] if len(lists) == 1 else None
+        inner = unwrap(data)
+        if inner is data:
+            return None
+        data = inner
+    return None
+
+
 def identities(obj: Any, names: Iterable[str]) -> dict[str, str]:
     """The values ``obj`` holds for path-parameter ``names`` that are not ``<name>_id`` (``slug``,
     ``username``, ``email``...): how an app addresses objects it names by something other than an id."""
@@ -55,21 +73,25 @@ def created_id(response: httpx.Response, obj: Any, param: str, sent: Any = None)
     last the value the client chose itself in the body it ``sent`` (``{"book_title": ...}``, a
     natural key the answer does not repeat). None when none of these holds one.
     """
-    keys = ("id", param, camel_case(param), "uuid")
-    if not is_id_name(param):
-        keys = (param, camel_case(param), "id", "uuid")
-    own = None
-    if isinstance(obj, dict):
-        for key in keys:
-            if _scalar(obj.get(key)):
-                own = str(obj[key])
-                break
+    own = id_in(obj, param)
     if own is None and response.headers.get("location"):
         own = httpx.URL(response.headers["location"]).path.rstrip("/").rsplit("/", 1)[-1] or None
     chosen = unwrap(sent)
     if own is None and isinstance(chosen, dict) and not is_id_name(param) and _scalar(chosen.get(param)):
         own = str(chosen[param])
     return own
+
+
+def id_in(obj: Any, param: str) -> str | None:
+    """The id object ``obj`` holds for path parameter ``param`` (see :func:`created_id`), or None."""
+    keys = ("id", param, camel_case(param), "uuid")
+    if not is_id_name(param):
+        keys = (param, camel_case(param), "id", "uuid")
+    if isinstance(obj, dict):
+        for key in keys:
+            if _scalar(obj.get(key)):
+                return str(obj[key])
+    return None
 
 
 def harvest_incidental(tenant: Tenant, obj: dict[str, Any], route_key: str, skip: tuple[str, ...]) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
+
+from pytest_launchready.routes.vocabulary import is_me_path
 
 if TYPE_CHECKING:
     from pytest_launchready.config.settings import Settings
@@ -82,3 +84,15 @@ def is_create_route(route: Route, settings: Settings) -> bool:
     if not last or last.startswith("{"):
         return False
     return not _ACTION_WORDS.search(last)
+
+
+def is_put_create(route: Route, routes: Iterable[Route], settings: Settings) -> bool:
+    """A PUT on a path with no parameter at all that no POST creates at (``PUT /menu``): it makes (or
+    replaces) the tenant's one object there, so seeding calls it like a create, before the POSTs below
+    it. Not the caller's own profile (``PUT /me``, ``PUT /profile``): that edits, it makes nothing."""
+    if route.method != "PUT" or route.path_params or route.public or route.key == settings.logout_route:
+        return False
+    last = route.path.rstrip("/").rsplit("/", 1)[-1]
+    if not last or _ACTION_WORDS.search(last) or is_me_path(route.path):
+        return False
+    return not any(r.method == "POST" and blank(r.path) == blank(route.path) for r in routes)

@@ -7,13 +7,22 @@ created is written to ``tenant.seed_notes``.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Iterable
 
 import httpx
 
 from pytest_launchready.target.errors import TargetStoppedError
-from pytest_launchready.routes.vocabulary import is_me_route
-from pytest_launchready.tenants.seeding.answers import _scalar, created_id, harvest_incidental, identities, unwrap
+from pytest_launchready.routes.vocabulary import caller_fields, is_me_route
+from pytest_launchready.tenants.seeding.answers import (
+    _scalar,
+    created_id,
+    harvest_incidental,
+    id_in,
+    identities,
+    items_of,
+    unwrap,
+)
 from pytest_launchready.tenants.seeding.filling import fill, id_fields, seed_body
 from pytest_launchready.tenants.seeding.names import (
     blank,
@@ -21,6 +30,7 @@ from pytest_launchready.tenants.seeding.names import (
     fold,
     is_create_route,
     is_id_name,
+    is_put_create,
     is_user_param,
     singular,
 )
@@ -44,10 +54,15 @@ class Seeder:
     def __init__(self, routes: tuple[Route, ...], settings: Settings) -> None:
         self.routes = routes
         self.settings = settings
-        self.creates = [r for r in routes if is_create_route(r, settings)]
+        self.creates = [r for r in routes if is_create_route(r, settings) or is_put_create(r, routes, settings)]
+        #: Where a PUT makes the tenant's one object (``/menu``): the parent of the collections below it.
+        self.singletons = {blank(r.path) for r in self.creates if r.method == "PUT"}
         self.me_routes = [r for r in routes if is_me_route(r) and not r.public][:MAX_ME_CALLS]
         #: Every path parameter of the table: answers that hold one by name (``slug``) fill it.
         self.path_params = sorted({p for r in routes for p in r.path_params})
+        #: ...and the caller's own values that body fields name the caller by (``PUT /profile {"username"}``).
+        self.identity_names = sorted({*self.path_params, *(kind for r in routes for _, kind, _ in caller_fields(r)
+                                                           if kind != "user_id")})
         self._names: dict[str, str] = {}
         for route in self.creates:
             self._names[blank(route.path)] = self._param_name(route)
@@ -77,6 +92,7 @@ class Seeder:
         for collection in wanted:
             parts = collection.split("/{}")
             closed.update("/{}".join(parts[: i + 1]) for i in range(len(parts)))
+        closed.update(s for s in self.singletons if any(c.startswith(s + "/") for c in closed))
         return closed
 
     def who_am_i(self, tenant: Tenant) -> None:
@@ -95,7 +111,7 @@ class Seeder:
                 for name in sorted(user_params):
                     tenant.ids.setdefault(name, str(own))
                 tenant.objects.append(SeededObject("user_id", str(own), ME, route.key, "", obj))
-            for name, value in identities(obj, self.path_params).items():
+            for name, value in identities(obj, self.identity_names).items():
                 tenant.ids.setdefault(name, value)  # the caller's own {username}, {email}...
                 tenant.objects.append(SeededObject(name, value, ME, route.key, "", obj))
             harvest_incidental(tenant, obj, route.key, skip=("id",))
@@ -103,8 +119,9 @@ class Seeder:
     def create(self, tenant: Tenant, only: set[str] | None) -> None:
         """Call the create routes in dependency order, each once (``only``: these collections)."""
         pending = [r for r in self.creates if only is None or blank(r.path) in only]
-        # Collections first, actions (POST /chat) last, so actions reuse the objects made before them.
-        pending.sort(key=lambda r: (not r.path.rstrip("/").endswith("s"), r.path.count("/"), r.path))
+        # Singletons a PUT makes first (POST /menu/items may need the menu), then collections, and actions
+        # (POST /chat) last, so actions reuse the objects made before them.
+        pending.sort(key=lambda r: (r.method != "PUT", not r.path.rstrip("/").endswith("s"), r.path.count("/"), r.path))
         calls = 0
         progress = True
         while pending and progress and calls < MAX_CREATES:
@@ -148,14 +165,35 @@ class Seeder:
         obj = unwrap(data)
         param = self._names[blank(route.path)]
         own = created_id(response, obj, param, sent)
+        if own is None:
+            own, obj = self._listed(tenant, route, path_values, param)
         if own is not None:
             tenant.ids[param] = own
             tenant.objects.append(SeededObject(param, own, CREATED, route.key, blank(route.path), obj))
         else:
             tenant.seed_notes.append(f"{route.key} answered {response.status_code} with no id (no id or {param} field, "
-                                     "no Location header)")
+                                     "no Location header, and no listing shows the object)")
         if isinstance(obj, dict):
             harvest_incidental(tenant, obj, route.key, skip=("id", param))
+
+    def _listed(self, tenant: Tenant, create: Route, path_values: dict[str, str], param: str) -> tuple[str | None, Any]:
+        """The id and JSON of the object ``create`` just made, found by the tenant's canary in one GET
+        of the same path (the collection's list, or the singleton itself): for creates that answer no id."""
+        listing = next((r for r in self.routes if r.method == "GET" and blank(r.path) == blank(create.path)), None)
+        if listing is None:
+            return None, None
+        values = {mine: path_values[theirs] for mine, theirs in zip(listing.path_params, create.path_params)}
+        response = self._request(tenant, "GET", listing.format_path(values), None, listing.key, params=_query(listing, tenant))
+        if response is None or not response.is_success:
+            return None, None
+        data = json_body(response)
+        rows = items_of(data)
+        for row in rows if rows is not None else [unwrap(data)]:
+            if isinstance(row, dict) and tenant.canary in json.dumps(row, default=str):
+                own = id_in(row, param)
+                if own is not None:
+                    return own, row
+        return None, None
 
     def _send(self, tenant: Tenant, method: str, path: str, body: Any, route_key: str) -> httpx.Response | None:
         """The 2xx answer to the request, or None (what went wrong is noted)."""
@@ -190,7 +228,8 @@ def explain_missing(routes: tuple[Route, ...], settings: Settings, route: Route,
     """Why seeding has no id for ``param`` of ``route``: no create route, or one that looks like an action."""
     collection = collection_of(route.path, param)
     posts = [r for r in routes if r.method == "POST" and blank(r.path).startswith(collection) and collection]
-    creates = [r for r in posts if blank(r.path) == collection and is_create_route(r, settings)]
+    creates = [r for r in routes if blank(r.path) == collection and collection
+               and (is_create_route(r, settings) or is_put_create(r, routes, settings))]
     if creates:
         return f"{creates[0].key} gave no id"
     skipped = [r for r in posts if not is_create_route(r, settings) and r.path_params == route.path_params[:len(r.path_params)]]
