@@ -29,13 +29,12 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
+from pytest_launchready.checks.authz import ids_of, missing_reason, required_role, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import Views, build, public_read_routes
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
-from pytest_launchready.config.settings import Settings
 from pytest_launchready.tenants.leaks import Victim, find_leak, id_values, owned_values
 from pytest_launchready.tenants import Tenant, make_canary
 from pytest_launchready.target.responses import json_body
@@ -44,16 +43,6 @@ FIX = (
     "Enforce the role on the server for this operation (a dependency or decorator that checks the caller's role, "
     "read fresh from the database, on every request), not only by hiding the button in the UI; answer 403."
 )
-
-
-def required_role(route: Any, settings: Settings) -> str | None:
-    """The lowest role allowed to call ``route``: from launchready_role_routes, else x-launchready-roles."""
-    for entry in settings.role_routes:
-        method, _, path = entry.route_key.partition(" ")
-        if path == route.path and method in ("*", route.method):
-            return entry.role
-    known = [r for r in route.roles if r in settings.role_rank]
-    return max(known, key=lambda r: settings.role_rank[r]) if known else None
 
 
 def cases(plan: Plan) -> Iterable[Case]:
