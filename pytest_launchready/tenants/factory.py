@@ -74,7 +74,8 @@ class TenantFactory:
         except TargetStoppedError:
             raise  # not the login's fault: the one-line "target stopped" error
         except Exception as exc:  # noqa: BLE001 - any failure of user code is reported, redacted
-            raise SetupError(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}") from None
+            raise SetupError(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}"
+                             f"{self._tenant_role_hint(role)}") from None
         if not isinstance(credentials, Credentials):
             raise SetupError(
                 f"launchready_login({name!r}, {role!r}) returned {type(credentials).__name__}, not Credentials: "
@@ -86,6 +87,15 @@ class TenantFactory:
                         canary=canary or make_canary(name), ids=dict(credentials.identity))
         self.created.append(tenant)
         return tenant
+
+    def _tenant_role_hint(self, role: str) -> str:
+        """When a tenant's login as the first role fails, the first role may be staff: say which setting fixes it."""
+        roles = self.settings.roles
+        if len(roles) < 2 or role != roles[0] or role != self.settings.tenant_role:
+            return ""
+        return (f". Tenants log in as launchready_tenant_role, by default the first of launchready_roles ({role}): if {role} "
+                f"is a role global to the app (staff, a superuser), set launchready_tenant_role to the role a tenant's "
+                f"users have (one of {', '.join(roles[1:])})")
 
     def _check_distinct(self, credentials: Credentials, name: str, role: str) -> None:
         """Fail closed when two tenants, or two roles of one tenant, got one identity: every check
