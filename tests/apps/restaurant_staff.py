@@ -5,13 +5,14 @@ Chefs and employees belong to no household; they see every order. Sign-in is a t
 ``POST /auth/login`` ``{"household", "role", "name"}`` answers a bearer token; a staff role takes no
 household and a customer needs one.
 
-- ``GET /me``: the caller (``id``, ``role``, ``household``).
+- ``GET /me``: the caller (``id``, ``role``, ``household``) and today's ``specials``: the names of
+  the menu items, which the chefs wrote and every customer sees.
 - ``POST /orders``, ``GET /orders``, ``GET``/``PATCH``/``DELETE /orders/{order_id}``: a customer's
   own household's orders (staff may read any order).
 - ``GET /kitchen/orders`` (employee and higher): every order; ``PUT /kitchen/orders/{order_id}/status``
   (employee and higher): move an order to ``cooking`` or ``ready``.
-- ``GET /menu``, ``GET /menu/{item_id}``: anyone signed in; ``POST /menu``, ``DELETE /menu/{item_id}``:
-  chefs only.
+- ``GET /menu``, ``GET /menu/{item_id}``: anyone signed in; ``POST /menu``, ``PATCH /menu/{item_id}`` (the
+  price), ``DELETE /menu/{item_id}``: chefs only.
 
 Flaws (``RESTAURANT_FLAWS``, comma-separated; none by default): ``customer-sets-status`` (the status
 route checks nobody's role: any customer moves any order), ``employee-deletes-menu`` (deleting a
@@ -57,6 +58,10 @@ class NewItem(BaseModel):
     price: int = 10
 
 
+class Price(BaseModel):
+    price: int
+
+
 def caller(request: Request) -> dict[str, str]:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     user_id = TOKENS.get(token.strip()) if scheme.lower() == "bearer" else None
@@ -96,8 +101,9 @@ def login(payload: Login) -> dict[str, str]:
 
 
 @app.get("/me")
-def me(user: dict[str, str] = Depends(caller)) -> dict[str, str]:
-    return {"id": user["id"], "role": user["role"], "household": user["household"]}
+def me(user: dict[str, str] = Depends(caller)) -> dict[str, object]:
+    specials = [item["name"] for item in MENU.values()]
+    return {"id": user["id"], "role": user["role"], "household": user["household"], "specials": specials}
 
 
 @app.post("/orders", status_code=201)
@@ -172,6 +178,14 @@ def add_item(payload: NewItem, user: dict[str, str] = Depends(at_least("chef")))
 def read_item(item_id: str, user: dict[str, str] = Depends(caller)) -> dict[str, object]:
     if item_id not in MENU:
         raise HTTPException(404, "no such item")
+    return MENU[item_id]
+
+
+@app.patch("/menu/{item_id}")
+def reprice_item(item_id: str, payload: Price, user: dict[str, str] = Depends(at_least("chef"))) -> dict[str, object]:
+    if item_id not in MENU:
+        raise HTTPException(404, "no such item")
+    MENU[item_id]["price"] = payload.price
     return MENU[item_id]
 
 

@@ -32,6 +32,7 @@ launchready_role_routes =
     employee: GET /kitchen/orders
     employee: PUT /kitchen/orders/{order_id}/status
     chef: POST /menu
+    chef: PATCH /menu/{item_id}
     chef: DELETE /menu/{item_id}
 launchready_exclude_routes =
     * /docs
@@ -43,6 +44,7 @@ launchready_exclude_routes =
 #: The routes that take an object id, each with the test that must have tested it.
 OBJECT_ROUTE_TESTS = [
     "test_roles[PUT /kitchen/orders/{order_id}/status]",
+    "test_roles[PATCH /menu/{item_id}]",
     "test_roles[DELETE /menu/{item_id}]",
     "test_tenant_isolation[GET /orders/{order_id}]",
     "test_tenant_isolation[PATCH /orders/{order_id}]",
@@ -122,6 +124,26 @@ def test_a_customer_moving_orders_is_told_as_a_customer_and_shown_by_the_chef(
         "*Sent DELETE /menu/m_* as an employee of the staff (lr-*-staff); the operation is reserved for chef and higher.",
         "*re-reading GET /menu/m_* as the chef shows the effect: it now answers 404*",
     ])
+
+
+#: Runs the roles tests first, so that the menu the staff seeded is there when isolation reads.
+ROLES_FIRST = """
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: "test_roles[" not in item.nodeid)
+"""
+
+
+def test_what_staff_wrote_for_everyone_is_no_tenant_s_leak(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chef's menu items (seeded with the staff canary) are on every customer's GET /me: staff data is
+    no other tenant's, so tenant B seeing it is no leak."""
+    monkeypatch.delenv("RESTAURANT_FLAWS", raising=False)
+    restaurant_project(pytester)
+    pytester.path.joinpath("conftest.py").write_text(STAFF_LOGIN + ROLES_FIRST)
+    result, outcomes = run_launchready("--launchready", CHECKS, "-k", "menu or me")
+    assert "test_roles[POST /menu]" in ids(outcomes, "passed")
+    assert ids(outcomes, "failed") == [] and "test_tenant_isolation[GET /me]" in ids(outcomes, "passed"), result.stdout.str()
 
 
 def test_qa_fixtures_give_customers_as_tenants_and_staff_apart(pytester: pytest.Pytester, run_launchready: Any) -> None:
