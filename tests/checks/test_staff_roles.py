@@ -109,6 +109,18 @@ def test_each_restaurant_defect_fails_exactly_its_own_test(
     assert ids(outcomes, "error") == []
 
 
+def test_under_xdist_each_worker_has_its_own_staff_and_the_same_tests_fail(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RESTAURANT_FLAWS", ",".join(FLAWS))
+    restaurant_project(pytester)
+    result = pytester.runpytest_subprocess("--launchready", CHECKS, "-n", "2", "-p", "no:cacheprovider", "-rf")
+    result.stdout.fnmatch_lines_random([f"FAILED launchready::{test_id.replace('[', '?').replace(']', '?')}*"
+                                        for test_id in FLAWS.values()])
+    assert result.parseoutcomes()["failed"] == len(FLAWS) and "error" not in result.parseoutcomes()
+    assert "gw0-staff" in result.stdout.str() or "gw1-staff" in result.stdout.str()
+
+
 def test_a_customer_moving_orders_is_told_as_a_customer_and_shown_by_the_chef(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
