@@ -1,7 +1,8 @@
 """What the authorization checks (tenant_isolation, roles) share, so that neither imports the other.
 
-A tenant's ids for a route's id positions, a user made to be the target of a write on a user-id
-route, the "who am I" read that learns its id, and the NOT RUN reason when an id is missing.
+The role a route is reserved for, a tenant's ids for a route's id positions, a user made to be the
+target of a write on a user-id route, the "who am I" read that learns its id, and the NOT RUN reason
+when an id is missing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
+    from pytest_launchready.config.settings import Settings
     from pytest_launchready.tenants import Tenant
+
+
+def required_role(route: Any, settings: Settings) -> str | None:
+    """The lowest role allowed to call ``route``: from launchready_role_routes, else x-launchready-roles."""
+    for entry in settings.role_routes:
+        method, _, path = entry.route_key.partition(" ")
+        if path == route.path and method in ("*", route.method):
+            return entry.role
+    known = [r for r in route.roles if r in settings.role_rank]
+    return max(known, key=lambda r: settings.role_rank[r]) if known else None
 
 
 def ids_of(tenant: Tenant, route: Any, overrides: dict[str, str] | None = None) -> tuple[dict[Position, str], list[str]]:

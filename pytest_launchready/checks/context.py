@@ -84,23 +84,24 @@ class RunContext:
 
     @property
     def tenant_a(self) -> Tenant:
-        """Tenant A: the first role, with its canary planted and its objects seeded."""
+        """Tenant A: the tenant role, with its canary planted and its objects seeded."""
         return self.request.getfixturevalue("tenant_a")  # type: ignore[no-any-return]
 
     @property
     def tenant_b(self) -> Tenant:
-        """Tenant B: a second tenant in the first role, the attacker in isolation checks."""
+        """Tenant B: a second tenant in the tenant role, the attacker in isolation checks."""
         return self.request.getfixturevalue("tenant_b")  # type: ignore[no-any-return]
 
     def tenant_role(self, role: str, tenant: Tenant | None = None) -> Tenant:
-        """A new user in ``role``; in ``tenant``'s org when given, else in a fresh throwaway tenant."""
+        """A new user in ``role``; in ``tenant``'s org when given, else in a fresh throwaway tenant. A role
+        above ``launchready_tenant_role`` gives a staff user, in no tenant (``login("<run>-staff", role)``)."""
         factory = self.request.getfixturevalue("tenant_role")
         return factory(role, tenant)  # type: ignore[no-any-return]
 
     def fresh_tenant(self, label: str) -> Tenant:
-        """A throwaway tenant in the first role, for tests that change state (never A's or B's data)."""
+        """A throwaway tenant in the tenant role, for tests that change state (never A's or B's data)."""
         factory = self.request.getfixturevalue("tenant_role")
-        return factory(self.settings.roles[0], None, label)  # type: ignore[no-any-return]
+        return factory(self.settings.tenant_role, None, label)  # type: ignore[no-any-return]
 
     def fixture(self, name: str) -> Any | None:
         """An optional user fixture (``launchready_mint_token``, ``launchready_logout``...), or None."""

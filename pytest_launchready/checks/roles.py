@@ -1,12 +1,14 @@
-"""roles: a lower role cannot call an operation reserved for a higher role of the same tenant.
+"""roles: a lower role cannot call an operation reserved for a higher role.
 
 Which operations: ``launchready_role_routes`` (``admin: DELETE /admin/users/{user_id}``) and the
 OpenAPI extension ``x-launchready-roles`` (the lowest role listed is the minimum). Roles come from
-``launchready_roles``, highest first.
+``launchready_roles``, highest first; those above ``launchready_tenant_role`` are global (staff).
 
-Each test makes a throwaway tenant whose first-role user is the reference, seeds what the route
-needs (a user-id parameter gets a victim user of its own, in the lowest role), then asks a new user
-of every lower role to send the request:
+Each test makes a throwaway tenant in the tenant role and seeds what the route needs (a user-id
+parameter gets a victim user of its own, in the lowest role). The reference is that tenant's user,
+or, for an operation reserved for a global role, a staff user of the highest role (who sees every
+tenant's data; it seeds what the tenant could not create). Then a new user of every lower role asks
+(staff users for global roles, users of the throwaway tenant for the others):
 
 - a denial (``launchready_deny_status`` or 404) passes; a 5xx fails;
 - a 2xx read fails when it shows what the higher role sees (the tenant's canary, ids in the higher
@@ -14,7 +16,7 @@ of every lower role to send the request:
 - a 2xx write fails when re-reading as the higher role shows the change or the deletion; a refused
   write is re-read too, and fails when the object is gone or holds the marker sent.
 
-Last, the higher role sends the same request itself: if it is refused too, the lower roles' denials
+Last, the reference sends the same request itself: if it is refused too, the lower roles' denials
 proved nothing and the route is NOT RUN with that reason.
 """
 
@@ -27,31 +29,20 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
+from pytest_launchready.checks.authz import ids_of, missing_reason, required_role, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import Views, build, public_read_routes
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
-from pytest_launchready.config.settings import Settings
 from pytest_launchready.tenants.leaks import Victim, find_leak, id_values, owned_values
-from pytest_launchready.tenants import make_canary
+from pytest_launchready.tenants import Tenant, make_canary
 from pytest_launchready.target.responses import json_body
 
 FIX = (
     "Enforce the role on the server for this operation (a dependency or decorator that checks the caller's role, "
     "read fresh from the database, on every request), not only by hiding the button in the UI; answer 403."
 )
-
-
-def required_role(route: Any, settings: Settings) -> str | None:
-    """The lowest role allowed to call ``route``: from launchready_role_routes, else x-launchready-roles."""
-    for entry in settings.role_routes:
-        method, _, path = entry.route_key.partition(" ")
-        if path == route.path and method in ("*", route.method):
-            return entry.role
-    known = [r for r in route.roles if r in settings.role_rank]
-    return max(known, key=lambda r: settings.role_rank[r]) if known else None
 
 
 def cases(plan: Plan) -> Iterable[Case]:
@@ -85,15 +76,26 @@ def run(ctx: RunContext, case: Case) -> None:
     assert route is not None
     settings = ctx.settings
     minimum = case.get("role")
-    highest = settings.roles[0]
+    staff_only = settings.is_global(minimum)
     lower_roles = [r for r in settings.roles if settings.role_rank[r] > settings.role_rank[minimum]]
     label = "r" + hashlib.sha1(route.key.encode()).hexdigest()[:6]
     owner = ctx.fresh_tenant(label)
-    seed_tenant(owner, ctx.routes, settings, ctx.fixture("launchready_seed"), needed=[route])
+    user_seed = ctx.fixture("launchready_seed")
+    seed_tenant(owner, ctx.routes, settings, user_seed, needed=[route])
+    # A staff operation is proven by staff: the highest global role sees every tenant's data.
+    reference = ctx.tenant_role(settings.roles[0]) if staff_only else owner
+    highest = reference.role
     overrides = victim_users(ctx, owner, route)
     ids, missing = ids_of(owner, route, overrides)
+    sources = [owner]
+    if missing and staff_only:  # objects only staff create (a menu item): the staff reference makes them
+        seed_tenant(reference, ctx.routes, settings, user_seed, needed=[route])
+        theirs, missing = ids_of(reference, route, {**overrides, **{p.name: v for p, v in ids.items()}})
+        ids = {**theirs, **ids}
+        sources.append(reference)
     if missing:
-        pytest.skip(missing_reason(f"the {highest} of a throwaway tenant", owner, route, missing, ctx))
+        who = f"the {owner.role} of a throwaway tenant" + (f" or a {highest} of the staff" if staff_only else "")
+        pytest.skip(missing_reason(who, sources[-1], route, missing, ctx))
     marker = make_canary("role")
     probe = build(route, ids, marker)
     reading = route.method == "GET"
@@ -107,23 +109,21 @@ def run(ctx: RunContext, case: Case) -> None:
                         "nothing: check launchready_login for that role")
         callers.append((role, user, me))
     control_json: Any = None
-    views = None
+    views, reader = None, highest
     if reading:
-        control = _send(ctx, owner.client, probe)
+        control = _send(ctx, reference.client, probe)
         if not control.is_success:
             pytest.skip(f"the {highest} itself gets {control.status_code} for {probe.text}, so a lower role's denial proves "
                         "nothing: check what seeding gave (or return working ids from launchready_seed)")
         control_json = json_body(control)
     else:
-        marks = [owner.canary, *owned_values(owner), *overrides.values()]
-        views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks,
-                            public_read_routes(ctx.routes, ctx.settings.public_read_routes))
-        views.prime()
+        views, reader = _views(ctx, route, sources, overrides, reference)
     unverified = []
     deny = settings.deny_status | {404}
     for role, user, me in callers:
         response = _send(ctx, user.client, probe)
-        what = f"Sent {probe.text} as {_a(role)} of the tenant ({owner.name}); the operation is reserved for {minimum} and higher."
+        where = f"of the staff ({user.name})" if settings.is_global(role) else f"of the tenant ({owner.name})"
+        what = f"Sent {probe.text} as {_a(role)} {where}; the operation is reserved for {minimum} and higher."
         if response.status_code >= 500:
             fail(what, f"the route crashed ({response.status_code}) instead of refusing the {role} with 403.", FIX,
                  response=response, redact=ctx.redact, docs=CHECK.docs)
@@ -132,7 +132,7 @@ def run(ctx: RunContext, case: Case) -> None:
             if denied or not response.is_success:
                 continue
             own = set(id_values(json_body(me))) if me is not None and me.is_success else set()
-            _judge_read(ctx, response, what, owner.canary, control_json, own, probe, role, minimum)
+            _judge_read(ctx, response, what, owner.canary, control_json, own, probe, role, minimum, highest)
             continue
         assert views is not None
         if not views.views:
@@ -145,10 +145,10 @@ def run(ctx: RunContext, case: Case) -> None:
         if change is not None:
             view, how, _ = change
             verb = f"was refused ({response.status_code}), yet" if denied else f"was not refused ({response.status_code}) and"
-            fail(what, f"the {role} {verb} re-reading GET {view.path} as the {highest} shows the effect: {how}.", FIX,
+            fail(what, f"the {role} {verb} re-reading GET {view.path} as the {reader} shows the effect: {how}.", FIX,
                  response=response, redact=ctx.redact, mark=marker, docs=CHECK.docs)
     if not reading:
-        control = _send(ctx, owner.client, probe)
+        control = _send(ctx, reference.client, probe)
         if not control.is_success:
             pytest.skip(f"the {highest} itself gets {control.status_code} for {probe.text}, so a lower role's denial proves "
                         "nothing: the request the check builds is not one the app accepts (give the body an example in the "
@@ -158,10 +158,28 @@ def run(ctx: RunContext, case: Case) -> None:
                  "confirm the effect")
 
 
+def _views(ctx: RunContext, route: Any, sources: list[Tenant], overrides: dict[str, str],
+           reference: Tenant) -> tuple[Views, str]:
+    """The views a write shows in, primed, and the role that reads them: ``reference``, or for a staff
+    operation whose views the staff cannot read, the tenant that owns the objects."""
+    marks = [m for tenant in sources for m in (tenant.canary, *owned_values(tenant))] + list(overrides.values())
+
+    def value(param: str, collection: str) -> str | None:
+        return overrides.get(param) or next((v for t in sources if (v := lookup(t, param, collection)) is not None), None)
+
+    public = public_read_routes(ctx.routes, ctx.settings.public_read_routes)
+    owner = sources[0]
+    for reader in [reference] if reference is owner else [reference, owner]:
+        views = Views.for_route(ctx.routes, route, value, reader.client, marks, public)
+        views.prime()
+        if views.views:
+            break
+    return views, reader.role
+
+
 def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: str, control: Any, own: set[str],
-                probe: Probe, role: str, minimum: str) -> None:
+                probe: Probe, role: str, minimum: str, highest: str) -> None:
     sent = probe.sent()
-    highest = ctx.settings.roles[0]
     reference = Victim(f"the {highest}'s answer", canary, {v: k for v, k in id_values(control).items() if v not in own})
     leak = find_leak(response.text, [reference], sent)
     if leak is not None:
@@ -172,10 +190,10 @@ def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: st
              FIX, response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs)
     body = json_body(response)
     if control not in (None, [], {}, "") and body == control:
-        fail(what, f"the {role} was allowed and got exactly the answer the {ctx.settings.roles[0]} gets.", FIX,
+        fail(what, f"the {role} was allowed and got exactly the answer the {highest} gets.", FIX,
              response=response, redact=ctx.redact, docs=CHECK.docs)
     if control in (None, [], {}, "") and reference.ids == {}:
-        ctx.warn(f"{probe.text} answered {response.status_code} to a {role}; the {ctx.settings.roles[0]}'s own answer holds "
+        ctx.warn(f"{probe.text} answered {response.status_code} to a {role}; the {highest}'s own answer holds "
                  "nothing to compare with, so no data could be shown to leak")
 
 
@@ -193,7 +211,7 @@ def _send(ctx: RunContext, client: httpx.Client, probe: Probe) -> httpx.Response
 
 CHECK = Check(
     name="roles",
-    title="A lower role cannot call operations reserved for a higher role of the same tenant.",
+    title="A lower role cannot call operations reserved for a higher role (of the same tenant, or of the staff).",
     cases=cases,
     run=run,
     needs_login=True,

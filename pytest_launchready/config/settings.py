@@ -88,6 +88,8 @@ class Settings:
     public_routes: tuple[str, ...] = _DEFAULT["public_routes"]
     exclude_routes: tuple[str, ...] = _DEFAULT["exclude_routes"]
     roles: tuple[str, ...] = _DEFAULT["roles"]
+    #: The role tenants A and B log in as; empty in ini means the first of ``roles`` (filled in below).
+    tenant_role: str = _DEFAULT["tenant_role"]
     role_routes: tuple[RoleRoute, ...] = _DEFAULT["role_routes"]
     shared_routes: tuple[str, ...] = _DEFAULT["shared_routes"]
     public_read_routes: tuple[str, ...] = _DEFAULT["public_read_routes"]
@@ -123,6 +125,10 @@ class Settings:
     #: Not a setting: where relative paths in settings start.
     rootpath: str = field(default=".", compare=False)
 
+    def __post_init__(self) -> None:
+        if not self.tenant_role:  # unset: the first role, also for a Settings made in code with other roles
+            object.__setattr__(self, "tenant_role", self.roles[0])
+
     @property
     def jwt_key(self) -> Secret | None:
         """The JWT signing key from the environment variable named in ``launchready_jwt_key``."""
@@ -133,6 +139,15 @@ class Settings:
     def role_rank(self) -> dict[str, int]:
         """Role name -> rank, 0 for the highest."""
         return {role: rank for rank, role in enumerate(self.roles)}
+
+    @property
+    def global_roles(self) -> tuple[str, ...]:
+        """The roles above ``tenant_role``, highest first: staff of the app, in no tenant."""
+        return self.roles[: self.roles.index(self.tenant_role)]
+
+    def is_global(self, role: str) -> bool:
+        """Whether ``role`` ranks above the tenant role (a user of it belongs to no tenant)."""
+        return role in self.global_roles
 
 
 def read_settings(config: pytest.Config) -> Settings:

@@ -149,6 +149,15 @@ def roles(raw: list[str], reading: Reading) -> tuple[str, ...]:
     return result
 
 
+def tenant_role(raw: str, reading: Reading) -> str:
+    """One role of ``launchready_roles`` (read before), or empty for the default, the first of them."""
+    value = raw.strip()
+    known: tuple[str, ...] = reading.earlier["roles"]
+    if value and value not in known:
+        _bad(reading.key, value, f"one of launchready_roles ({', '.join(known)}), or nothing for the first of them")
+    return value
+
+
 def role_routes(raw: list[str], reading: Reading) -> tuple[RoleRoute, ...]:
     """``ROLE: METHOD /path`` lines, ROLE one of the roles read before (``launchready_roles``)."""
     known: tuple[str, ...] = reading.earlier["roles"]

@@ -203,7 +203,8 @@ def tenant_role(
     launchready_cleanup: Any,
 ) -> Iterator[Callable[..., Tenant]]:
     """Factory ``(role, tenant=None, label=None) -> Tenant``: a new user in ``role``, in ``tenant``'s org
-    when given, else in a fresh tenant of its own."""
+    when given, else in a fresh tenant of its own; a role above ``launchready_tenant_role`` is global: a
+    staff user from ``launchready_login("<run>-staff", role)``."""
     from pytest_launchready.tenants.factory import TenantFactory
 
     state = get_state(pytestconfig)
@@ -215,13 +216,13 @@ def tenant_role(
 
 @pytest.fixture(scope="session")
 def tenant_a(tenant_role: Any, launchready_seed: Any, launchready_routes: tuple[Route, ...]) -> Tenant:
-    """Tenant A (first role): its own client, a canary planted in its data, its ids seeded."""
+    """Tenant A (``launchready_tenant_role``): its own client, a canary planted in its data, its ids seeded."""
     return tenant_role.seeded("a", launchready_seed, launchready_routes)
 
 
 @pytest.fixture(scope="session")
 def tenant_b(tenant_role: Any, tenant_a: Tenant, launchready_seed: Any, launchready_routes: tuple[Route, ...]) -> Tenant:
-    """Tenant B (first role), distinct from A (the factory refuses one identity for two tenants): the other
+    """Tenant B (``launchready_tenant_role``), distinct from A (the factory refuses one identity for two tenants): the other
     side of every isolation test."""
     return tenant_role.seeded("b", launchready_seed, launchready_routes)  # type: ignore[no-any-return]
 

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 class TenantFactory:
     """``factory(role, tenant=None, label=None) -> Tenant``; also makes the seeded tenants A and B.
 
-    Tenant names carry ``run_id`` and ``worker``, so runs and xdist workers never share a tenant;
-    every credential a login returns is added to ``redactor`` before anything can print it.
+    Tenants (A, B and every throwaway one) log in as ``launchready_tenant_role``. A role above it is
+    global to the app: its users come from ``login("<run>-staff", role)``, one staff name per run and
+    worker, and never stand for a tenant. Tenant names carry ``run_id`` and ``worker``, so runs and
+    xdist workers never share a tenant; every credential a login returns is added to ``redactor``
+    before anything can print it.
     """
 
     def __init__(self, settings: Settings, redactor: Redactor, run_id: str, worker: str,
@@ -35,18 +38,32 @@ class TenantFactory:
         self._numbers = itertools.count(1)
         #: credentials -> the (tenant, role) they were first issued for: every pair is compared.
         self._issued: dict[Credentials, tuple[str, str]] = {}
+        self._staff_canary: str | None = None
 
     def __call__(self, role: str, tenant: Tenant | None = None, label: str | None = None) -> Tenant:
+        if self.settings.is_global(role):
+            return self.staff(role)
         if tenant is not None:
             return self._make(tenant.name, role, canary=tenant.canary)
         name = tenant_name(self.run_id, self.worker, label or f"t{next(self._numbers)}")
         return self._make(name, role)
 
+    @property
+    def staff_name(self) -> str:
+        """The tenant name global roles log in with: ``lr-<run>-<worker>-staff``."""
+        return tenant_name(self.run_id, self.worker, "staff")
+
+    def staff(self, role: str) -> Tenant:
+        """A new user in ``role``, a role above the tenant role: ``login("<run>-staff", role)``."""
+        if self._staff_canary is None:
+            self._staff_canary = make_canary(self.staff_name)
+        return self._make(self.staff_name, role, canary=self._staff_canary)
+
     def seeded(self, label: str, user_seed: Any, routes: tuple[Route, ...]) -> Tenant:
-        """A new tenant in the first role with its canary planted and ids harvested (tenant A, B)."""
+        """A new tenant in the tenant role with its canary planted and ids harvested (tenant A, B)."""
         from pytest_launchready.tenants.seeding import seed_tenant
 
-        tenant = self._make(tenant_name(self.run_id, self.worker, label), self.settings.roles[0])
+        tenant = self._make(tenant_name(self.run_id, self.worker, label), self.settings.tenant_role)
         seed_tenant(tenant, routes, self.settings, user_seed or None)
         return tenant
 
@@ -57,7 +74,8 @@ class TenantFactory:
         except TargetStoppedError:
             raise  # not the login's fault: the one-line "target stopped" error
         except Exception as exc:  # noqa: BLE001 - any failure of user code is reported, redacted
-            raise SetupError(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}") from None
+            raise SetupError(f"launchready_login({name!r}, {role!r}) raised {type(exc).__name__}: {redact(str(exc))}"
+                             f"{self._tenant_role_hint(role)}") from None
         if not isinstance(credentials, Credentials):
             raise SetupError(
                 f"launchready_login({name!r}, {role!r}) returned {type(credentials).__name__}, not Credentials: "
@@ -69,6 +87,15 @@ class TenantFactory:
                         canary=canary or make_canary(name), ids=dict(credentials.identity))
         self.created.append(tenant)
         return tenant
+
+    def _tenant_role_hint(self, role: str) -> str:
+        """When a tenant's login as the first role fails, the first role may be staff: say which setting fixes it."""
+        roles = self.settings.roles
+        if len(roles) < 2 or role != roles[0] or role != self.settings.tenant_role:
+            return ""
+        return (f". Tenants log in as launchready_tenant_role, by default the first of launchready_roles ({role}): if {role} "
+                f"is a role global to the app (staff, a superuser), set launchready_tenant_role to the role a tenant's "
+                f"users have (one of {', '.join(roles[1:])})")
 
     def _check_distinct(self, credentials: Credentials, name: str, role: str) -> None:
         """Fail closed when two tenants, or two roles of one tenant, got one identity: every check

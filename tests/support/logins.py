@@ -164,3 +164,27 @@ REALWORLD_IDENTITY_LOGIN = REALWORLD_LOGIN.replace(
 
 #: REALWORLD_LOGIN for a Django REST framework app: DRF routes end with a slash (tests/apps/drf_shapes.py).
 DRF_LOGIN = REALWORLD_LOGIN.replace('"/api/users"', '"/api/users/"')
+
+#: The restaurant (tests/apps/restaurant_staff.py): customers sign in to a household (the tenant);
+#: chefs and employees are global staff, asked for as ``login("<run>-staff", role)``. Each call is a
+#: new user. A staff role for a tenant, or a customer for the staff name, is refused here, so a
+#: run that mixes them up fails at set-up.
+STAFF_LOGIN = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+SERIAL = itertools.count(1)
+STAFF = {"chef", "employee"}
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        if (role in STAFF) != tenant.endswith("-staff"):
+            raise ValueError(f"{role} is not a role of a household ({tenant})")
+        body = {"household": "" if role in STAFF else tenant, "role": role, "name": f"{role}-{next(SERIAL)}"}
+        answer = launchready_client.post("/auth/login", json=body)
+        answer.raise_for_status()
+        return Credentials(headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
+    return login
+'''

@@ -19,8 +19,9 @@ Three kinds of test, one per route:
 - **list** (GET without object ids): search parameters get A's canary; A's own answer must show A's
   data (else NOT RUN), and B's answer must not.
 
-Routes in ``launchready_shared_routes``, public routes and routes that take no object id are listed
-as BY DESIGN.
+Routes in ``launchready_shared_routes``, public routes, routes reserved for a role above
+``launchready_tenant_role`` (staff, who see every tenant; roles tests them) and routes that take no
+object id are listed as BY DESIGN.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.checks.authz import ids_of, missing_reason, victim_users, whoami
+from pytest_launchready.checks.authz import ids_of, missing_reason, required_role, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position
@@ -76,6 +77,10 @@ def cases(plan: Plan) -> Iterable[Case]:
             yield Case(id=route.key, route=route, counts_as_route=False, by_design="shared by design (launchready_shared_routes)")
         elif route.public:
             yield Case(id=route.key, route=route, counts_as_route=False, by_design="public by design (launchready_public_routes or security: [])")
+        elif plan.settings.is_global(role := required_role(route, plan.settings) or ""):
+            # Staff see every tenant by design; whether a customer may call the route at all is roles' test.
+            yield Case(id=route.key, route=route, counts_as_route=False,
+                       by_design=f"reserved for {role}, a role global to the app: roles tests it")
         elif route.method not in _METHODS:
             yield Case(id=route.key, route=route, counts_as_route=False, by_design="neither reads nor changes an object")
         elif positions(route):
@@ -333,11 +338,12 @@ def _leak_fail(ctx: RunContext, response: httpx.Response, what: str, leak: Leak,
 
 
 def _bystanders(ctx: RunContext, exclude: set[str]) -> list[Victim]:
-    """Every other tenant this session made (throwaway ones included): their canaries must not show either."""
+    """Every other tenant this session made (throwaway ones included): their canaries must not show either.
+    Staff users are no tenant: what they wrote (a menu) may be everyone's to see."""
     factory = ctx.request.getfixturevalue("tenant_role")
     found: dict[str, Victim] = {}
     for tenant in getattr(factory, "created", ()):
-        if tenant.canary not in exclude and tenant.canary not in found:
+        if tenant.canary not in exclude and tenant.canary not in found and not ctx.settings.is_global(tenant.role):
             found[tenant.canary] = Victim(f"another tenant's ({tenant.name})", tenant.canary)
     return list(found.values())
 

@@ -88,7 +88,7 @@ def run_role_change(ctx: RunContext) -> None:
         if not response.is_success:
             tried.append(f"{route.key} as {role}: {response.status_code}")
             continue
-        call_user("launchready_set_role", set_role, ctx, tenant.name, user.credentials, lowest)
+        call_user("launchready_set_role", set_role, ctx, user.name, user.credentials, lowest)
         after = probe_for(route, ids or {}, "launchready-after")
         response = send_or_fail(ctx, after, user.credentials, f"after demotion to {lowest!r}", "role change")
         if response.status_code in ctx.settings.deny_status:

@@ -84,7 +84,7 @@ def _gate(route: Route, caller: Caller, baseline: httpx.Response) -> None:
                     "served there, so no payload would reach validation")
     if not route.public and status in (401, 403):
         pytest.skip(f"{route.key} denied a valid body from {caller.who} with {status}: the fuzz would only test the "
-                    "denial (give the first role of launchready_roles access, or test it with its own tenant)")
+                    "denial (give launchready_tenant_role access, or test it with its own tenant)")
     if route.path_params and status == 404:
         pytest.skip(f"{route.key} answered 404 to a valid body at {baseline.request.url.path}: the seeded ids were not found")
 

@@ -84,7 +84,10 @@ class Seeder:
         wanted: set[str] = set()
         for route in routes:
             for param in route.path_params:
-                wanted.add(collection_of(route.path, param))
+                collection = collection_of(route.path, param)
+                wanted.add(collection)
+                if collection not in self._names:  # /kitchen/orders/{order_id}: what POST /orders makes
+                    wanted.update(c for c, n in self._names.items() if fold(n) == fold(param))
             query, body = id_fields(route)
             for name in (*query, *body):
                 wanted.update(c for c, n in self._names.items() if fold(n) == fold(name))
