@@ -269,8 +269,8 @@ def password_change_route(routes: Iterable[Route]) -> Route | None:
         fixed = [s for s in route.path.lower().split("/") if s and not s.startswith("{")]
         return any("password" in s for s in fixed) and not _NOT_PASSWORD_CHANGE.search(route.path)
 
-    writes = [r for r in routes if r.method in ("PUT", "PATCH", "POST") and not r.public and not r.path_params
-              and new_password_fields(envelope(r.body_schema)[1])[0]]
+    writes = [r for r in routes if r.method in ("PUT", "PATCH", "POST") and not r.public
+              and (not r.path_params or names_one_user(r)) and new_password_fields(envelope(r.body_schema)[1])[0]]
     dedicated = [r for r in writes if named(r)]
     updates = [r for r in writes if r.method != "POST" and is_me_path(r.path)]
     return min(dedicated, key=lambda r: r.path, default=None) or min(updates, key=lambda r: r.path, default=None)
@@ -283,9 +283,18 @@ def self_delete_route(routes: Iterable[Route]) -> Route | None:
     own = [r for r in deletes if is_me_path(r.path)]
     if own:
         return min(own, key=lambda r: r.path)
-    by_id = [r for r in deletes if len(r.path_params) == 1 and r.path.endswith("}")
-             and r.path.rstrip("/").split("/")[-2].lower() in _USERS_SEGMENTS]
+    by_id = [r for r in deletes if r.path.rstrip("/").endswith("}") and names_one_user(r)]
     return min(by_id, key=lambda r: r.path, default=None)
+
+
+def names_one_user(route: Route) -> bool:
+    """True when ``route``'s one path parameter names a user: under a users segment
+    (``/users/{id}``, ``/users/v1/{username}/password``) or by its own name (``{username}``)."""
+    if len(route.path_params) != 1:
+        return False
+    param = normalise(route.path_params[0])
+    fixed = {s.lower() for s in route.path.split("/") if s and not s.startswith("{")}
+    return bool(fixed & _USERS_SEGMENTS) or param in ("username", "userid", "useremail")
 
 
 def own_value(param: str, me: Mapping[str, Any]) -> str | None:

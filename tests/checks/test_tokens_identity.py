@@ -253,3 +253,19 @@ def test_password_resets_and_private_creates_are_not_mistaken() -> None:
     assert vocabulary.password_change_route(routes) == routes[3]
     assert vocabulary.new_password_fields(change) == (["new_password"], ["old_password"])
     assert vocabulary.self_delete_route(routes) is None
+
+
+def test_routes_addressing_the_caller_by_a_path_parameter_are_found() -> None:
+    """VAmPI's shape: the user is addressed by username under a versioned users path."""
+    password = {"type": "object", "properties": {"password": {"type": "string"}}}
+    routes = (
+        Route("GET", "/me"),
+        Route("PUT", "/users/v1/{username}/password", body_schema_json=json.dumps(password)),
+        Route("DELETE", "/users/v1/{username}"),
+        Route("PUT", "/books/v1/{book_title}/password", body_schema_json=json.dumps(password)),  # not a user
+        Route("DELETE", "/orgs/{org_id}/users/{user_id}"),  # two ids: not the caller alone
+    )
+    assert vocabulary.password_change_route(routes) == routes[1]
+    assert vocabulary.self_delete_route(routes) == routes[2]
+    assert vocabulary.password_change_route(routes[3:]) is None
+    assert vocabulary.self_delete_route(routes[3:]) is None

@@ -153,16 +153,8 @@ def run_after_deletion(ctx: RunContext) -> None:
         how = "launchready_delete_user(credentials)"
     else:
         assert route is not None
-        values = dict(user.ids)
-        me = _me_route(ctx)
-        own = _read_me(ctx, me, user.credentials) if me is not None and route.path_params else None
-        for param in route.path_params:
-            value = values.get(param) or (vocabulary.own_value(param, own) if own else None)
-            if value is None:
-                pytest.skip(f"{route.key} needs the user's own {param}, which neither its who-am-I answer nor "
-                            "Credentials.identity gives: define launchready_delete_user(credentials)")
-            values[param] = value
-        response = ctx.client.request("DELETE", route.format_path(values), auth=user.credentials)
+        path = _own_path(ctx, route, user, "launchready_delete_user(credentials)")
+        response = ctx.client.request("DELETE", path, auth=user.credentials)
         if not response.is_success:
             pytest.skip(f"deleting a fresh user through {route.key} answered {response.status_code}: the user was not deleted, "
                         "so nothing can be proven (define launchready_delete_user(credentials) if another way works)")
@@ -204,7 +196,8 @@ def _change_password(ctx: RunContext, route: Route, user: Tenant) -> Credentials
     if fields is None:
         pytest.skip(f"{route.key} takes no JSON object to send a password in: define launchready_change_password(credentials)")
     fields.update({name: password for name in fresh})
-    response = ctx.client.request(route.method, route.path, json=body, auth=user.credentials)
+    path = _own_path(ctx, route, user, "launchready_change_password(credentials) -> Credentials | None")
+    response = ctx.client.request(route.method, path, json=body, auth=user.credentials)
     token = vocabulary.token_from(json_body(response))
     ctx.redact.add(token, *response.cookies.values())
     if not response.is_success:
@@ -213,6 +206,21 @@ def _change_password(ctx: RunContext, route: Route, user: Tenant) -> Credentials
     if token and user.credentials.token and token != user.credentials.token:
         return user.credentials.with_token(token)
     return None
+
+
+def _own_path(ctx: RunContext, route: Route, user: Tenant, fixture: str) -> str:
+    """``route``'s path filled with the user's own ids (``{username}``: its own), from its seeded ids,
+    ``Credentials.identity`` or its who-am-I answer; NOT RUN naming ``fixture`` when one is unknown."""
+    values = dict(user.ids)
+    me = _me_route(ctx)
+    own = _read_me(ctx, me, user.credentials) if me is not None and route.path_params else None
+    for param in route.path_params:
+        value = values.get(param) or (vocabulary.own_value(param, own) if own else None)
+        if value is None:
+            pytest.skip(f"{route.key} needs the user's own {param}, which neither its who-am-I answer nor "
+                        f"Credentials.identity gives: define {fixture}")
+        values[param] = value
+    return route.format_path(values)
 
 
 def _sign_up(ctx: RunContext, route: Route, kind: str, value: str) -> tuple[dict[str, Any] | None, httpx.Response]:
