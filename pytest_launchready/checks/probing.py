@@ -28,6 +28,7 @@ from pytest_launchready.tenants.seeding import (
     id_fields,
     is_create_route,
     is_id_name,
+    items_of,
     seed_body,
     unwrap,
 )
@@ -280,7 +281,7 @@ class Views:
             view.before = second
             if first is None or second is None:
                 continue
-            listed = rows(second.data)
+            listed = items_of(second.data)
             view.own_items = bool(listed) and any(self._mentions(item) for item in listed)
             if view.route.public and listed and not view.own_items:
                 view.before = None  # a public list of others' rows only: it cannot show the owner's object
@@ -321,22 +322,11 @@ class Views:
         return any(re.search(rf"(?<![\w-]){re.escape(mark)}(?![\w-])", text) for mark in self.marks)
 
     def _part(self, view: View, data: Any) -> Any:
-        listed = rows(data)
+        listed = items_of(data)
         if view.own_items and listed is not None:
             data = [item for item in listed if self._mentions(item)]
         return _comparable(data)
 
-
-def rows(data: Any) -> list[Any] | None:
-    """The rows of a list answer: the list itself, or the one list in an envelope such as
-    ``{"articles": [...], "articlesCount": 2}``; None when the answer is not a list."""
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        lists = [value for value in data.values() if isinstance(value, list)]
-        if len(lists) == 1 and not any(isinstance(value, dict) for value in data.values()):
-            return lists[0]
-    return None
 
 
 def _dump(data: Any) -> str:

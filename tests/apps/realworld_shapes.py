@@ -16,7 +16,7 @@ schemas.
   does not repeat. Articles carry a numeric ``id`` beside their ``slug``; only the slug addresses them.
 
 With ``RW_PUBLIC_LIST=1``, ``GET /api/articles/`` is public and lists everyone's articles, newest
-first, as the Conduit spec's does.
+first, as the Conduit spec's does (beside a ``links`` object, as paginated APIs add).
 
 With ``RW_ACCOUNT=1``, ``PUT /api/user`` ``{"user": {"username"?, "email"?, "password"?, "bio"?}}`` updates the
 caller, as RealWorld's does: a rename re-points the caller's tokens at the new username, and a new password
@@ -198,7 +198,7 @@ if os.environ.get("RW_PUBLIC_LIST"):
     @app.get("/api/articles/")
     def list_all_articles() -> dict[str, object]:
         newest_first = list(reversed(ARTICLES.values()))
-        return {"articles": newest_first, "articlesCount": len(newest_first)}
+        return {"articles": newest_first, "articlesCount": len(newest_first), "links": {"self": "/api/articles/"}}
 
 else:
 

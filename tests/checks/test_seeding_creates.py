@@ -81,3 +81,6 @@ def test_the_rows_of_a_list_answer_are_found_inside_envelopes() -> None:
     assert items_of([{"id": 3}]) == [{"id": 3}]
     assert items_of({"id": 4}) is None
     assert items_of({"mine": [1], "shared": [2]}) is None  # two lists: which one holds the rows is a guess
+    assert items_of({"data": [{"id": 5}], "meta": {"page": 1}}) == [{"id": 5}]  # JSON:API beside its meta object
+    # A singleton holding its own id and a list of children is one object: its children are not its rows.
+    assert items_of({"id": 1, "title": "menu", "items": [{"id": 9}]}) is None

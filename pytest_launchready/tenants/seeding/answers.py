@@ -34,12 +34,13 @@ def unwrap(data: Any) -> Any:
 
 def items_of(data: Any) -> list[Any] | None:
     """The rows of a list answer: a JSON list, or the one list an envelope holds beside counts and
-    links (``{"items": [...], "count": 2}``, ``{"data": {"articles": [...]}}``); None for anything else."""
+    links (``{"items": [...], "count": 2}``, ``{"data": {"articles": [...]}}``, ``{"data": [...], "meta": {...}}``);
+    None for anything else, an object holding its own ``id`` and a list of children included."""
     for _ in range(3):
         if isinstance(data, list):
             return data
-        if not isinstance(data, dict):
-            return None
+        if not isinstance(data, dict) or "id" in data:
+            return None  # an object with an id of its own is one object, whatever lists it holds
         lists = [value for value in data.values() if isinstance(value, list)]
         if lists:
             return lists[0] if len(lists) == 1 else None
