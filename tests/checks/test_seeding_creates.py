@@ -68,8 +68,10 @@ def _route(method: str, path: str) -> Route:
 
 def test_a_put_creates_only_on_a_parameterless_path_no_post_creates_at() -> None:
     settings = Settings()
-    routes = [_route("PUT", "/menu"), _route("PUT", "/profile"), _route("PUT", "/items/{item_id}"),
-              _route("POST", "/notes"), _route("PUT", "/notes"), _route("PUT", "/password")]
+    routes = [_route("PUT", "/menu"), _route("GET", "/menu/items/{item_id}"), _route("PUT", "/profile"),
+              _route("PUT", "/items/{item_id}"), _route("POST", "/notes"), _route("PUT", "/notes"), _route("PUT", "/password"),
+              _route("PUT", "/settings/security"), _route("GET", "/settings/security")]
+    # PUT /settings/security has nothing below it: a setting seeding must never rewrite (it could lock the tenant out).
     assert [r.key for r in routes if is_put_create(r, routes, settings)] == ["PUT /menu"]
     seeder = Seeder(tuple(routes), settings)
     assert seeder.collections_for([_route("GET", "/menu/items/{item_id}")]) == {"/menu/items", "/menu"}

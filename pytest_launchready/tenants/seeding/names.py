@@ -89,10 +89,16 @@ def is_create_route(route: Route, settings: Settings) -> bool:
 def is_put_create(route: Route, routes: Iterable[Route], settings: Settings) -> bool:
     """A PUT on a path with no parameter at all that no POST creates at (``PUT /menu``): it makes (or
     replaces) the tenant's one object there, so seeding calls it like a create, before the POSTs below
-    it. Not the caller's own profile (``PUT /me``, ``PUT /profile``): that edits, it makes nothing."""
+    it, and only when routes live below it. Not the caller's own profile (``PUT /me``, ``PUT /profile``):
+    that edits, it makes nothing."""
     if route.method != "PUT" or route.path_params or route.public or route.key == settings.logout_route:
         return False
     last = route.path.rstrip("/").rsplit("/", 1)[-1]
     if not last or _ACTION_WORDS.search(last) or is_me_path(route.path):
         return False
-    return not any(r.method == "POST" and blank(r.path) == blank(route.path) for r in routes)
+    here = blank(route.path)
+    if any(r.method == "POST" and blank(r.path) == here for r in routes):
+        return False
+    # Something must live under it (``/menu/items``): a PUT with nothing below it is a setting
+    # (``PUT /settings/security``, ``PUT /org/ip-allowlist``), which seeding must never rewrite.
+    return any(blank(r.path).startswith(here.rstrip("/") + "/") for r in routes)
