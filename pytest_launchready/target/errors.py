@@ -37,6 +37,10 @@ class TargetDown:
         return f"the target stopped answering at {self.at:%H:%M:%S}: every later test is an error (last request: {self.cause})"
 
 
+#: Reachability re-checks after a timed-out request before the target counts as hung.
+HUNG_PROBES = 3
+
+
 class Liveness:
     """Whether the target still answers, shared by every client of one target.
 
@@ -58,9 +62,11 @@ class Liveness:
         return self.mark_down(cause)
 
     def confirm_hung(self, cause: str) -> None:
-        """After a request timed out: the target is down when a fresh request gets no answer either."""
-        if self.down is None and self.answered and not self.probe():
-            self.mark_down(f"{cause}, and a fresh request to / got none either")
+        """After a request timed out: the target is down when fresh requests get no answer either, each
+        bounded by the timeout, HUNG_PROBES in a row: a server that kills and restarts a stuck worker
+        (gunicorn's 30 s worker timeout) answers again within that grace, and keeps its later tests."""
+        if self.down is None and self.answered and not any(self.probe() for _ in range(HUNG_PROBES)):
+            self.mark_down(f"{cause}, and {HUNG_PROBES} fresh requests to / in a row got none either")
 
     def mark_down(self, cause: str) -> TargetStoppedError:
         """Record that the target stopped answering now (the first record wins)."""

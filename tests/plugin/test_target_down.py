@@ -101,13 +101,16 @@ def test_a_target_that_dies_mid_run_makes_every_later_test_a_one_line_error(
 class HangBefore:
     """An inner-run plugin: hangs the whole server (a request to /hang) just before the test ``name``."""
 
-    def __init__(self, server: LoopbackServer, name: str) -> None:
+    def __init__(self, server: LoopbackServer, name: str, release_after: float | None = None) -> None:
         self.server = server
         self.name = name
+        self.release_after = release_after
 
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         if item.name == self.name:
             threading.Thread(target=httpx.get, args=(f"{self.server.url}/hang",), kwargs={"timeout": 60}, daemon=True).start()
+            if self.release_after is not None:
+                threading.Timer(self.release_after, UNBLOCK.set).start()
             time.sleep(0.3)
 
 
@@ -131,7 +134,27 @@ def test_a_target_hung_by_one_request_makes_every_later_test_a_one_line_error(
     later = ["launchready::test_auth[GET /d]", "launchready::test_auth[GET /e]"]
     assert [nodeid for nodeid in later if nodeid in outcomes.ids("error")] == later
     assert len([line for line in result.stdout.lines if STOPPED.match(line)]) >= len(later)
-    assert "got no answer within the timeout, and a fresh request to / got none either" in result.stdout.str()
+    assert "got no answer within the timeout, and 3 fresh requests to / in a row got none either" in result.stdout.str()
+
+
+def test_a_target_that_recovers_from_a_stuck_request_keeps_its_later_tests(
+    pytester: pytest.Pytester, server: LoopbackServer,
+) -> None:
+    """A server that frees itself a few seconds later (gunicorn kills a stuck worker): the request that
+    met the hang fails, and the later tests still run and pass, since a re-check answered in the grace."""
+    pytester.makeini("[pytest]\nlaunchready_timeout = 2\n")
+    outcomes = Outcomes()
+    UNBLOCK.clear()
+    try:
+        # The request times out at about 2.3 s, the first re-check at 4.3 s; the server is free at 5.5 s.
+        pytester.runpytest_inprocess(
+            "--launchready", f"--launchready-url={server.url}", "--launchready-checks=auth", "-p", "no:cacheprovider",
+            plugins=[outcomes, HangBefore(server, "test_auth[GET /c]", release_after=5.5)],
+        )
+    finally:
+        UNBLOCK.set()
+    assert outcomes.ids("error") == []
+    assert {"launchready::test_auth[GET /d]", "launchready::test_auth[GET /e]"} <= set(outcomes.ids("passed"))
 
 
 # --- The retry rules, against a raw socket server that misbehaves on purpose ---------------------
