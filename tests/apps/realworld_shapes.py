@@ -44,6 +44,8 @@ included: mass assignment inside an envelope), ``tokens-follow-names`` (with ``R
 whoever signs up with it next is reached by them), ``password-keeps-sessions`` (with ``RW_ACCOUNT``: a new
 password leaves older tokens valid), ``profile-by-body`` (``PUT /api/profile`` updates the user the body's username names),
 ``newsletter-by-body`` (``PUT /api/newsletter`` updates the user the body's email names),
+``profile-unique`` (not an authorization flaw: ``PUT /api/profile`` crashes with 500 on another user's
+username, as a unique constraint does, and changes nothing),
 ``update-crash`` (not an authorization flaw: every update of one's own article answers 500, while
 another's still answers 404), ``no-throttle`` (the login never
 answers 429; by default it does after 10 wrong passwords for one email).
@@ -376,6 +378,8 @@ if os.environ.get("RW_CALLER"):
         target = user
         if "profile-by-body" in FLAWS and payload.username in USERS:
             target = USERS[payload.username]  # trusts the body to say who is asking
+        elif "profile-unique" in FLAWS and payload.username in USERS and payload.username != user["username"]:
+            raise RuntimeError("UNIQUE constraint failed: users.username")  # a 500, and nothing changed
         target["bio"] = payload.bio
         return {"username": target["username"], "bio": target["bio"]}
 

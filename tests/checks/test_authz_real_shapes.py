@@ -355,3 +355,16 @@ def test_the_login_can_say_the_email_a_body_names_the_caller_by(
     if not told:
         result.stdout.fnmatch_lines(["*the body names the caller (email), but tenant A's email is unknown*"
                                      "Credentials(identity={'email': ...}, ...)*"])
+
+
+def test_a_crash_on_a_value_another_user_holds_is_a_warning_not_a_cross_tenant_write(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PUT /api/profile with tenant A's username crashes (a unique constraint) and changes nothing: the
+    crash is the validation check's business; tenant A's profile is untouched, so isolation holds."""
+    monkeypatch.setenv("RW_CALLER", "1")
+    monkeypatch.setenv("RW_FLAWS", "profile-unique")
+    make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "PUT and profile")
+    assert outcomes.by_id["launchready::test_tenant_isolation[PUT /api/profile]"] == "passed", result.stdout.str()
+    assert "a crash on a value another user holds" in result.stdout.str()

@@ -383,3 +383,32 @@ def test_public_reads_of_a_private_write_are_where_a_write_is_re_read() -> None:
               Route("GET", "/tags", public=True), Route("POST", "/tags", public=True)]
     assert public_read_routes(routes) == {"GET /notes/{id}"}
     assert public_read_routes(routes, ["GET /tags"]) == {"GET /tags"}  # the setting replaces the guess
+
+
+def test_a_users_own_request_never_sets_owner_only_the_attack_names_one() -> None:
+    """DESIGN's bodies rule: ``owner`` is privileged. Tenant A's control request and B's own twin carry
+    their username, but no owner; only the probe naming tenant A sends one."""
+    import json
+
+    import httpx
+
+    from pytest_launchready import Credentials
+    from pytest_launchready.checks.probe import Probe
+    from pytest_launchready.checks.tenant_isolation.probes import caller_probes, with_identity
+    from pytest_launchready.config.settings import Settings
+    from pytest_launchready.routes import Route
+    from pytest_launchready.tenants import Tenant
+
+    schema = {"type": "object", "properties": {"username": {"type": "string"}, "owner": {"type": "string"},
+                                               "bio": {"type": "string"}}}
+    route = Route("PUT", "/profile", body_schema_json=json.dumps(schema))
+
+    def tenant(name: str) -> Tenant:
+        return Tenant(name=name, role="member", credentials=Credentials(token=f"t-{name}"), client=httpx.Client(),
+                      canary=f"c-{name}", ids={"username": f"{name}-user", "user_id": f"{name}-7"})
+
+    a, b = tenant("a"), tenant("b")
+    own = with_identity(Probe("PUT", "/profile", [], {"bio": "x"}, route=route), route, a, Settings())
+    assert own.body == {"bio": "x", "username": "a-user"}
+    attacks = {says: probe.body for probe, says in caller_probes(route, a, b, {}, Settings())}
+    assert attacks["with tenant A's owner=a-7 in the body"]["owner"] == "a-7"

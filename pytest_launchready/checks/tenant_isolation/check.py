@@ -185,6 +185,11 @@ def _write(ctx: RunContext, route: Any) -> None:
         statuses.append(response.status_code)
         what = (f"Sent {probe.text} as tenant B ({attacker.name}), {says} (tenants A and B are a throwaway pair made for "
                 "this test).")
+        if probe.label == CALLER and response.status_code >= 500 and not (views.views and views.changed(attacker.canary)):
+            # A's email in B's profile can trip a unique constraint on a secure app: a crash, not a cross-tenant write.
+            ctx.warn(f"{route.key} answered {response.status_code} to tenant B's request {says}, and tenant A's object "
+                     "shows no change: a crash on a value another user holds (see the validation check)")
+            continue
         if _no_crash(ctx, response, what, route, own):
             continue
         denied = response.status_code in deny

@@ -10,6 +10,7 @@ from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import CallerField, build, caller_fields
 from pytest_launchready.config.settings import Settings
+from pytest_launchready.routes.vocabulary import is_privileged_field
 from pytest_launchready.tenants import Tenant
 from pytest_launchready.tenants.seeding import lookup
 
@@ -94,7 +95,8 @@ def with_identity(probe: Probe, route: Any, tenant: Tenant, settings: Settings, 
     the request a real user of ``tenant`` sends."""
     for field in caller_fields(route, settings):
         value = identity(tenant, field)
-        if field != skip and value is not None:
+        # ``owner`` is a privileged field (DESIGN's bodies rule): only the attack itself sends one.
+        if field != skip and value is not None and not is_privileged_field(field.name):
             probe.body = field.place(probe.body, value)
     return probe
 
