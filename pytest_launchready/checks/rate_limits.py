@@ -15,7 +15,9 @@ user, never a real one. A 429 at any point passes (a WARN when it has no valid `
 from __future__ import annotations
 
 import hashlib
+import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -52,6 +54,8 @@ FORWARDED_HOPS = 4
 #: The longest a burst may take on a slow route, whatever its latency (each request is also bounded
 #: by launchready_timeout).
 MAX_BURST_SECONDS = 120.0
+#: Requests a burst keeps in flight at most, on a route too slow to reach the criterion's rate one at a time.
+MAX_LANES = 8
 
 
 def cases(plan: Plan) -> Iterable[Case]:
@@ -105,36 +109,28 @@ def run(ctx: RunContext, case: Case) -> None:
     sent = 0
     statuses: dict[int, int] = {}
     last: httpx.Response | None = None
-    while sent < burst and time.monotonic() - started <= budget:
-        try:
-            response = client.request(route.method, path, **request_kwargs)
-        except httpx.TimeoutException:
-            fail(f"Sent {sent + 1} {what}: request {sent + 1} got no answer within {settings.timeout:g} s.",
-                 "a burst must be answered with 429, not by a server that stops answering.", FIX,
-                 redact=ctx.redact, docs=CHECK.docs)
-        sent += 1
-        last = response
-        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-        if response.status_code == 429:
-            bypass = _forwarded_bypass(client, route, path, request_kwargs, sent, budget)
-            if bypass is not None:
-                count, answer = bypass
-                fail(f"Sent {sent} {what}: request {sent} was answered 429. Then {count} more, each with another first "
-                     f"X-Forwarded-For address (the last: {answer.request.headers['x-forwarded-for']}): none was "
-                     f"answered 429 (the last: {answer.status_code}).",
-                     "the limit counts per the leftmost X-Forwarded-For address, which the client writes itself (a proxy "
-                     "appends the real address at the end): an attacker sends a new made-up address with every attempt "
-                     "and is never throttled.", FIX_FORWARDED, response=answer, redact=ctx.redact,
-                     headers=("content-type", "retry-after"), docs=CHECK.docs)
-            _check_retry_after(ctx, route, sent, response)
-            return
-        if response.status_code >= 500:
-            fail(f"Sent {sent} {what}: request {sent} answered {response.status_code}.",
-                 "a burst must be throttled with 429; a 5xx means the route broke under it instead.", FIX,
-                 response=response, redact=ctx.redact, headers=("content-type", "retry-after"), docs=CHECK.docs)
-        if sent == 1:
-            _gate(ctx, route, response, who)
-            budget = burst_budget(window, burst, time.monotonic() - started)
+    lanes = 1
+    with ThreadPoolExecutor(MAX_LANES) as pool:
+        while sent < burst and time.monotonic() - started <= budget:
+            for response in _round(pool, client, route.method, path, request_kwargs, min(lanes, burst - sent)):
+                if response is None:
+                    fail(f"Sent {sent + 1} {what}: request {sent + 1} got no answer within {settings.timeout:g} s.",
+                         "a burst must be answered with 429, not by a server that stops answering.", FIX,
+                         redact=ctx.redact, docs=CHECK.docs)
+                sent += 1
+                last = response
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                if response.status_code == 429:
+                    _after_429(ctx, client, route, path, request_kwargs, sent, budget, what, response)
+                    return
+                if response.status_code >= 500:
+                    fail(f"Sent {sent} {what}: request {sent} answered {response.status_code}.",
+                         "a burst must be throttled with 429; a 5xx means the route broke under it instead.", FIX,
+                         response=response, redact=ctx.redact, headers=("content-type", "retry-after"), docs=CHECK.docs)
+                if sent == 1:
+                    _gate(ctx, route, response, who)
+                    latency = time.monotonic() - started
+                    budget, lanes = burst_budget(window, burst, latency), burst_lanes(window, burst, latency)
     assert last is not None
     seen = ", ".join(f"{count}x {status}" for status, count in sorted(statuses.items()))
     if sent < burst:
@@ -142,14 +138,48 @@ def run(ctx: RunContext, case: Case) -> None:
                     f"{MAX_BURST_SECONDS:g} s on a slow route), none answered 429 ({seen}): cannot tell whether a faster "
                     "burst would be throttled")
     elapsed = time.monotonic() - started
+    pace = f", {lanes} at a time" if lanes > 1 else ""
     fail(
-        f"Sent {sent} {what} in {elapsed:.1f} s (source: {case.get('source')}): none was answered "
-        f"429 ({seen}).",
+        f"Sent {sent} {what} in {elapsed:.1f} s ({sent / max(elapsed, 1e-3):.1f}/s{pace}; source: {case.get('source')}): "
+        f"none was answered 429 ({seen}).",
         f"a route where {'passwords or codes can be guessed' if vocabulary.is_login_like(route) else 'each call costs'} must "
         f"throttle a client after a bounded number of attempts; {burst} within {max(window, elapsed):.1f} s all got through.",
         FIX, response=last, redact=ctx.redact, headers=("content-type", "retry-after", "ratelimit-limit", "x-ratelimit-limit"),
         docs=CHECK.docs,
     )
+
+
+def _after_429(ctx: RunContext, client: httpx.Client, route: Route, path: str, request_kwargs: dict[str, Any], sent: int,
+               budget: float, what: str, response: httpx.Response) -> None:
+    """The burst drew a 429: fail when a made-up X-Forwarded-For gets around it, else judge Retry-After."""
+    bypass = _forwarded_bypass(client, route, path, request_kwargs, sent, budget)
+    if bypass is not None:
+        count, answer = bypass
+        fail(f"Sent {sent} {what}: request {sent} was answered 429. Then {count} more, each with another first "
+             f"X-Forwarded-For address (the last: {answer.request.headers['x-forwarded-for']}): none was "
+             f"answered 429 (the last: {answer.status_code}).",
+             "the limit counts per the leftmost X-Forwarded-For address, which the client writes itself (a proxy "
+             "appends the real address at the end): an attacker sends a new made-up address with every attempt "
+             "and is never throttled.", FIX_FORWARDED, response=answer, redact=ctx.redact,
+             headers=("content-type", "retry-after"), docs=CHECK.docs)
+    _check_retry_after(ctx, route, sent, response)
+
+
+def _round(pool: ThreadPoolExecutor, client: httpx.Client, method: str, path: str, kwargs: dict[str, Any],
+           size: int) -> list[httpx.Response | None]:
+    """``size`` requests at once (one: just that one), in the order sent; None for one that timed out."""
+    def one(_: int) -> httpx.Response | None:
+        try:
+            return client.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            return None
+    return [one(0)] if size == 1 else list(pool.map(one, range(size)))
+
+
+def burst_lanes(window: float, burst: int, first: float) -> int:
+    """How many requests to keep in flight so that ``burst`` of them, each as slow as the first, fit
+    in ``window`` (the rate the criterion asks for), at most MAX_LANES."""
+    return max(1, min(MAX_LANES, math.ceil(burst * first / window)))
 
 
 def burst_budget(window: float, burst: int, first: float) -> float:

@@ -7,7 +7,8 @@ answers 429 with Retry-After; ``POST /chat`` allows 10 messages per user per min
 - ``no-retry-after``: the login 429 carries no Retry-After header.
 - ``no-chat-limit``: chat messages are never throttled.
 
-``RATELIMIT_LOGIN_DELAY`` (seconds) makes every login that slow, as a costly password hash does.
+``RATELIMIT_LOGIN_DELAY`` (seconds) makes every login that slow, as a costly password hash does;
+``RATELIMIT_LIMIT`` and ``RATELIMIT_WINDOW`` change the limit (10 per 60 s).
 
 The login limit counts every attempt from an address, successful ones included: a burst sent from
 the address the user's own logins use would lock them out, so a test can see the burst came from
@@ -25,7 +26,8 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 FLAWS = set(filter(None, os.environ.get("RATELIMIT_FLAWS", "").split(",")))
-LIMIT, WINDOW = 10, 60.0
+LIMIT = int(os.environ.get("RATELIMIT_LIMIT", "10"))
+WINDOW = float(os.environ.get("RATELIMIT_WINDOW", "60"))
 LOGIN_DELAY = float(os.environ.get("RATELIMIT_LOGIN_DELAY", "0"))
 
 

@@ -77,6 +77,20 @@ def test_a_slow_login_gets_the_time_its_whole_burst_needs(pytester: pytest.Pytes
     assert outcomes(result)[expected] == [LOGIN]
 
 
+def test_a_slow_login_is_burst_at_the_rate_the_criterion_asks_for(pytester: pytest.Pytester,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """12 logins per second are allowed, each takes 0.1 s: one at a time the burst never goes faster than
+    10 per second, and would read as unthrottled. The criterion is 20 in 1 s: the burst keeps enough
+    requests in flight to reach that rate, and the limit answers 429."""
+    monkeypatch.setenv("RATELIMIT_FLAWS", "")
+    monkeypatch.setenv("RATELIMIT_LOGIN_DELAY", "0.1")
+    monkeypatch.setenv("RATELIMIT_LIMIT", "12")
+    monkeypatch.setenv("RATELIMIT_WINDOW", "1")
+    project(pytester, extra_ini="launchready_rate_limit_window = 1")
+    result = pytester.runpytest_inprocess(*RUN, "-k", "login")
+    assert outcomes(result)["passed"] == [LOGIN], result.stdout.str()
+
+
 def test_unthrottled_private_route_fails_per_user(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RATELIMIT_FLAWS", "no-chat-limit")
     project(pytester)
