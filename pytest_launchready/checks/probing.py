@@ -70,7 +70,7 @@ class CallerField:
         return body
 
 
-def caller_fields(route: Route, settings: Settings) -> list[CallerField]:
+def swappable_caller_fields(route: Route, settings: Settings) -> list[CallerField]:
     """The body fields of ``route`` that name the caller by value (``routes.vocabulary.caller_fields``).
 
     None on a create (``POST /messages {"email"}``): a user named in a new object is most often

@@ -38,8 +38,8 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.idfuzz import Position
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import (MAX_VIEWS, Views, build, caller_fields, differing, is_search_param, positions,
-                                              public_read_routes)
+from pytest_launchready.checks.probing import (MAX_VIEWS, Views, build, differing, is_search_param, positions,
+                                              public_read_routes, swappable_caller_fields)
 from pytest_launchready.checks.tenant_isolation.probes import CALLER, attack_probes, caller_probes, with_identity
 from pytest_launchready.tenants.seeding import collection_of, lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
@@ -87,7 +87,7 @@ def cases(plan: Plan) -> Iterable[Case]:
             yield Case(id=route.key, route=route, variant=READ if route.method == "GET" else WRITE)
         elif route.method == "GET":
             yield Case(id=route.key, route=route, variant=LIST)
-        elif caller_fields(route, plan.settings):
+        elif swappable_caller_fields(route, plan.settings):
             yield Case(id=route.key, route=route, variant=WRITE)  # its body names the caller: swapped like an id
         else:
             yield Case(id=route.key, route=route, counts_as_route=False, by_design="takes no object id")
@@ -161,8 +161,8 @@ def _write(ctx: RunContext, route: Any) -> None:
     probes = attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False) if theirs else []
     probes += caller_probes(route, owner, attacker, mine, ctx.settings)
     if not probes:
-        if not theirs and caller_fields(route, ctx.settings):
-            fields = caller_fields(route, ctx.settings)
+        if not theirs and swappable_caller_fields(route, ctx.settings):
+            fields = swappable_caller_fields(route, ctx.settings)
             kinds = sorted({f.kind for f in fields})
             pytest.skip(f"the body names the caller ({', '.join(f.name for f in fields)}), but tenant A's "
                         f"{' and '.join(kinds)} is unknown: no who-am-I route told it. Return it from launchready_login, "

@@ -8,7 +8,7 @@ from typing import Any
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.idfuzz import Position, Variant, select, variants
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import CallerField, build, caller_fields
+from pytest_launchready.checks.probing import CallerField, build, swappable_caller_fields
 from pytest_launchready.config.settings import Settings
 from pytest_launchready.routes.vocabulary import is_privileged_field
 from pytest_launchready.tenants import Tenant
@@ -76,7 +76,7 @@ def caller_probes(route: Any, owner: Tenant, attacker: Tenant, mine: dict[Positi
     if len(path_ids) < len(route.path_params):
         return []
     probes = []
-    for field in caller_fields(route, settings):
+    for field in swappable_caller_fields(route, settings):
         theirs, own = identity(owner, field), identity(attacker, field)
         if theirs is None or theirs == own:
             continue
@@ -93,7 +93,7 @@ def caller_probes(route: Any, owner: Tenant, attacker: Tenant, mine: dict[Positi
 def with_identity(probe: Probe, route: Any, tenant: Tenant, settings: Settings, skip: CallerField | None = None) -> Probe:
     """``probe`` with ``tenant``'s own value in every body field that names the caller (but ``skip``):
     the request a real user of ``tenant`` sends."""
-    for field in caller_fields(route, settings):
+    for field in swappable_caller_fields(route, settings):
         value = identity(tenant, field)
         # ``owner`` is a privileged field (DESIGN's bodies rule): only the attack itself sends one.
         if field != skip and value is not None and not is_privileged_field(field.name):
