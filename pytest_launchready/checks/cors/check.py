@@ -130,7 +130,7 @@ def _run_app_wide(ctx: RunContext) -> None:
     lines += _grouped(faults, generic=True)
     lines.append(f"Routes ({len(shared.routes)}): {route_list(shared.routes)}.")
     if shared.beyond:
-        lines.append(f"Also on {len(shared.beyond)} routes that let more in (their own tests fail for the rest): "
+        lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
                      f"{route_list(shared.beyond)}.")
     lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
     _raise(ctx, lines, faults)
