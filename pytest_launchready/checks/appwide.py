@@ -104,3 +104,21 @@ def route_list(routes: Sequence[str], limit: int = LISTED_ROUTES) -> str:
     """``GET /a, GET /b, ... (and 7 more)``."""
     shown = ", ".join(routes[:limit])
     return shown + (f" (and {len(routes) - limit} more)" if len(routes) > limit else "")
+
+
+def warning_lines(warnings: Mapping[str, Sequence[str]], limit: int = 5) -> list[str]:
+    """The covered routes' warnings for the app-wide failure, each told once with its routes counted.
+
+    ``warnings`` maps a route key to its warnings, each starting ``<route key>: ``; covered tests do
+    not warn themselves (a failing route's warnings are in its failure message too).
+    """
+    counts: Counter[str] = Counter()
+    for key, texts in warnings.items():
+        counts.update(dict.fromkeys((text.removeprefix(f"{key}: ") for text in texts), 1))
+    if not counts:
+        return []
+    lines = ["Also (warnings):"]
+    lines += [f"  - (on {n} route{'s' * (n > 1)}) {text}" for text, n in list(counts.items())[:limit]]
+    if len(counts) > limit:
+        lines.append(f"  - ... and {len(counts) - limit} more")
+    return lines

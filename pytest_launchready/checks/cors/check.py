@@ -37,7 +37,8 @@ from typing import Iterable
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.checks.appwide import APP_WIDE_ID, Shared, app_wide_case, app_wide_test, find_shared, own_part, route_list
+from pytest_launchready.checks.appwide import (APP_WIDE_ID, Shared, app_wide_case, app_wide_test, find_shared, own_part,
+                                              route_list, warning_lines)
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.cors.origins import parse_origin
 from pytest_launchready.checks.cors.probe import ACAC, ACAH, ACAM, ACAO, Fault, RouteResult, probe_route
@@ -106,11 +107,12 @@ def run(ctx: RunContext, case: Case) -> None:
         result = probe_route(ctx, route)  # nothing would report a shared fault: this route is judged alone
     if result.error is not None:
         raise result.error
-    for problem in result.problems:
-        ctx.warn(problem)
+    # Covered: the app-wide failure reports this route's warnings, as a route's failure reports its own.
     own, beyond = own_part(ctx, shared, result.signature)
     if own:
         _fail(ctx, result, [f for f in result.faults if f.signature in own], beyond)
+    for problem in result.problems:
+        ctx.warn(problem)
 
 
 def _run_app_wide(ctx: RunContext) -> None:
@@ -120,7 +122,8 @@ def _run_app_wide(ctx: RunContext) -> None:
         pytest.skip(f"only {len(answered)} of {len(results)} routes answered the probes: no fault can be shared")
     if shared is None:
         return
-    example = results[shared.routes[0]]
+    # A GET route makes the most readable curl; the first in sorted order keeps every worker's choice the same.
+    example = results[next((k for k in shared.routes if k.startswith("GET ")), shared.routes[0])]
     faults = [f for f in example.faults if f.signature in shared.signature]
     critical = any(f.critical for f in faults)
     lines = [f"{'CRITICAL: ' if critical else ''}{len(shared.routes)} of {len(answered)} routes let hostile origins in the "
@@ -133,6 +136,7 @@ def _run_app_wide(ctx: RunContext) -> None:
         lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
                      f"{route_list(shared.beyond)}.")
     lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
+    lines += warning_lines({key: results[key].problems for key in shared.routes})
     _raise(ctx, lines, faults)
 
 

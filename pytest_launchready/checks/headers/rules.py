@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case
-from pytest_launchready.checks.appwide import APP_WIDE_ID, Shared, app_wide_test, find_shared, own_part, route_list
+from pytest_launchready.checks.appwide import APP_WIDE_ID, Shared, app_wide_test, find_shared, own_part, route_list, warning_lines
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.headers.observe import DOCS, Verdict, fetch, is_https_target, url_for
@@ -148,10 +148,11 @@ def run_route(ctx: RunContext, case: Case) -> None:
     if result.error is not None:
         raise result.error
     assert result.verdict is not None and result.response is not None
-    for warning in result.verdict.warnings:
-        ctx.warn(f"{route.key}: {warning}")
+    # Covered: the app-wide failure reports this route's warnings, as a route's failure reports its own.
     own, beyond = own_part(ctx, shared, result.signature)
     if not own:
+        for warning in result.verdict.warnings:
+            ctx.warn(f"{route.key}: {warning}")
         return
     if beyond:
         head = (f"Sent GET {result.path} (anonymous) for {route.key}; besides what {app_wide_test(ctx.check_name)} "
@@ -180,6 +181,8 @@ def run_app_wide(ctx: RunContext, case: Case) -> None:
         lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
                      f"{route_list(shared.beyond)}.")
     lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
+    lines += warning_lines({key: [f"{key}: {w}" for w in results[key].verdict.warnings]  # type: ignore[union-attr]
+                            for key in shared.routes})
     _fail(ctx, lines, example.response)
 
 
