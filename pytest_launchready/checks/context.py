@@ -73,7 +73,7 @@ class RunContext:
         Every xdist worker collects and deselects the same items, so each gives the same answer.
         """
         name = f"test_{self.check_name}[{case_id}]"
-        return any(item.name == name for item in self.request.session.items)
+        return self.shared(f"selected {case_id}", lambda: any(item.name == name for item in self.request.session.items))
 
     @property
     def routes(self) -> tuple[Route, ...]:

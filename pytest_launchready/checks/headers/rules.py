@@ -114,6 +114,11 @@ class RouteHeaders:
         """The failures, in rule order: their words carry the header values seen, never the route."""
         return tuple(self.verdict.failures) if self.verdict is not None else ()
 
+    @property
+    def warnings(self) -> list[str]:
+        """The weaknesses (WARN) seen, none for a route that did not answer."""
+        return self.verdict.warnings if self.verdict is not None else []
+
 
 def observe(ctx: RunContext, route: Route) -> RouteHeaders:
     """An anonymous GET of ``route``, judged; a route that does not answer keeps the failure for its own test."""
@@ -181,8 +186,7 @@ def run_app_wide(ctx: RunContext, case: Case) -> None:
         lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
                      f"{route_list(shared.beyond)}.")
     lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
-    lines += warning_lines({key: [f"{key}: {w}" for w in results[key].verdict.warnings]  # type: ignore[union-attr]
-                            for key in shared.routes})
+    lines += warning_lines({key: [f"{key}: {w}" for w in results[key].warnings] for key in shared.routes})
     _fail(ctx, lines, example.response)
 
 
