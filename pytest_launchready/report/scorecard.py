@@ -143,13 +143,14 @@ def _notes(verdict: str, tests: dict[str, _Test]) -> str:
     parts = []
     for outcome, label in ((ERROR, "error"), (FAIL, "failed"), (WAIVED, "waived")):
         found = ids(outcome)
-        wide = [i for i in found if i.endswith("[app-wide]")]
+        wide = [i for i in found if i.endswith("[app-wide]")]  # the case id checks/appwide.py gives
         if wide:
             # Findings and routes both: one app-wide finding stands for every route it covers.
             covered = sum(t.outcome == COVERED for t in tests.values())
             found = wide + [i for i in found if i not in wide]
             label = f"finding{'s' * (len(found) > 1)}" if outcome == FAIL else label
-            detail = f"app-wide, {covered} routes" if len(found) == 1 else f"{len(wide)} app-wide on {covered} routes, {len(found) - len(wide)} per route"
+            detail = (f"app-wide, {covered} routes" if len(found) == 1
+                      else f"{len(wide)} app-wide on {covered} routes, {len(found) - len(wide)} per route")
             parts.append(f"{len(found)} {label} ({detail}): {_first(found)}")
         elif found:
             parts.append(f"{len(found)} {label}: {_first(found)}")
