@@ -67,6 +67,14 @@ class RunContext:
             self._shared[slot] = make()
         return self._shared[slot]  # type: ignore[no-any-return]
 
+    def is_selected(self, case_id: str) -> bool:
+        """Whether this check's test ``case_id`` runs in this session (not deselected by ``-k``, ``-m``, ``--lf``).
+
+        Every xdist worker collects and deselects the same items, so each gives the same answer.
+        """
+        name = f"test_{self.check_name}[{case_id}]"
+        return self.shared(f"selected {case_id}", lambda: any(item.name == name for item in self.request.session.items))
+
     @property
     def routes(self) -> tuple[Route, ...]:
         """All discovered routes, sorted (after ``launchready_exclude_routes`` and the user hook)."""

@@ -7,10 +7,11 @@ import json
 import pytest
 
 from pytest_launchready.checks import Case, Check
+from pytest_launchready.checks.appwide import Covered
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.finding import finding_of
 from pytest_launchready.plugin.state import get_state
-from pytest_launchready.report.protocol import FINDING_PROPERTY, WARN_PROPERTY
+from pytest_launchready.report.protocol import COVERED_PREFIX, FINDING_PROPERTY, WARN_PROPERTY
 
 
 def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
@@ -24,7 +25,10 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
     ctx = RunContext(request, case, check.name, run_id=state.run_id, login_defined=state.login_defined,
                      shared=state.shared)
     try:
-        check.run(ctx, case)
+        try:
+            check.run(ctx, case)
+        except Covered as covered:
+            pytest.skip(COVERED_PREFIX + str(covered))
     except AssertionError as error:
         found = finding_of(error)
         if found is not None:

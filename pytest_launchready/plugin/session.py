@@ -18,6 +18,7 @@ from pytest_launchready.config.check_names import CHECK_NAMES
 from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
     CHECK_PROPERTY,
+    COVERED_PREFIX,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
     STRICT_PROPERTY,
@@ -143,7 +144,8 @@ class LaunchreadySession:
                     report.wasxfail = f"{WAIVED_PREFIX}: {waiver.reason}"
                     report.user_properties = [*report.user_properties, (WAIVED_PROPERTY, waiver.reason)]
                     break
-        if settings.strict and report.skipped and not hasattr(report, "wasxfail") and BY_DESIGN_PREFIX not in str(report.longrepr):
+        if (settings.strict and report.skipped and not hasattr(report, "wasxfail")
+                and not any(prefix in str(report.longrepr) for prefix in (BY_DESIGN_PREFIX, COVERED_PREFIX))):
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             report.outcome = "failed"
             report.longrepr = f"{reason.removeprefix('Skipped: ')} (failing because of --launchready-strict)"

@@ -29,6 +29,9 @@ STRICT_PROPERTY = "launchready_strict_fail"
 #: check could not test (a gap, with the reason).
 BY_DESIGN_PREFIX = "BY DESIGN: "
 NOT_RUN_PREFIX = "NOT RUN: "
+#: A route's test skipped because its fault is exactly the one ``test_<check>[app-wide]`` fails for:
+#: tested (it counts in coverage), reported once there.
+COVERED_PREFIX = "COVERED: "
 #: The ``wasxfail`` text of a waived failure starts with this.
 WAIVED_PREFIX = "waived"
 

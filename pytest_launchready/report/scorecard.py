@@ -16,6 +16,7 @@ import pytest
 from pytest_launchready.config.check_names import CHECK_MODULES, CHECK_NAMES
 from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
+    COVERED_PREFIX,
     FINDING_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
@@ -28,8 +29,10 @@ from pytest_launchready.report.protocol import (
 
 PASS, FAIL, WARN, NOT_RUN, ERROR, WAIVED = "PASS", "FAIL", "WARN", "NOT RUN", "ERROR", "WAIVED"
 BY_DESIGN = "BY DESIGN"  # listed, never a verdict of its own
+#: A route whose fault test_<check>[app-wide] reports: tested, never a verdict of its own.
+COVERED = "COVERED"
 #: Worst first: a check's verdict is the worst of its tests.
-_SEVERITY = (ERROR, FAIL, WAIVED, WARN, PASS, NOT_RUN, BY_DESIGN)
+_SEVERITY = (ERROR, FAIL, WAIVED, WARN, PASS, COVERED, NOT_RUN, BY_DESIGN)
 
 
 @dataclass
@@ -94,7 +97,7 @@ class Scorecard:
             return Row(name, NOT_RUN, 0, 0, "", why)
         values = list(tests.values())
         verdict = min((t.outcome or NOT_RUN for t in values), key=_SEVERITY.index)
-        verdict = NOT_RUN if verdict == BY_DESIGN else verdict
+        verdict = {BY_DESIGN: NOT_RUN, COVERED: PASS}.get(verdict, verdict)
         counted = [t for t in values if t.outcome != BY_DESIGN]
         route_tests = [t for t in counted if t.route]
         if route_tests:
@@ -116,6 +119,8 @@ def _outcome(report: pytest.TestReport, warned: bool) -> str | None:
         strict = any(k == STRICT_PROPERTY for k, _ in report.user_properties)
         return FAIL if report.when == "call" or strict else ERROR
     if report.skipped:
+        if COVERED_PREFIX in str(report.longrepr):
+            return COVERED
         return BY_DESIGN if BY_DESIGN_PREFIX in str(report.longrepr) else NOT_RUN
     if report.when == "call":
         return WARN if warned else PASS
@@ -126,7 +131,8 @@ def _reason(report: pytest.TestReport) -> str:
     if hasattr(report, "wasxfail"):
         return str(report.wasxfail)
     if report.skipped and isinstance(report.longrepr, tuple):
-        return str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix(NOT_RUN_PREFIX).removeprefix(BY_DESIGN_PREFIX)
+        reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+        return reason.removeprefix(NOT_RUN_PREFIX).removeprefix(BY_DESIGN_PREFIX).removeprefix(COVERED_PREFIX)
     return ""
 
 
@@ -137,7 +143,16 @@ def _notes(verdict: str, tests: dict[str, _Test]) -> str:
     parts = []
     for outcome, label in ((ERROR, "error"), (FAIL, "failed"), (WAIVED, "waived")):
         found = ids(outcome)
-        if found:
+        wide = [i for i in found if i.endswith("[app-wide]")]  # the case id checks/appwide.py gives
+        if wide:
+            # Findings and routes both: one app-wide finding stands for every route it covers.
+            covered = sum(t.outcome == COVERED for t in tests.values())
+            found = wide + [i for i in found if i not in wide]
+            label = f"finding{'s' * (len(found) > 1)}" if outcome == FAIL else label
+            detail = (f"app-wide, {covered} routes" if len(found) == 1
+                      else f"{len(wide)} app-wide on {covered} routes, {len(found) - len(wide)} per route")
+            parts.append(f"{len(found)} {label} ({detail}): {_first(found)}")
+        elif found:
             parts.append(f"{len(found)} {label}: {_first(found)}")
     warned = [w for t in tests.values() for w in t.warnings]
     if warned:

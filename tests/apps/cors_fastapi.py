@@ -7,7 +7,8 @@ policy), ``regex`` (the unescaped, unanchored allow_origin_regex "https://.*exam
 (a regex allowing any subdomain), ``null``, ``http-downgrade``, ``wildcard-credentials`` (hand-written
 "*" with credentials), ``preflight-any`` (a hand-written preflight that grants every origin),
 ``refuses-allowed`` (the allowlist misses the frontend), ``reflect-headers`` (FastAPI's documented
-allow_headers=["*"] with credentials).
+allow_headers=["*"] with credentials), ``one-route-differs`` (``reflect-all`` for the app, but
+``GET /health`` answers its own requests with a hand-written ``*``, credentials left on).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "reflect-headers": {"allow_origins": [FRONTEND], "allow_credentials": True, "allow_methods": ["*"], "allow_headers": ["*"]},
     "wildcard-credentials": {"allow_origins": [FRONTEND], **STRICT},
     "preflight-any": {"allow_origins": [FRONTEND], **STRICT},
+    "one-route-differs": {"allow_origins": ["*"], "allow_credentials": True, "allow_methods": ["*"]},
 }
 
 
@@ -78,6 +80,15 @@ def create_app() -> FastAPI:
                     "Access-Control-Allow-Methods": "GET, POST",
                 })
             return await call_next(request)
+
+    if FLAW == "one-route-differs":
+        # Outermost: the health route's own CORS handling replaces what the middleware put there.
+        @app.middleware("http")
+        async def public_health(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            response = await call_next(request)
+            if request.url.path == "/health" and request.method != "OPTIONS":
+                response.headers["Access-Control-Allow-Origin"] = "*"
+            return response
 
     return app
 

@@ -1,7 +1,9 @@
 """The cors check as users meet it, through real middleware: Starlette's CORSMiddleware and flask-cors.
 
-Every vulnerable configuration fails exactly the routes it exposes, naming exactly the hostile
-origins it lets through; the secure ones (and a public wildcard without credentials) come out green.
+Every vulnerable configuration fails, naming exactly the hostile origins it lets through: once, as
+``test_cors[app-wide]``, when one setting exposes every route the same way (the routes' own tests are
+then covered), and per route where a route differs. The secure ones (and a public wildcard without
+credentials) come out green.
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ import httpcore  # noqa: F401 - httpx imports it lazily and caches its exception
 import pytest
 
 from pytest_launchready.checks import Plan
+from pytest_launchready.checks.appwide import APP_WIDE_ID, find_shared
 from pytest_launchready.checks.cors.check import CHECK, LOOK_ALIKES_ID
 from pytest_launchready.checks.cors.origins import derive, hostile_origins, is_allowed, parse_origin, sample_allowed
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import Settings
 from support.projects import make_project
-from support.runs import CaseRun
+from support.runs import CaseRun, junit_verdicts
 
 FRONTEND = "https://app.example.com"
 ARGS = ("--launchready", "--launchready-checks=cors", "-p", "no:cacheprovider")
 FASTAPI_ROUTES = ["GET /health", "GET /items", "POST /items", "GET /openapi.json"]
 FLASK_ROUTES = ["GET /health", "GET /items", "POST /items"]
+COVERED = "COVERED: covered by test_cors[app-wide]"
 
 
 # --- Hostile origins (unit) -----------------------------------------------------------------------
@@ -73,10 +77,24 @@ def test_parsing_and_sample_origins() -> None:
 def test_cases_one_per_route_and_look_alikes_not_run_without_allowlist() -> None:
     routes = (Route("GET", "/a"), Route("POST", "/a"))
     without = list(CHECK.cases(Plan(Settings(), routes)))
-    assert [c.id for c in without] == ["GET /a", "POST /a", LOOK_ALIKES_ID]
+    assert [c.id for c in without] == [APP_WIDE_ID, "GET /a", "POST /a", LOOK_ALIKES_ID]
     assert "set launchready_allowed_origins" in (without[-1].not_run or "") and not without[-1].counts_as_route
+    assert not without[0].counts_as_route and without[0].not_run is None
     with_allowlist = list(CHECK.cases(Plan(Settings(allowed_origins=(FRONTEND,)), routes)))
-    assert [c.id for c in with_allowlist] == ["GET /a", "POST /a"] and not any(c.not_run for c in with_allowlist)
+    assert [c.id for c in with_allowlist] == [APP_WIDE_ID, "GET /a", "POST /a"] and not any(c.not_run for c in with_allowlist)
+    alone = list(CHECK.cases(Plan(Settings(allowed_origins=(FRONTEND,)), routes[:1])))
+    assert "fewer than 2 routes to probe" in (alone[0].not_run or "")
+
+
+def test_the_shared_fault_is_the_one_most_routes_show_exactly() -> None:
+    a, b = ("null: the preflight granted it (200)",), ("https://evil.test (an unrelated origin): the preflight granted it (200)",)
+    shared = find_shared({"GET /a": a, "GET /b": a, "GET /c": a + b, "GET /d": b, "GET /e": ()})
+    assert shared is not None and shared.signature == a
+    assert shared.routes == ("GET /a", "GET /b") and shared.beyond == ("GET /c",)
+    assert find_shared({"GET /a": a, "GET /b": b, "GET /c": ()}) is None  # nothing shown by 2 routes
+    assert find_shared({"GET /a": (), "GET /b": ()}) is None  # no fault at all
+    tie = find_shared({"GET /b": a, "GET /c": a, "GET /a": b, "GET /d": b})
+    assert tie is not None and tie.signature == b  # a tie goes to the fault of the first route, the same in every worker
 
 
 def test_a_malformed_allowed_origin_is_a_usage_error() -> None:
@@ -104,7 +122,7 @@ def leaked(message: str) -> set[str]:
 
 def test_secure_starlette_setup_passes_every_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run(pytester, monkeypatch, "", "cors_fastapi", (FRONTEND,), "-v")
-    assert result.ids("passed") == sorted(FASTAPI_ROUTES)
+    assert result.ids("passed") == sorted([APP_WIDE_ID, *FASTAPI_ROUTES])
     assert result.ids("failed") == [] and result.warnings() == []
     result.stdout.fnmatch_lines(["*test_cors?GET /items? PASSED*", "cors*PASS*4/4 routes*"])
     assert result.ret == 0
@@ -114,7 +132,7 @@ def test_public_wildcard_without_credentials_is_not_a_finding(pytester: pytest.P
     # Starlette echoes any origin that sends a cookie here, but without credentials: the browser
     # refuses that read, and the cookie-less answer is '*'. A public API may do this.
     result = run(pytester, monkeypatch, "wildcard-public")
-    assert result.ids("passed") == sorted(FASTAPI_ROUTES) and result.warnings() == []
+    assert result.ids("passed") == sorted([APP_WIDE_ID, *FASTAPI_ROUTES]) and result.warnings() == []
 
 
 ALL_HOSTILE = set(hostile_origins((FRONTEND,)))
@@ -132,32 +150,61 @@ ALL_HOSTILE = set(hostile_origins((FRONTEND,)))
         ("preflight-any", ALL_HOSTILE, False),
     ],
 )
-def test_vulnerable_starlette_setups_fail_every_route_naming_what_got_through(
+def test_one_vulnerable_starlette_setup_is_one_app_wide_failure_naming_what_got_through(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str, exposed: set[str], critical: bool
 ) -> None:
     result = run(pytester, monkeypatch, flaw)
-    assert result.ids("failed") == sorted(FASTAPI_ROUTES)
-    for message in result.messages():
-        listed = leaked(message.split("What came back")[0])
-        assert listed <= exposed and len(listed) == min(len(exposed), 8)
-        assert ("CRITICAL" in message) is critical
-        assert "Reproduce:" in message and "curl -i -X" in message and "Docs: docs/checks/cors.md" in message
+    assert result.ids("failed") == [APP_WIDE_ID]
+    assert result.ids("skipped") == sorted(FASTAPI_ROUTES)
+    assert all(COVERED in reason for reason in result.reasons().values())
+    [message] = result.messages()
+    listed = leaked(message.split("What came back")[0])
+    assert listed <= exposed and len(listed) == min(len(exposed), 8)
+    assert ("CRITICAL" in message) is critical
+    assert message.startswith(f"AssertionError: {'CRITICAL: ' if critical else ''}4 of 4 routes let hostile origins in the same way")
+    assert "Routes (4): GET /health, GET /items, GET /openapi.json, POST /items." in message
+    assert "Evidence and curl: GET /health (as /health, anonymous)." in message
+    assert "Reproduce:" in message and "curl -i -X" in message and "Docs: docs/checks/cors.md" in message
     if flaw == "preflight-any":
-        assert "the preflight for GET granted it (204)" in "\n".join(result.messages())
-    result.stdout.fnmatch_lines(["cors*FAIL*4/4 routes*"])
+        assert "the preflight granted it (204)" in message
+    result.stdout.fnmatch_lines(["cors*FAIL*4/4 routes*1 finding (app-wide, 4 routes): test_cors?app-wide?*"])
 
 
 def test_wildcard_with_credentials_fails(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run(pytester, monkeypatch, "wildcard-credentials")
-    assert result.ids("failed") == sorted(FASTAPI_ROUTES)
-    for message in result.messages():
-        assert "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true" in message
-        assert "CRITICAL" not in message
+    assert result.ids("failed") == [APP_WIDE_ID] and result.ids("skipped") == sorted(FASTAPI_ROUTES)
+    [message] = result.messages()
+    assert "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true" in message
+    assert "CRITICAL" not in message
+
+
+def test_a_route_with_its_own_cors_handling_fails_on_its_own(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "one-route-differs")
+    assert result.ids("failed") == ["GET /health", APP_WIDE_ID]
+    assert result.ids("skipped") == ["GET /items", "GET /openapi.json", "POST /items"]
+    wide = next(m for m in result.messages() if "same way" in m)
+    assert "Routes (3): GET /items, GET /openapi.json, POST /items." in wide
+    assert "the simple request echoed it with Access-Control-Allow-Credentials: true" in wide
+    health = next(m for m in result.messages() if m.startswith("AssertionError: Sent simple requests and preflights to GET /health"))
+    assert "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true" in health
+    assert "the preflight for GET granted it (200, with credentials)" in health
+    result.stdout.fnmatch_lines(["cors*FAIL*4/4 routes*2 findings (1 app-wide on 3 routes, 1 per route)*"])
+
+
+def test_without_the_app_wide_test_every_route_is_judged_alone(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # -k leaves test_cors[app-wide] out: a route must not be skipped as covered by a test that does not run.
+    result = run(pytester, monkeypatch, "reflect-all", "cors_fastapi", (FRONTEND,), "-k", "not app-wide")
+    assert result.ids("failed") == sorted(FASTAPI_ROUTES) and result.ids("skipped") == []
+
+
+def test_covered_routes_count_as_tested_under_strict(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "reflect-all", "cors_fastapi", (FRONTEND,), "--launchready-strict")
+    assert result.ids("failed") == [APP_WIDE_ID] and result.ids("skipped") == sorted(FASTAPI_ROUTES)
 
 
 def test_allowed_origin_refused_is_a_warning(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run(pytester, monkeypatch, "refuses-allowed")
-    assert result.ids("passed") == sorted(FASTAPI_ROUTES)
+    assert result.ids("passed") == sorted([APP_WIDE_ID, *FASTAPI_ROUTES])
     warned = result.warnings()
     assert len(warned) == 4 and all("the allowed origin https://app.example.com is refused" in w for w in warned)
     result.stdout.fnmatch_lines(["cors*WARN*4/4 routes*4 warnings*"])
@@ -167,24 +214,24 @@ def test_allowed_origin_refused_is_a_warning(pytester: pytest.Pytester, monkeypa
 
 def test_arbitrary_headers_reflected_with_credentials_is_a_warning(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run(pytester, monkeypatch, "reflect-headers")
-    assert result.ids("passed") == sorted(FASTAPI_ROUTES)
+    assert result.ids("passed") == sorted([APP_WIDE_ID, *FASTAPI_ROUTES])
     warned = result.warnings()
     assert len(warned) == 4 and all("x-launchready-arbitrary" in w for w in warned)
 
 
 def test_without_allowlist_generic_origins_still_catch_reflection(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     secure = run(pytester, monkeypatch, "", "cors_fastapi", (), "-rs")
-    assert secure.ids("passed") == sorted(FASTAPI_ROUTES)
+    assert secure.ids("passed") == sorted([APP_WIDE_ID, *FASTAPI_ROUTES])
     assert secure.ids("skipped") == [LOOK_ALIKES_ID]
     secure.stdout.fnmatch_lines(["*NOT RUN: set launchready_allowed_origins to test look-alike origins*"])
     vulnerable = run(pytester, monkeypatch, "reflect-all", "cors_fastapi", ())
-    assert vulnerable.ids("failed") == sorted(FASTAPI_ROUTES)
-    assert all(leaked(m.split("What came back")[0]) == {"https://evil.test", "null"} for m in vulnerable.messages())
+    assert vulnerable.ids("failed") == [APP_WIDE_ID]
+    assert [leaked(m.split("What came back")[0]) for m in vulnerable.messages()] == [{"https://evil.test", "null"}]
 
 
 def test_secure_flask_cors_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run(pytester, monkeypatch, "", "cors_flask")
-    assert result.ids("passed") == sorted(FLASK_ROUTES) and result.warnings() == []
+    assert result.ids("passed") == sorted([APP_WIDE_ID, *FLASK_ROUTES]) and result.warnings() == []
 
 
 @pytest.mark.parametrize(
@@ -198,11 +245,11 @@ def test_secure_flask_cors_passes(pytester: pytest.Pytester, monkeypatch: pytest
 def test_vulnerable_flask_cors_setups_fail(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str,
                                            exposed: set[str]) -> None:
     result = run(pytester, monkeypatch, flaw, "cors_flask")
-    assert result.ids("failed") == sorted(FLASK_ROUTES)
-    for message in result.messages():
-        listed = leaked(message.split("What came back")[0])
-        assert listed <= exposed and len(listed) == min(len(exposed), 8)
-        assert "CRITICAL" in message
+    assert result.ids("failed") == [APP_WIDE_ID] and result.ids("skipped") == sorted(FLASK_ROUTES)
+    [message] = result.messages()
+    listed = leaked(message.split("What came back")[0])
+    assert listed <= exposed and len(listed) == min(len(exposed), 8)
+    assert "CRITICAL" in message and "Routes (3): GET /health, GET /items, POST /items." in message
 
 
 def test_foreign_origin_fixture_parametrizes_qa_tests(pytester: pytest.Pytester) -> None:
@@ -213,9 +260,15 @@ def test_foreign_origin_fixture_parametrizes_qa_tests(pytester: pytest.Pytester)
     assert collected == [f"test_qa.py::test_origin[{o}]" for o in hostile_origins((FRONTEND,))]
 
 
-def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CORS_FLAW", "subdomain")
+@pytest.mark.parametrize("flaw", ["subdomain", "one-route-differs"])
+def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str) -> None:
+    monkeypatch.setenv("CORS_FLAW", flaw)
     make_project(pytester, "cors_fastapi", f"launchready_allowed_origins =\n    {FRONTEND}\n")
-    result = pytester.runpytest_subprocess(*ARGS, "-n", "2", "-rf")
-    result.assert_outcomes(failed=4)
-    result.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]GET /items[]]*", "cors*FAIL*4/4 routes*"])
+    alone = pytester.runpytest_subprocess(*ARGS, "--junitxml=alone.xml")
+    spread = pytester.runpytest_subprocess(*ARGS, "-n", "2", "-rf", "--junitxml=spread.xml")
+    verdicts = junit_verdicts(pytester.path / "spread.xml")
+    assert verdicts == junit_verdicts(pytester.path / "alone.xml")
+    failing = {"subdomain": {APP_WIDE_ID}, "one-route-differs": {APP_WIDE_ID, "GET /health"}}[flaw]
+    assert {case for case, verdict in verdicts.items() if verdict == "failed"} == failing
+    assert {case for case, verdict in verdicts.items() if verdict.startswith(COVERED)} == set(FASTAPI_ROUTES) - failing
+    spread.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]app-wide[]]*", "cors*FAIL*4/4 routes*"])

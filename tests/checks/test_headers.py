@@ -15,6 +15,7 @@ import trustme
 
 import pytest_launchready.target.tls  # noqa: F401
 from pytest_launchready.checks import Plan
+from pytest_launchready.checks.appwide import APP_WIDE_ID
 from pytest_launchready.checks.headers.check import CHECK
 from pytest_launchready.checks.headers.cookies import cookie_kind, judge_cookie, parse_set_cookie
 from pytest_launchready.checks.headers.redirect import judge_redirect
@@ -22,13 +23,14 @@ from pytest_launchready.checks.headers.rules import frame_protected, hsts_max_ag
 from pytest_launchready.routes import Route
 from pytest_launchready.config.settings import Settings
 from support.projects import make_project
-from support.runs import CaseRun
+from support.runs import CaseRun, junit_verdicts
 from support.tls_server import OPENAPI, SECURE_HEADERS, Site, free_port, issue
 
 ARGS = ("--launchready", "--launchready-checks=headers", "-p", "no:cacheprovider", "-rs")
 GET_ROUTES = ["GET /csrf", "GET /health", "GET /legacy", "GET /openapi.json"]
 TLS_IDS = ["https redirect", "tls certificate", "tls version"]
 SESSION_VALUE = "s3ss10n-8c1f0e2d7a9b4c6e8f0a1b2c3d4e5f60"
+COVERED = "COVERED: covered by test_headers[app-wide]"
 
 
 # --- Judging (unit) -------------------------------------------------------------------------------
@@ -129,13 +131,16 @@ def test_redirect_rules() -> None:
 def test_cases_and_not_run_reasons() -> None:
     routes = (Route("GET", "/a"), Route("POST", "/a"), Route("GET", "/b"))
     in_process = list(CHECK.cases(Plan(Settings(app="x:app"), routes)))
-    assert [c.id for c in in_process] == ["GET /a", "GET /b", "cookies", *TLS_IDS]
-    assert all((c.not_run or "").startswith("target is not https") for c in in_process[3:])
+    assert [c.id for c in in_process] == [APP_WIDE_ID, "GET /a", "GET /b", "cookies", *TLS_IDS]
+    assert all((c.not_run or "").startswith("target is not https") for c in in_process[4:])
+    assert in_process[0].not_run is None and not in_process[0].counts_as_route
     own_port = list(CHECK.cases(Plan(Settings(base_url="https://127.0.0.1:8443"), routes)))
-    assert "set launchready_http_url" in (own_port[3].not_run or "") and not own_port[4].not_run
+    assert "set launchready_http_url" in (own_port[4].not_run or "") and not own_port[5].not_run
     default_port = list(CHECK.cases(Plan(Settings(base_url="https://app.example.com"), routes)))
     assert not any(c.not_run for c in default_port)
-    assert [c.id for c in CHECK.cases(Plan(Settings(app="x:app"), (Route("POST", "/a"),)))][0] == "GET /"
+    no_get = list(CHECK.cases(Plan(Settings(app="x:app"), (Route("POST", "/a"),))))
+    assert [c.id for c in no_get][:2] == [APP_WIDE_ID, "GET /"]
+    assert "fewer than 2 GET routes to probe" in (no_get[0].not_run or "")
 
 
 # --- In-process, through the plugin ---------------------------------------------------------------
@@ -150,7 +155,7 @@ def in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw:
 
 def test_secure_app_passes_and_tls_is_not_run_in_process(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     run = in_process(pytester, monkeypatch)
-    assert run.ids("passed") == [*GET_ROUTES, "cookies"]
+    assert run.ids("passed") == [*GET_ROUTES, APP_WIDE_ID, "cookies"]
     assert run.ids("failed") == [] and run.warnings() == []
     assert run.ids("skipped") == TLS_IDS
     assert all("NOT RUN: target is not https" in run.reasons()[i] for i in TLS_IDS)
@@ -160,9 +165,9 @@ def test_secure_app_passes_and_tls_is_not_run_in_process(pytester: pytest.Pytest
 @pytest.mark.parametrize(
     ("flaw", "failing", "said"),
     [
-        ("no-nosniff", GET_ROUTES, "X-Content-Type-Options: nosniff is missing"),
-        ("no-frame", GET_ROUTES, "no frame protection"),
-        ("unsafe-referrer", GET_ROUTES, "Referrer-Policy: unsafe-url"),
+        ("no-nosniff", [APP_WIDE_ID], "X-Content-Type-Options: nosniff is missing"),
+        ("no-frame", [APP_WIDE_ID], "no frame protection"),
+        ("unsafe-referrer", [APP_WIDE_ID], "Referrer-Policy: unsafe-url"),
         ("legacy-route", ["GET /legacy"], "Referrer-Policy is missing"),
         ("cookie-not-httponly", ["cookies"], "session cookie session (Path=/; Secure; SameSite=Lax) lacks HttpOnly"),
         ("cookie-no-samesite", ["cookies"], "has no SameSite"),
@@ -171,10 +176,61 @@ def test_secure_app_passes_and_tls_is_not_run_in_process(pytester: pytest.Pytest
 def test_each_missing_protection_fails_exactly_its_ids(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                        flaw: str, failing: list[str], said: str) -> None:
     run = in_process(pytester, monkeypatch, flaw)
+    covered = GET_ROUTES if failing == [APP_WIDE_ID] else []
     assert run.ids("failed") == sorted(failing)
-    assert run.ids("passed") == sorted(set(GET_ROUTES + ["cookies"]) - set(failing))
+    assert run.ids("passed") == sorted(set(GET_ROUTES + [APP_WIDE_ID, "cookies"]) - set(failing) - set(covered))
+    assert run.ids("skipped") == sorted(covered + TLS_IDS)
+    assert all(COVERED in run.reasons()[route] for route in covered)
     assert said in run.message_text() and "Docs: docs/checks/headers.md" in run.message_text()
     assert SESSION_VALUE not in run.output  # the cookie's value is never printed
+
+
+def test_one_missing_header_middleware_is_one_app_wide_failure(pytester: pytest.Pytester,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    run = in_process(pytester, monkeypatch, "no-nosniff,no-frame,no-hsts")
+    assert run.ids("failed") == [APP_WIDE_ID]
+    [message] = run.messages()
+    # The covered routes' warnings are told once, in the failure, as a failing route's are in its own.
+    assert run.warnings() == [] and "Also (warnings):\n  - (on 4 routes) Strict-Transport-Security is missing" in message
+    assert message.startswith("AssertionError: 4 of 4 GET routes miss the same security headers")
+    assert "X-Content-Type-Options: nosniff is missing" in message and "no frame protection" in message
+    assert f"Routes (4): {', '.join(GET_ROUTES)}." in message
+    assert "Evidence and curl: GET /csrf (as /csrf, anonymous)." in message and "curl -i -X GET" in message
+    run.stdout.fnmatch_lines(["headers*FAIL*4/4 routes*1 finding (app-wide, 4 routes): test_headers?app-wide?*"])
+
+
+def test_a_route_missing_more_than_the_app_fails_on_its_own_for_the_rest(pytester: pytest.Pytester,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every response lacks nosniff; GET /legacy bypasses the middleware and lacks the others too.
+    run = in_process(pytester, monkeypatch, "no-nosniff,legacy-route")
+    assert run.ids("failed") == ["GET /legacy", APP_WIDE_ID]
+    assert run.ids("skipped") == sorted(["GET /csrf", "GET /health", "GET /openapi.json", *TLS_IDS])
+    wide = next(m for m in run.messages() if "miss the same security headers" in m)
+    assert "Routes (3): GET /csrf, GET /health, GET /openapi.json." in wide
+    assert "Also shown, with more faults of their own (each fails its own test for the rest): GET /legacy." in wide
+    legacy = next(m for m in run.messages() if "for GET /legacy" in m)
+    assert "besides what test_headers[app-wide] reports for the app" in legacy
+    assert "no frame protection" in legacy and "Referrer-Policy is missing" in legacy
+    assert "nosniff" not in legacy.split("What came back")[0]
+
+
+def test_a_route_missing_a_header_alone_fails_on_its_own(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = in_process(pytester, monkeypatch, "legacy-route")
+    assert run.ids("failed") == ["GET /legacy"] and APP_WIDE_ID in run.ids("passed")
+
+
+def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEADERS_FLAW", "no-nosniff,legacy-route")
+    make_project(pytester, "headers_fastapi", "launchready_public_routes =\n    GET /health\n    GET /legacy\n"
+                 "    GET /csrf\n    POST /auth/login\n")
+    pytester.runpytest_subprocess(*ARGS, "--junitxml=alone.xml")
+    spread = pytester.runpytest_subprocess(*ARGS, "-n", "2", "--junitxml=spread.xml")
+    verdicts = junit_verdicts(pytester.path / "spread.xml")
+    assert verdicts == junit_verdicts(pytester.path / "alone.xml")
+    assert {case for case, verdict in verdicts.items() if verdict == "failed"} == {APP_WIDE_ID, "GET /legacy"}
+    assert {case for case, verdict in verdicts.items() if verdict.startswith(COVERED)} == {
+        "GET /csrf", "GET /health", "GET /openapi.json"}
+    spread.stdout.fnmatch_lines(["headers*FAIL*4/4 routes*2 findings (1 app-wide on 3 routes, 1 per route)*"])
 
 
 @pytest.mark.parametrize(
@@ -189,7 +245,7 @@ def test_each_missing_protection_fails_exactly_its_ids(pytester: pytest.Pytester
 def test_weaknesses_on_a_plain_http_target_are_warnings(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                         flaw: str, warned: int, said: str) -> None:
     run = in_process(pytester, monkeypatch, flaw)
-    assert run.ids("failed") == [] and run.ids("passed") == [*GET_ROUTES, "cookies"]
+    assert run.ids("failed") == [] and run.ids("passed") == [*GET_ROUTES, APP_WIDE_ID, "cookies"]
     assert len(run.warnings()) == warned and all(said in w for w in run.warnings())
 
 
@@ -224,7 +280,8 @@ def test_a_sound_https_site_passes_every_tls_test(project: pytest.Pytester, ca: 
     with Site(issue(ca)) as site:
         run = live(project, site)
     assert run.ids("passed") == ["GET /health", *TLS_IDS]
-    assert run.ids("skipped") == ["cookies"] and run.warnings() == []
+    assert run.ids("skipped") == [APP_WIDE_ID, "cookies"] and run.warnings() == []
+    assert "fewer than 2 GET routes to probe" in run.reasons()[APP_WIDE_ID]
 
 
 @pytest.mark.parametrize(
@@ -301,4 +358,4 @@ def test_collect_only_pins_the_ids(pytester: pytest.Pytester, monkeypatch: pytes
     make_project(pytester, "headers_fastapi")
     result = pytester.runpytest_inprocess(*ARGS, "--collect-only", "-q")
     collected = [line for line in result.outlines if line.startswith("launchready::")]
-    assert collected == [f"launchready::test_headers[{i}]" for i in [*GET_ROUTES, "cookies", *TLS_IDS]]
+    assert collected == [f"launchready::test_headers[{i}]" for i in [APP_WIDE_ID, *GET_ROUTES, "cookies", *TLS_IDS]]

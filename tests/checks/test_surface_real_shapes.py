@@ -87,11 +87,11 @@ def test_secure_app_is_all_green(run_launchready: Run, pytester: pytest.Pytester
          "quotes and SQL/HTML metacharacters in 'name': answered 500, disclosing Python traceback in body"),
         ("fastapi", "mass-admin", "validation", generated_ids("validation", "PATCH /me"), "(GET /me) shows is_admin=True"),
         ("fastapi", "key-in-list", "validation", generated_ids("validation", "GET /api-keys"), "sensitive field 'api_key'"),
-        ("fastapi", "cors-null", "cors", generated_ids("cors", *FASTAPI_ROUTES), "null (the null origin of sandboxed iframes"),
+        ("fastapi", "cors-null", "cors", generated_ids("cors", "app-wide"), "null (the null origin of sandboxed iframes"),
         ("fastapi", "xff-limit", "rate_limits", generated_ids("rate_limits", "POST /auth/login"),
          "Then 12 more, each with another first X-Forwarded-For address (the last: 203.0.113.12, 198.51.100.10, "
          "198.51.100.10, 198.51.100.10, 198.51.100.10): none was answered 429 (the last: 401)"),
-        ("flask", "cors-regex", "cors", generated_ids("cors", *FLASK_ROUTES), "https://app.chatbot.example.evil.test"),
+        ("flask", "cors-regex", "cors", generated_ids("cors", "app-wide"), "https://app.chatbot.example.evil.test"),
         ("flask", "debugger", "validation", generated_ids("validation", "GET /leads"),
          "a NUL byte in the query parameter 'q': answered 500, disclosing Python traceback in body"),
         ("flask", "cookie-flags", "headers", generated_ids("headers", "cookies"), "session cookie session (Secure; Path=/; SameSite=None) lacks HttpOnly"),

@@ -97,3 +97,26 @@ def test_scorecard_does_not_depend_on_report_order() -> None:
         rows.append(card.rows(["auth"])[0])
     assert rows[0] == rows[1]
     assert rows[0].failed == ["test_auth[GET /a]", "test_auth[GET /b]", "test_auth[GET /c]"]
+
+
+def test_an_app_wide_finding_counts_one_finding_and_its_routes() -> None:
+    from pytest_launchready.report.scorecard import Scorecard
+
+    def report(case: str, outcome: str, longrepr: object, route: str) -> pytest.TestReport:
+        props = [("launchready_check", "cors"), ("launchready_route", route), ("launchready_routes_total", "4")]
+        return pytest.TestReport(f"launchready::test_cors[{case}]", ("launchready", None, ""), {}, outcome, longrepr,
+                                 "call", user_properties=props)
+
+    covered = ("x.py", 1, "Skipped: COVERED: covered by test_cors[app-wide]: the same fault on 3 routes")
+    card = Scorecard()
+    card.record("cors", report("app-wide", "failed", "boom", ""))
+    for route in ("GET /a", "GET /b", "GET /c"):
+        card.record("cors", report(route, "skipped", covered, route))
+    card.record("cors", report("GET /d", "passed", None, "GET /d"))
+    [row] = [r for r in card.rows(["cors"]) if r.check == "cors"]
+    assert (row.verdict, row.tested, row.total, row.unit) == ("FAIL", 4, 4, "routes")  # covered routes were tested
+    assert row.notes == "1 finding (app-wide, 3 routes): test_cors[app-wide]"
+    assert row.failed == ["test_cors[app-wide]"]
+    card.record("cors", report("GET /d", "failed", "boom", "GET /d"))
+    assert [r.notes for r in card.rows(["cors"]) if r.check == "cors"] == [
+        "2 findings (1 app-wide on 3 routes, 1 per route): test_cors[app-wide], test_cors[GET /d]"]

@@ -3,7 +3,9 @@ a generated test's id), or by outcome."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
+from xml.etree import ElementTree
 
 import pytest
 
@@ -115,3 +117,18 @@ def skip_reasons(result: pytest.RunResult, key: Callable[[str], str] = case_id) 
         if report.skipped:
             reasons[key(report.nodeid)] = str(report.longrepr[2]).removeprefix("Skipped: ")
     return reasons
+
+
+def junit_verdicts(path: Path) -> dict[str, str]:
+    """Case id -> ``passed``, ``failed``, ``error`` or a skipped test's reason, from a ``--junitxml`` file
+    (which xdist's controller writes too, so runs with and without ``-n`` compare)."""
+    verdicts = {}
+    for case in ElementTree.parse(path).getroot().iter("testcase"):
+        outcome = "passed"
+        for child in case:
+            if child.tag in ("failure", "error"):
+                outcome = "failed" if child.tag == "failure" else "error"
+            elif child.tag == "skipped":
+                outcome = child.get("message", "skipped")
+        verdicts[case_id(case.get("name", ""))] = outcome
+    return verdicts

@@ -1,6 +1,7 @@
 """cors: hostile origins are never granted, never ``*`` with credentials, and preflight is strict.
 
-One test per route. Each route gets, from every hostile origin of :mod:`pytest_launchready.checks.cors.origins`
+One test per route, and ``test_cors[app-wide]`` for the fault one setting puts on every route
+(:mod:`pytest_launchready.checks.appwide`). Each route gets, from every hostile origin of :mod:`pytest_launchready.checks.cors.origins`
 (an unrelated origin and ``null`` always; look-alikes of ``launchready_allowed_origins`` when set):
 
 - a simple request: the route's method, no body, anonymous, with a dummy cookie because browsers send
@@ -21,36 +22,31 @@ allowlist still decides who may call; this is FastAPI's documented ``allow_heade
 
 Requests are anonymous (CORS middleware answers before authentication), so this check needs no
 login; path parameters get dummy values.
+
+The app-wide test probes every route (once per process, shared with the routes' own tests) and
+fails when at least 2 routes show exactly the same faults (the same hostile origins let in by the
+same probes with the same answers), listing them; those routes' own tests are skipped as covered.
+A route that shows those faults and more fails on its own for the rest; one that differs fails
+on its own for everything it lets in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
-import httpx
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.appwide import (APP_WIDE_ID, Shared, app_wide_case, app_wide_test, find_shared, own_part,
+                                              route_list, warning_lines)
 from pytest_launchready.checks.context import RunContext
+from pytest_launchready.checks.cors.origins import parse_origin
+from pytest_launchready.checks.cors.probe import ACAC, ACAH, ACAM, ACAO, Fault, RouteResult, probe_route
 from pytest_launchready.checks.evidence import fail
-from pytest_launchready.checks.cors.origins import HostileOrigin, derive, parse_origin, sample_allowed
-from pytest_launchready.tenants.bodies import dummy_path_values
-from pytest_launchready.routes import Route
-from pytest_launchready.target import UnsafeRequestError
 
-ACAO = "access-control-allow-origin"
-ACAC = "access-control-allow-credentials"
-ACAM = "access-control-allow-methods"
-ACAH = "access-control-allow-headers"
 SHOWN_HEADERS = (ACAO, ACAC, ACAM, ACAH, "vary")
-PROBE_COOKIE = "launchready_probe=1"
-#: A request header no API needs: a preflight that allows it reflects whatever is asked.
-PROBE_HEADER = "x-launchready-arbitrary"
 #: Findings listed in one message; the rest are counted.
 _LISTED = 8
-#: Methods a browser sends cross-origin without Access-Control-Allow-Methods listing them.
-_SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 
 LOOK_ALIKES_ID = "look-alike origins"
 LOOK_ALIKES_NOT_RUN = (
@@ -69,7 +65,7 @@ FIX = (
 
 
 def cases(plan: Plan) -> Iterable[Case]:
-    """One case per route; a NOT RUN case for the look-alikes when no allowed origin is configured."""
+    """``app-wide``, one case per route, and a NOT RUN case for the look-alikes when no allowed origin is set."""
     for entry in plan.settings.allowed_origins:
         if parse_origin(entry) is None:
             why = "null is never safe to allow: any sandboxed iframe or data: page sends it" if entry.strip().lower() == "null" else ""
@@ -77,220 +73,118 @@ def cases(plan: Plan) -> Iterable[Case]:
                 f"launchready_allowed_origins = {entry!r} is not valid: expected a browser origin 'scheme://host[:port]' "
                 f"such as https://app.example.com, or https://*.example.com for every subdomain. {why}".rstrip()
             )
+    yield app_wide_case(len(plan.routes))
     for route in plan.routes:
         yield Case(id=route.key, route=route)
     if not plan.settings.allowed_origins:
         yield Case(id=LOOK_ALIKES_ID, not_run=LOOK_ALIKES_NOT_RUN, counts_as_route=False)
 
 
-# --- Judging a response (pure) ------------------------------------------------------------------
+# --- The tests --------------------------------------------------------------------------------------
 
 
-def allows_credentials(headers: httpx.Headers) -> bool:
-    """``Access-Control-Allow-Credentials: true``."""
-    return str(headers.get(ACAC, "")).strip().lower() == "true"
+def _sweep(ctx: RunContext) -> tuple[dict[str, RouteResult], Shared | None]:
+    """Every route probed, and the faults most of them share (computed once per process)."""
+    def make() -> tuple[dict[str, RouteResult], Shared | None]:
+        results = {route.key: probe_route(ctx, route) for route in ctx.routes}
+        return results, find_shared({key: r.signature for key, r in results.items() if r.error is None})
 
-
-def echoes(headers: httpx.Headers, origin: str) -> bool:
-    """``Access-Control-Allow-Origin`` is exactly ``origin`` (compared case-insensitively, as hosts are)."""
-    return str(headers.get(ACAO, "")).strip().lower() == origin.lower()
-
-
-def wildcard_with_credentials(headers: httpx.Headers) -> bool:
-    """``Access-Control-Allow-Origin: *`` together with ``Access-Control-Allow-Credentials: true``."""
-    return headers.get(ACAO, "").strip() == "*" and allows_credentials(headers)
-
-
-def preflight_accepts(response: httpx.Response, origin: str, method: str) -> bool:
-    """A browser on ``origin`` would go on to send ``method``: 2xx, origin (or ``*``) and method allowed."""
-    if not 200 <= response.status_code < 300:
-        return False
-    if not (echoes(response.headers, origin) or response.headers.get(ACAO, "").strip() == "*"):
-        return False
-    methods = {m.strip().upper() for m in response.headers.get(ACAM, "").split(",")}
-    return method in _SAFELISTED_METHODS or method in methods or "*" in methods
-
-
-def reflects_header(headers: httpx.Headers, header: str) -> bool:
-    """``Access-Control-Allow-Headers`` lists ``header`` (asked for in the preflight)."""
-    return header.lower() in {h.strip().lower() for h in headers.get(ACAH, "").split(",")}
-
-
-# --- Probing ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Hole:
-    """One way the route lets a hostile origin in."""
-
-    text: str
-    response: httpx.Response
-    critical: bool = False
-
-
-class _Prober:
-    """Sends the simple requests and preflights of one route; remembers every response."""
-
-    def __init__(self, ctx: RunContext, route: Route) -> None:
-        self.ctx = ctx
-        self.route = route
-        self.path = route.format_path(dummy_path_values(route))
-        self.responses: list[httpx.Response] = []
-        self.simple_blocked = False
-
-    def simple(self, origin: str, cookie: bool = True) -> httpx.Response | None:
-        """The route's own request from ``origin`` (no body); None when the safety guard refuses it."""
-        headers = {"Origin": origin}
-        if cookie:
-            headers["Cookie"] = PROBE_COOKIE
-        try:
-            return self._send(self.route.method, headers, f"the simple {self.route.method} from {origin}")
-        except UnsafeRequestError:
-            # A live host outside launchready_allow_hosts: only the preflights (OPTIONS) are sent.
-            self.simple_blocked = True
-            return None
-
-    def preflight(self, origin: str, request_headers: str | None = None) -> httpx.Response:
-        """``OPTIONS`` asking whether ``origin`` may send the route's method (and ``request_headers``)."""
-        headers = {"Origin": origin, "Access-Control-Request-Method": self.route.method}
-        if request_headers:
-            headers["Access-Control-Request-Headers"] = request_headers
-        response = self._send("OPTIONS", headers, f"the preflight from {origin}")
-        assert response is not None
-        return response
-
-    def _send(self, method: str, headers: dict[str, str], what: str) -> httpx.Response:
-        try:
-            response = self.ctx.client.request(method, self.path, headers=headers)
-        except UnsafeRequestError:
-            raise
-        except httpx.TransportError as exc:
-            fail(f"{self.route.key}: {what} to {self.path} got no answer ({type(exc).__name__}: {exc}).",
-                 "the CORS policy of this route could not be observed, so it cannot pass.",
-                 "Make the route answer within launchready_timeout, or exclude it with launchready_exclude_routes.",
-                 redact=self.ctx.redact, docs=CHECK.docs)
-        self.responses.append(response)
-        return response
-
-
-def _hostile_finding(prober: _Prober, hostile: HostileOrigin) -> Hole | None:
-    """What the route grants ``hostile``: one finding listing every probe that let it through."""
-    method = prober.route.method
-    origin = hostile.origin
-    holes: list[tuple[str, httpx.Response, bool]] = []
-    response = prober.simple(origin)
-    if response is not None and echoes(response.headers, origin):
-        if allows_credentials(response.headers):
-            holes.append((f"the simple {method} echoed it with Access-Control-Allow-Credentials: true", response, True))
-        else:
-            # Starlette's allow_origins=["*"] echoes the origin whenever a cookie is sent, without
-            # credentials; the browser refuses that read, and without the cookie the answer is "*".
-            bare = prober.simple(origin, cookie=False)
-            if bare is not None and echoes(bare.headers, origin):
-                holes.append((f"the simple {method} echoed it in Access-Control-Allow-Origin", bare, False))
-    preflight = prober.preflight(origin)
-    if 200 <= preflight.status_code < 300 and echoes(preflight.headers, origin):
-        with_credentials = allows_credentials(preflight.headers)
-        holes.append((f"the preflight for {method} granted it ({preflight.status_code}"
-                      f"{', with credentials' if with_credentials else ''})", preflight, with_credentials))
-    if not holes:
-        return None
-    critical = any(c for _, _, c in holes)
-    evidence = next((r for _, r, c in holes if c), holes[0][1])
-    return Hole(f"{'CRITICAL ' if critical else ''}{hostile.label}: {'; '.join(t for t, _, _ in holes)}", evidence, critical)
-
-
-def _allowed_problems(prober: _Prober, allowed: tuple[str, ...]) -> list[str]:
-    """Warnings: allowed origins refused, and arbitrary request headers reflected with credentials."""
-    problems = []
-    method = prober.route.method
-    accepted: list[str] = []
-    for entry in allowed:
-        origin = sample_allowed(entry)
-        if origin is None:
-            continue
-        refused = []
-        response = prober.simple(origin)
-        if response is not None and not (echoes(response.headers, origin) or response.headers.get(ACAO, "").strip() == "*"):
-            refused.append(f"the simple {method} got {_acao(response)}")
-        preflight = prober.preflight(origin)
-        if preflight_accepts(preflight, origin, method):
-            accepted.append(origin)
-        else:
-            refused.append(f"the preflight for {method} got {preflight.status_code} with {_acao(preflight)}"
-                           f"{' and Access-Control-Allow-Methods: ' + preflight.headers[ACAM] if ACAM in preflight.headers else ''}")
-        if refused:
-            problems.append(
-                f"{prober.route.key}: the allowed origin {origin} is refused ({'; '.join(refused)}). Browsers on your "
-                "frontend cannot call this route; if they never should, exclude it from the check or waive the warning."
-            )
-    if accepted:
-        origin = accepted[0]
-        preflight = prober.preflight(origin, request_headers=PROBE_HEADER)
-        if (200 <= preflight.status_code < 300 and echoes(preflight.headers, origin) and allows_credentials(preflight.headers)
-                and reflects_header(preflight.headers, PROBE_HEADER)):
-            problems.append(
-                f"{prober.route.key}: a credentialed preflight from {origin} asking for the arbitrary header {PROBE_HEADER} "
-                f"was granted it (Access-Control-Allow-Headers: {preflight.headers[ACAH]}): the headers allowed are "
-                "reflected, not listed. List the headers your frontend sends (e.g. allow_headers=['Authorization', "
-                "'Content-Type']) so that a script on an allowed origin cannot send method-override or proxy headers "
-                "with the user's cookies."
-            )
-    return problems
-
-
-def _acao(response: httpx.Response) -> str:
-    value = response.headers.get(ACAO)
-    return f"Access-Control-Allow-Origin: {value}" if value is not None else "no Access-Control-Allow-Origin"
-
-
-# --- The test ---------------------------------------------------------------------------------------
+    return ctx.shared("sweep", make)
 
 
 def run(ctx: RunContext, case: Case) -> None:
-    """Probe the route from every hostile origin, then from the allowed ones."""
+    """The app-wide test, or one route's: probe, then judge what is the route's own."""
+    if case.variant == APP_WIDE_ID:
+        _run_app_wide(ctx)
+        return
     route = case.route
     assert route is not None
-    prober = _Prober(ctx, route)
-    hostile = derive(ctx.settings.allowed_origins)
-    findings = [finding for origin in hostile if (finding := _hostile_finding(prober, origin)) is not None]
-    problems = _allowed_problems(prober, ctx.settings.allowed_origins)
-    wildcard = next((r for r in prober.responses if wildcard_with_credentials(r.headers)), None)
-    if wildcard is not None:
-        findings.append(Hole(
-            f"Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, on the "
-            f"{'preflight' if wildcard.request.method == 'OPTIONS' and route.method != 'OPTIONS' else 'response'} "
-            f"for Origin {wildcard.request.headers.get('origin', '?')}", wildcard))
-    if findings:
-        _fail(ctx, route, prober, findings, problems, len(hostile))
-    if prober.simple_blocked:
-        problems.append(f"{route.key}: only preflights were sent (the simple {route.method} goes to a host outside "
-                        "launchready_allow_hosts); add the host there to test the actual request too.")
-    for problem in problems:
+    shared: Shared | None = None
+    if ctx.is_selected(APP_WIDE_ID):
+        results, shared = _sweep(ctx)
+        result = results.get(route.key) or probe_route(ctx, route)
+    else:
+        result = probe_route(ctx, route)  # nothing would report a shared fault: this route is judged alone
+    if result.error is not None:
+        raise result.error
+    # Covered: the app-wide failure reports this route's warnings, as a route's failure reports its own.
+    own, beyond = own_part(ctx, shared, result.signature)
+    if own:
+        _fail(ctx, result, [f for f in result.faults if f.signature in own], beyond)
+    for problem in result.problems:
         ctx.warn(problem)
 
 
-def _fail(ctx: RunContext, route: Route, prober: _Prober, findings: list[Hole], problems: list[str], tried: int) -> None:
-    critical = any(f.critical for f in findings)
-    lines = [f"Sent simple requests and preflights to {route.key} (as {prober.path}, anonymous) from {tried} hostile "
-             f"origins; the route let {len(findings)} through:"]
-    lines += [f"  - {f.text}" for f in findings[:_LISTED]]
-    if len(findings) > _LISTED:
-        lines.append(f"  - ... and {len(findings) - _LISTED} more")
-    if problems:
-        lines += ["Also (warnings):"] + [f"  - {p}" for p in problems]
+def _run_app_wide(ctx: RunContext) -> None:
+    results, shared = _sweep(ctx)
+    answered = [r for r in results.values() if r.error is None]
+    if len(answered) < 2:
+        pytest.skip(f"only {len(answered)} of {len(results)} routes answered the probes: no fault can be shared")
+    if shared is None:
+        return
+    # A GET route makes the most readable curl; the first in sorted order keeps every worker's choice the same.
+    example = results[next((k for k in shared.routes if k.startswith("GET ")), shared.routes[0])]
+    faults = [f for f in example.faults if f.signature in shared.signature]
+    critical = any(f.critical for f in faults)
+    lines = [f"{'CRITICAL: ' if critical else ''}{len(shared.routes)} of {len(answered)} routes let hostile origins in the "
+             f"same way: one CORS setting, app-wide. Sent simple requests (each route's own method) and preflights from "
+             f"{example.tried} hostile origins to every route; each of these routes let the same "
+             f"{len({f.origin or f.shown for f in faults})} through:"]
+    lines += _grouped(faults, generic=True)
+    lines.append(f"Routes ({len(shared.routes)}): {route_list(shared.routes)}.")
+    if shared.beyond:
+        lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
+                     f"{route_list(shared.beyond)}.")
+    lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
+    lines += warning_lines({key: results[key].problems for key in shared.routes})
+    _raise(ctx, lines, faults)
+
+
+def _grouped(faults: list[Fault], generic: bool = False) -> list[str]:
+    """One ``  - `` line per hostile origin (its probes joined), the rest counted."""
+    groups: dict[str, list[Fault]] = {}
+    for fault in faults:
+        groups.setdefault(fault.origin or fault.shown, []).append(fault)
+    lines = []
+    for origin, group in groups.items():
+        texts = "; ".join(f.generic if generic else f.shown for f in group)
+        prefix = "CRITICAL " if any(f.critical for f in group) else ""
+        lines.append(f"  - {prefix}{origin}: {texts}" if group[0].origin else f"  - {origin}")
+    if len(lines) > _LISTED:
+        lines = lines[:_LISTED] + [f"  - ... and {len(lines) - _LISTED} more"]
+    return lines
+
+
+def _fail(ctx: RunContext, result: RouteResult, faults: list[Fault], beyond: bool) -> None:
+    route = result.route
+    count = len({f.origin or f.shown for f in faults})
+    if beyond:
+        head = (f"Sent simple requests and preflights to {route.key} (as {result.path}, anonymous) from {result.tried} "
+                f"hostile origins; besides the fault {app_wide_test(ctx.check_name)} reports for the app, the route let "
+                f"{count} more through:")
+    else:
+        head = (f"Sent simple requests and preflights to {route.key} (as {result.path}, anonymous) from {result.tried} "
+                f"hostile origins; the route let {count} through:")
+    lines = [head, *_grouped(faults)]
+    if result.problems:
+        lines += ["Also (warnings):"] + [f"  - {p}" for p in result.problems]
+    _raise(ctx, lines, faults)
+
+
+def _raise(ctx: RunContext, lines: list[str], faults: list[Fault]) -> None:
+    critical = any(f.critical for f in faults)
     why = []
     if critical:
         why.append("CRITICAL: with Access-Control-Allow-Credentials: true, a page on that origin can call this API with the "
                    "visitor's cookies and read the answers, so any site a logged-in user visits can act as them.")
-    if any(not f.critical and "Access-Control-Allow-Origin: *" not in f.text for f in findings):
+    if any(not f.critical and f.origin for f in faults):
         why.append("The origin is reflected or matched loosely instead of checked against an exact allowlist: that "
                    "origin may read responses and send non-simple requests, and turning credentials on makes it account "
                    "takeover.")
-    if any(f.text.startswith("Access-Control-Allow-Origin: *") for f in findings):
+    if any(not f.origin for f in faults):
         why.append("'*' with credentials is refused by browsers, so the allowlist is not explicit, and the usual "
                    "'fix' (reflecting the Origin) is the critical hole.")
-    evidence = next((f for f in findings if f.critical), findings[0])
+    evidence = next((f for f in faults if f.critical), faults[0])
     fail("\n".join(lines), " ".join(why), FIX, response=evidence.response, redact=ctx.redact, headers=SHOWN_HEADERS,
          docs=CHECK.docs)
 

@@ -2,6 +2,10 @@
 
 Tests (ids between the brackets of ``test_headers[...]``):
 
+- ``app-wide``: the same anonymous GET of every GET route (once per process, shared with the
+  routes' own tests); FAIL when at least 2 routes miss exactly the same headers (same rules broken,
+  same values seen), listing them. Those routes' own tests are then skipped as covered; a route
+  that misses more fails on its own for the rest, one that differs for everything.
 - one per GET route (``GET /items``): an anonymous GET; the response must carry
   ``X-Content-Type-Options: nosniff``, frame protection (``X-Frame-Options: DENY``/``SAMEORIGIN`` or a
   CSP ``frame-ancestors`` that is not a wildcard), a ``Referrer-Policy`` other than ``unsafe-url``,
@@ -36,10 +40,11 @@ from typing import Iterable
 import httpx
 
 from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.appwide import APP_WIDE_ID, app_wide_case
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.headers.cookies import run_cookies
 from pytest_launchready.checks.headers.redirect import run_redirect
-from pytest_launchready.checks.headers.rules import run_route
+from pytest_launchready.checks.headers.rules import run_app_wide, run_route
 from pytest_launchready.checks.headers.tls import run_certificate, run_version
 from pytest_launchready.routes import Route
 
@@ -47,8 +52,9 @@ NOT_HTTPS = "target is not https (point launchready_base_url at an https deploym
 
 
 def cases(plan: Plan) -> Iterable[Case]:
-    """One case per GET route, then ``cookies``, ``https redirect``, ``tls certificate``, ``tls version``."""
+    """``app-wide``, one case per GET route, then ``cookies``, ``https redirect``, ``tls certificate``, ``tls version``."""
     gets = [r for r in plan.routes if r.method == "GET"]
+    yield app_wide_case(len(gets), "GET routes")
     for route in gets:
         yield Case(id=route.key, route=route, variant="route")
     if not gets:
@@ -67,7 +73,7 @@ def cases(plan: Plan) -> Iterable[Case]:
 
 def run(ctx: RunContext, case: Case) -> None:
     """Dispatch on the kind of case."""
-    {"route": run_route, "cookies": run_cookies, "redirect": run_redirect, "certificate": run_certificate,
+    {APP_WIDE_ID: run_app_wide, "route": run_route, "cookies": run_cookies, "redirect": run_redirect, "certificate": run_certificate,
      "version": run_version}[case.variant](ctx, case)
 
 

@@ -1,14 +1,21 @@
 """The security-header rules: nosniff, frame protection, Referrer-Policy and HSTS, judged on one GET
-route per test (see the check's docstring for the exact criteria)."""
+route per test (see the check's docstring for the exact criteria), and once for the app: the
+failures most GET routes share exactly (one middleware sets the headers of every response) are
+``test_headers[app-wide]``'s, and a route's own test fails only for what it misses beyond them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import httpx
+import pytest
 
 from pytest_launchready.checks import Case
+from pytest_launchready.checks.appwide import APP_WIDE_ID, Shared, app_wide_test, find_shared, own_part, route_list, warning_lines
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.headers.observe import DOCS, Verdict, fetch, is_https_target, url_for
+from pytest_launchready.routes import Route
 from pytest_launchready.tenants.bodies import dummy_path_values
 
 #: HSTS max-age of at least 180 days (what preload lists and scanners ask for at minimum).
@@ -92,19 +99,98 @@ def judge_headers(headers: httpx.Headers, https: bool) -> Verdict:
     return verdict
 
 
+@dataclass
+class RouteHeaders:
+    """What one GET route answered and the verdict on its headers, or the error of a route that did not answer."""
+
+    route: Route
+    path: str
+    response: httpx.Response | None = None
+    verdict: Verdict | None = None
+    error: AssertionError | None = None
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        """The failures, in rule order: their words carry the header values seen, never the route."""
+        return tuple(self.verdict.failures) if self.verdict is not None else ()
+
+    @property
+    def warnings(self) -> list[str]:
+        """The weaknesses (WARN) seen, none for a route that did not answer."""
+        return self.verdict.warnings if self.verdict is not None else []
+
+
+def observe(ctx: RunContext, route: Route) -> RouteHeaders:
+    """An anonymous GET of ``route``, judged; a route that does not answer keeps the failure for its own test."""
+    path = route.format_path(dummy_path_values(route))
+    try:
+        response = fetch(ctx, "GET", url_for(ctx, path), f"GET {path}")
+    except AssertionError as exc:
+        return RouteHeaders(route, path, error=exc)
+    return RouteHeaders(route, path, response, judge_headers(response.headers, is_https_target(ctx)))
+
+
+def _sweep(ctx: RunContext) -> tuple[dict[str, RouteHeaders], Shared | None]:
+    """Every GET route observed, and the failures most of them share (once per process)."""
+    def make() -> tuple[dict[str, RouteHeaders], Shared | None]:
+        results = {r.key: observe(ctx, r) for r in ctx.routes if r.method == "GET"}
+        return results, find_shared({key: r.signature for key, r in results.items() if r.error is None})
+
+    return ctx.shared("sweep", make)
+
+
 def run_route(ctx: RunContext, case: Case) -> None:
-    """An anonymous GET of the case's route; FAIL on missing or weak headers, WARN for the rest."""
+    """An anonymous GET of the case's route; FAIL on missing or weak headers it does not share with the
+    app-wide test, WARN for the rest."""
     route = case.route
     assert route is not None
-    path = route.format_path(dummy_path_values(route))
-    response = fetch(ctx, "GET", url_for(ctx, path), f"GET {path}")
-    verdict = judge_headers(response.headers, is_https_target(ctx))
-    if verdict.failures:
-        lines = [f"Sent GET {path} (anonymous) for {route.key}; the response misses security headers:"]
-        lines += [f"  - {f}" for f in verdict.failures]
-        lines += [f"  - (warning) {w}" for w in verdict.warnings]
-        fail("\n".join(lines), "these headers are the browser-side defence of every response; they cost nothing and "
-             "are expected by every security review.", HEADERS_FIX, response=response, redact=ctx.redact,
-             headers=SECURITY_HEADERS, docs=DOCS)
-    for warning in verdict.warnings:
-        ctx.warn(f"{route.key}: {warning}")
+    results: dict[str, RouteHeaders] = {}
+    shared: Shared | None = None
+    if ctx.is_selected(APP_WIDE_ID):
+        results, shared = _sweep(ctx)
+    # Judged alone when not in the sweep (the GET / stand-in) or when no app-wide test runs.
+    result = results.get(route.key) or observe(ctx, route)
+    if result.error is not None:
+        raise result.error
+    assert result.verdict is not None and result.response is not None
+    # Covered: the app-wide failure reports this route's warnings, as a route's failure reports its own.
+    own, beyond = own_part(ctx, shared, result.signature)
+    if not own:
+        for warning in result.verdict.warnings:
+            ctx.warn(f"{route.key}: {warning}")
+        return
+    if beyond:
+        head = (f"Sent GET {result.path} (anonymous) for {route.key}; besides what {app_wide_test(ctx.check_name)} "
+                "reports for the app, the response misses security headers:")
+    else:
+        head = f"Sent GET {result.path} (anonymous) for {route.key}; the response misses security headers:"
+    lines = [head, *[f"  - {f}" for f in own], *[f"  - (warning) {w}" for w in result.verdict.warnings]]
+    _fail(ctx, lines, result.response)
+
+
+def run_app_wide(ctx: RunContext, case: Case) -> None:
+    """FAIL when at least 2 GET routes miss exactly the same headers, listing them."""
+    results, shared = _sweep(ctx)
+    answered = [r for r in results.values() if r.error is None]
+    if len(answered) < 2:
+        pytest.skip(f"only {len(answered)} of {len(results)} GET routes answered: no fault can be shared")
+    if shared is None:
+        return
+    example = results[shared.routes[0]]
+    assert example.response is not None
+    lines = [f"{len(shared.routes)} of {len(answered)} GET routes miss the same security headers: one middleware (or "
+             "its absence), app-wide. Sent an anonymous GET to every GET route; each of these routes answered with:"]
+    lines += [f"  - {f}" for f in shared.signature]
+    lines.append(f"Routes ({len(shared.routes)}): {route_list(shared.routes)}.")
+    if shared.beyond:
+        lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
+                     f"{route_list(shared.beyond)}.")
+    lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
+    lines += warning_lines({key: [f"{key}: {w}" for w in results[key].warnings] for key in shared.routes})
+    _fail(ctx, lines, example.response)
+
+
+def _fail(ctx: RunContext, lines: list[str], response: httpx.Response) -> None:
+    fail("\n".join(lines), "these headers are the browser-side defence of every response; they cost nothing and "
+         "are expected by every security review.", HEADERS_FIX, response=response, redact=ctx.redact,
+         headers=SECURITY_HEADERS, docs=DOCS)
