@@ -27,6 +27,7 @@ from pytest_launchready.tenants import bodies
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.target.client_addresses import burst_address, client_at
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import HIGH, MEDIUM
 from pytest_launchready.tenants.bodies import dummy_path_values, example
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def run(ctx: RunContext, case: Case) -> None:
         except httpx.TimeoutException:
             fail(f"Sent {sent + 1} {what}: request {sent + 1} got no answer within {settings.timeout:g} s.",
                  "a burst must be answered with 429, not by a server that stops answering.", FIX,
-                 redact=ctx.redact, docs=CHECK.docs)
+                 redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
         sent += 1
         last = response
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -125,13 +126,14 @@ def run(ctx: RunContext, case: Case) -> None:
                      "the limit counts per the leftmost X-Forwarded-For address, which the client writes itself (a proxy "
                      "appends the real address at the end): an attacker sends a new made-up address with every attempt "
                      "and is never throttled.", FIX_FORWARDED, response=answer, redact=ctx.redact,
-                     headers=("content-type", "retry-after"), docs=CHECK.docs)
+                     headers=("content-type", "retry-after"), docs=CHECK.docs, severity=_unthrottled(route))
             _check_retry_after(ctx, route, sent, response)
             return
         if response.status_code >= 500:
             fail(f"Sent {sent} {what}: request {sent} answered {response.status_code}.",
                  "a burst must be throttled with 429; a 5xx means the route broke under it instead.", FIX,
-                 response=response, redact=ctx.redact, headers=("content-type", "retry-after"), docs=CHECK.docs)
+                 response=response, redact=ctx.redact, headers=("content-type", "retry-after"), docs=CHECK.docs,
+                 severity=MEDIUM)
         if sent == 1:
             _gate(ctx, route, response, who)
             budget = burst_budget(window, burst, time.monotonic() - started)
@@ -148,8 +150,13 @@ def run(ctx: RunContext, case: Case) -> None:
         f"a route where {'passwords or codes can be guessed' if vocabulary.is_login_like(route) else 'each call costs'} must "
         f"throttle a client after a bounded number of attempts; {burst} within {max(window, elapsed):.1f} s all got through.",
         FIX, response=last, redact=ctx.redact, headers=("content-type", "retry-after", "ratelimit-limit", "x-ratelimit-limit"),
-        docs=CHECK.docs,
+        docs=CHECK.docs, severity=_unthrottled(route),
     )
+
+
+def _unthrottled(route: Route) -> str:
+    """No working limit: HIGH where passwords or codes can be guessed, MEDIUM where each call only costs."""
+    return HIGH if vocabulary.is_login_like(route) else MEDIUM
 
 
 def burst_budget(window: float, burst: int, first: float) -> float:

@@ -219,3 +219,60 @@ def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkey
     result = pytester.runpytest_subprocess(*ARGS, "-n", "2", "-rf")
     result.assert_outcomes(failed=4)
     result.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]GET /items[]]*", "cors*FAIL*4/4 routes*"])
+
+
+# --- Severity: what a credentialed grant exposes depends on what the credentials are --------------
+
+BEARER_LOGIN = '''
+import pytest
+from pytest_launchready import Credentials
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        return Credentials(headers={"Authorization": "Bearer good"})  # the app's one token: a header, no cookie
+    return login
+'''
+
+
+def first_line(message: str) -> str:
+    """A failure message's first line, without the exception's name pytest puts before it."""
+    return message.splitlines()[0].removeprefix("AssertionError: ")
+
+
+def test_credentialed_reflection_on_a_bearer_api_is_medium_and_blames_no_cookie(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CORS_FLAW", "reflect-all")
+    make_project(pytester, "cors_fastapi", f"launchready_public_routes =\n    GET /health\nlaunchready_allowed_origins =\n    {FRONTEND}\n",
+                 BEARER_LOGIN)
+    result = CaseRun(pytester, *ARGS, "-rf")
+    assert result.ids("failed") == sorted(FASTAPI_ROUTES)  # still a finding on every route
+    for message in result.messages():
+        assert first_line(message).startswith("[MEDIUM] Sent simple requests and preflights to ")
+        assert "CRITICAL" not in message and "visitor's cookies" not in message
+        assert "this app's credentials are a header" in message
+    result.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]GET /items[]] - AssertionError: [[]MEDIUM[]]*"])
+
+
+def test_credentialed_reflection_on_a_cookie_session_is_critical(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support.logins import COOKIE_ORG_ROLE_LOGIN
+
+    monkeypatch.setenv("AUTH_FLAWS", "cors-reflect")
+    make_project(pytester, "auth_cookie", "launchready_public_routes =\n    POST /auth/login\n", COOKIE_ORG_ROLE_LOGIN)
+    result = CaseRun(pytester, *ARGS)
+    assert {"GET /notes", "POST /auth/login"} <= set(result.ids("failed")) and result.ids("passed") == []
+    for message in result.messages():
+        assert first_line(message).startswith("[CRITICAL] Sent simple requests and preflights to ")
+        assert "a page on that origin can call this API with the visitor's cookies" in message
+        assert "  - CRITICAL https://evil.test (" in message
+
+
+def test_credentialed_reflection_without_a_login_to_tell_stays_critical_and_says_why(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result = run(pytester, monkeypatch, "reflect-all")
+    assert result.ids("failed") == sorted(FASTAPI_ROUTES)
+    for message in result.messages():
+        assert first_line(message).startswith("[CRITICAL] ")
+        assert "if the app signs users in with cookies" in message and "define launchready_login" in message

@@ -9,7 +9,8 @@ One test per route. Each route gets, from every hostile origin of :mod:`pytest_l
 - a preflight: ``OPTIONS`` with ``Access-Control-Request-Method`` set to the route's method.
 
 FAIL when a hostile origin is echoed in ``Access-Control-Allow-Origin`` (CRITICAL with
-``Access-Control-Allow-Credentials: true``); when a preflight from a hostile origin is granted (2xx
+``Access-Control-Allow-Credentials: true`` when the browser holds a cookie that signs the user in, or
+when no ``launchready_login`` tells; MEDIUM for an API whose credentials are a header); when a preflight from a hostile origin is granted (2xx
 and the origin echoed); when ``*`` comes with credentials. A reflection seen only on the cookie
 request, where the same request without a cookie gets ``*``, is the wildcard policy (a browser
 refuses the credentialed read without ``Access-Control-Allow-Credentials``), not a finding.
@@ -34,10 +35,12 @@ import pytest
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import CRITICAL, MEDIUM
 from pytest_launchready.checks.cors.origins import HostileOrigin, derive, parse_origin, sample_allowed
 from pytest_launchready.tenants.bodies import dummy_path_values
 from pytest_launchready.routes import Route
 from pytest_launchready.target import UnsafeRequestError
+from pytest_launchready.tenants import Credentials, signs_in_with_cookies
 
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
@@ -121,7 +124,7 @@ def reflects_header(headers: httpx.Headers, header: str) -> bool:
 
 @dataclass(frozen=True)
 class Hole:
-    """One way the route lets a hostile origin in."""
+    """One way the route lets a hostile origin in; ``critical``: granted with credentials."""
 
     text: str
     response: httpx.Response
@@ -168,7 +171,7 @@ class _Prober:
             fail(f"{self.route.key}: {what} to {self.path} got no answer ({type(exc).__name__}: {exc}).",
                  "the CORS policy of this route could not be observed, so it cannot pass.",
                  "Make the route answer within launchready_timeout, or exclude it with launchready_exclude_routes.",
-                 redact=self.ctx.redact, docs=CHECK.docs)
+                 redact=self.ctx.redact, docs=CHECK.docs, severity=MEDIUM)
         self.responses.append(response)
         return response
 
@@ -197,7 +200,7 @@ def _hostile_finding(prober: _Prober, hostile: HostileOrigin) -> Hole | None:
         return None
     critical = any(c for _, _, c in holes)
     evidence = next((r for _, r, c in holes if c), holes[0][1])
-    return Hole(f"{'CRITICAL ' if critical else ''}{hostile.label}: {'; '.join(t for t, _, _ in holes)}", evidence, critical)
+    return Hole(f"{hostile.label}: {'; '.join(t for t, _, _ in holes)}", evidence, critical)
 
 
 def _allowed_problems(prober: _Prober, allowed: tuple[str, ...]) -> list[str]:
@@ -271,18 +274,31 @@ def run(ctx: RunContext, case: Case) -> None:
 
 
 def _fail(ctx: RunContext, route: Route, prober: _Prober, findings: list[Hole], problems: list[str], tried: int) -> None:
-    critical = any(f.critical for f in findings)
+    credentialed = any(f.critical for f in findings)
+    # Credentials let the browser attach its cookies; a bearer header it never adds on its own.
+    cookies = signs_in_with_cookies(_credentials(ctx), ctx.target.cookie_responses)
+    critical = credentialed and cookies is not False
     lines = [f"Sent simple requests and preflights to {route.key} (as {prober.path}, anonymous) from {tried} hostile "
              f"origins; the route let {len(findings)} through:"]
-    lines += [f"  - {f.text}" for f in findings[:_LISTED]]
+    lines += [f"  - {'CRITICAL ' if f.critical and critical else ''}{f.text}" for f in findings[:_LISTED]]
     if len(findings) > _LISTED:
         lines.append(f"  - ... and {len(findings) - _LISTED} more")
     if problems:
         lines += ["Also (warnings):"] + [f"  - {p}" for p in problems]
     why = []
-    if critical:
+    if critical and cookies:
         why.append("CRITICAL: with Access-Control-Allow-Credentials: true, a page on that origin can call this API with the "
                    "visitor's cookies and read the answers, so any site a logged-in user visits can act as them.")
+    elif critical:
+        why.append("CRITICAL: with Access-Control-Allow-Credentials: true, a page on that origin can call this API with "
+                   "whatever cookies the browser holds for it and read the answers; if the app signs users in with cookies, "
+                   "any site a logged-in user visits can act as them (define launchready_login so the check can tell: "
+                   "with header credentials only, this is medium).")
+    elif credentialed:
+        why.append("Access-Control-Allow-Credentials: true is granted to that origin, but this app's credentials are a "
+                   "header (launchready_login returned no cookie, and no sign-in set one), which a browser never adds on "
+                   "its own: a page there cannot act as a signed-in visitor today, yet it may read what the route answers "
+                   "anonymously, and the grant becomes account takeover the day a cookie session is added.")
     if any(not f.critical and "Access-Control-Allow-Origin: *" not in f.text for f in findings):
         why.append("The origin is reflected or matched loosely instead of checked against an exact allowlist: that "
                    "origin may read responses and send non-simple requests, and turning credentials on makes it account "
@@ -292,7 +308,17 @@ def _fail(ctx: RunContext, route: Route, prober: _Prober, findings: list[Hole], 
                    "'fix' (reflecting the Origin) is the critical hole.")
     evidence = next((f for f in findings if f.critical), findings[0])
     fail("\n".join(lines), " ".join(why), FIX, response=evidence.response, redact=ctx.redact, headers=SHOWN_HEADERS,
-         docs=CHECK.docs)
+         docs=CHECK.docs, severity=CRITICAL if critical else MEDIUM)
+
+
+def _credentials(ctx: RunContext) -> Credentials | None:
+    """Tenant A's credentials, to tell cookies from a header; None without a login that works."""
+    if not ctx.login_defined:
+        return None
+    try:
+        return ctx.tenant_a.credentials
+    except Exception:  # noqa: BLE001 - a broken login is told elsewhere and must not hide this finding
+        return None
 
 
 CHECK = Check(

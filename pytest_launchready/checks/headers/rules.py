@@ -8,6 +8,7 @@ import httpx
 from pytest_launchready.checks import Case
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import LOW, MEDIUM
 from pytest_launchready.checks.headers.observe import DOCS, Verdict, fetch, is_https_target, url_for
 from pytest_launchready.tenants.bodies import dummy_path_values
 
@@ -105,6 +106,8 @@ def run_route(ctx: RunContext, case: Case) -> None:
         lines += [f"  - (warning) {w}" for w in verdict.warnings]
         fail("\n".join(lines), "these headers are the browser-side defence of every response; they cost nothing and "
              "are expected by every security review.", HEADERS_FIX, response=response, redact=ctx.redact,
-             headers=SECURITY_HEADERS, docs=DOCS)
+             headers=SECURITY_HEADERS, docs=DOCS,
+             # Without HSTS the first request can be downgraded on the network; the others are defence in depth.
+             severity=MEDIUM if any(f.startswith("Strict-Transport-Security") for f in verdict.failures) else LOW)
     for warning in verdict.warnings:
         ctx.warn(f"{route.key}: {warning}")
