@@ -1,8 +1,9 @@
 """Every finding carries a severity (critical, high, medium, low) chosen by its check, and leads its
-message with it, so pytest's one-line summary already says how bad it is."""
+message with it, so pytest's one-line summary already says how bad it is; the JSON report says the same."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.finding import SEVERITIES, Finding, finding_of, worst
 from support.projects import isolation_project
-from support.runs import CaseRun, case_id
+from support.runs import CaseRun, short_id
 
 LEAD = re.compile(r"^(?:AssertionError: )?\[(CRITICAL|HIGH|MEDIUM|LOW)\] \S")
 
@@ -31,14 +32,20 @@ def test_a_severity_outside_the_four_is_refused() -> None:
     assert worst(["low", "high", "medium"]) == "high" and worst([]) == "low"
 
 
-def test_cross_tenant_reads_are_critical_and_role_bypasses_high(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cross_tenant_reads_are_critical_and_role_bypasses_high_in_message_summary_and_json(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ISOLATION_FLAWS", "read-any-conversation,member-deletes-users")
     monkeypatch.setenv("COLUMNS", "300")  # pytest cuts summary lines at the terminal's width
     isolation_project(pytester)
-    result = CaseRun(pytester, "--launchready", "--launchready-checks=tenant_isolation,roles", "-p", "no:cacheprovider", "-rf")
-    failed = {case_id(r.nodeid): _message(r) for r in result.reports if r.failed}
-    assert set(failed) == {"GET /conversations/{conversation_id}", "DELETE /admin/users/{user_id}"}, result.output
-    assert all(LEAD.match(message) for message in failed.values())
+    result = CaseRun(pytester, "--launchready", "--launchready-checks=tenant_isolation,roles", "-p", "no:cacheprovider", "-rf",
+                     "--launchready-report=launchready.json")
+    failed = {short_id(r.nodeid): _message(r) for r in result.reports if r.failed}
+    assert set(failed) == {"test_tenant_isolation[GET /conversations/{conversation_id}]", "test_roles[DELETE /admin/users/{user_id}]"}
+    report = json.loads((pytester.path / "launchready.json").read_text())
+    in_json = {t["id"]: t["severity"] for t in report["tests"] if t["outcome"] == "failed"}
+    # The same severity in the message's label and in the JSON report.
+    assert {test: LEAD.match(message).group(1).lower() for test, message in failed.items()} == in_json  # type: ignore[union-attr]
+    assert in_json == {"test_tenant_isolation[GET /conversations/{conversation_id}]": "critical",
+                       "test_roles[DELETE /admin/users/{user_id}]": "high"}
     result.stdout.fnmatch_lines([
         "FAILED launchready::test_tenant_isolation[[]GET /conversations/{conversation_id}[]] - AssertionError: [[]CRITICAL[]] Sent GET *",
     ])
