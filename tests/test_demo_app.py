@@ -451,7 +451,23 @@ def _scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, secur
         "--launchready", demo_folder, f"--launchready-checks={RUN_CHECKS}", f"--launchready-report={report}",
         "-p", "no:cacheprovider", timeout=300,
     )
-    return {row["check"]: row for row in json.loads(report.read_text())["scorecard"]}
+    data = json.loads(report.read_text())
+    _validate_report(data)
+    return {row["check"]: row for row in data["checks"]}
+
+
+def _validate_report(data: dict[str, Any]) -> None:
+    """The demo's report matches docs/report.schema.json, and every failed test names its severity."""
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[1] / "docs" / "report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
+    failed = [t for t in data["tests"] if t["outcome"] == "failed"]
+    assert all(t["severity"] in ("critical", "high", "medium", "low") for t in failed)
+    assert {t["severity"] for t in failed if t["check"] == "tenant_isolation"} <= {"critical"}
 
 
 def _names_route(test_id: str, route: str) -> bool:

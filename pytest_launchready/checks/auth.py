@@ -21,6 +21,7 @@ import httpx
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import CRITICAL, MEDIUM
 from pytest_launchready.tenants.bodies import dummy_path_values, minimal_body
 from pytest_launchready.tenants.seeding import seed_tenant
 from pytest_launchready.routes.vocabulary import is_login_page
@@ -117,7 +118,7 @@ def run(ctx: RunContext, case: Case) -> None:
         except httpx.TimeoutException:
             fail(f"{route.key} with {label} did not answer within {ctx.settings.timeout:g} s.",
                  "a private route must answer a request without valid credentials with a quick denial.", FIX,
-                 redact=ctx.redact, docs=CHECK.docs)
+                 redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
         if response.status_code in deny or _redirects_to_login(response):
             continue
         if response.is_redirect:
@@ -133,6 +134,8 @@ def run(ctx: RunContext, case: Case) -> None:
                 f"a private route must deny a request without valid credentials with {'/'.join(map(str, sorted(deny)))}; "
                 + ("a 5xx means it crashed instead of failing closed." if response.status_code >= 500 else "it did not."),
                 FIX, response=response, redact=ctx.redact, headers=("content-type", "www-authenticate"), docs=CHECK.docs,
+                # Answered without credentials: anyone reads (or writes) what the route holds.
+                severity=CRITICAL if response.is_success else MEDIUM,
             )
         # 400/404/405/422 before authentication: the route validated or routed first. Not a leak on its own,
         # but authentication was never exercised, so this route is not counted as tested.

@@ -68,13 +68,21 @@ def fail(
     headers: Iterable[str] = (),
     mark: str | None = None,
     docs: str = "",
+    *,
+    severity: str,
 ) -> NoReturn:
-    """Raise the ``AssertionError`` every check uses: sent / came back / why / reproduce / fix."""
+    """Raise the ``AssertionError`` every check uses: sent / came back / why / reproduce / fix.
+
+    ``severity`` (``critical``, ``high``, ``medium``, ``low``: see
+    :data:`pytest_launchready.checks.finding.SEVERITIES`) has no default: each check says what its
+    fault lets an attacker do.
+    """
     redact = redact or Redactor()
     finding = Finding(
         title=redact(what),
         why=redact(why),
         fix=redact(fix),
+        severity=severity,
         evidence=exchange(response, redact, headers, mark) if response is not None else "",
         reproduce=curl(response.request, redact) if response is not None else "",
         docs=docs,

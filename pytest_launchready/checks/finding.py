@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
+
+CRITICAL, HIGH, MEDIUM, LOW = "critical", "high", "medium", "low"
+#: Worst first.
+SEVERITIES: tuple[str, ...] = (CRITICAL, HIGH, MEDIUM, LOW)
 
 
 @dataclass(frozen=True)
@@ -20,21 +24,27 @@ class Finding:
 
     ``title`` says what was sent and what is wrong, ``evidence`` what came back (status, the headers
     that matter, a body excerpt), ``reproduce`` the curl command (credentials masked), ``why`` why it
-    is a failure and ``fix`` the fix path. ``check`` and ``route`` are filled in by the plugin.
+    is a failure and ``fix`` the fix path. ``severity`` is one of :data:`SEVERITIES`, chosen by the
+    check for what the fault lets an attacker do. ``check`` and ``route`` are filled in by the plugin.
     """
 
     title: str
     why: str
     fix: str
+    severity: str
     evidence: str = ""
     reproduce: str = ""
     docs: str = ""
     check: str = ""
     route: str = ""
 
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity {self.severity!r} is not one of {', '.join(SEVERITIES)}")
+
     def message(self) -> str:
-        """The failure text: sent / came back / why / reproduce / fix / docs."""
-        lines = [self.title]
+        """The failure text: ``[SEVERITY] title`` / came back / why / reproduce / fix / docs."""
+        lines = [f"[{self.severity.upper()}] {self.title}"]
         if self.evidence:
             lines += ["", "What came back:", self.evidence]
         lines += ["", f"Why this fails: {self.why}"]
@@ -54,11 +64,16 @@ class Finding:
         return dataclasses.asdict(self)
 
 
+def worst(severities: Iterable[str]) -> str:
+    """The worst of ``severities`` (LOW for none)."""
+    return min(severities, key=SEVERITIES.index, default=LOW)
+
+
 def finding_error(finding: Finding) -> AssertionError:
     """The failure a check raises for ``finding``: a plain ``AssertionError`` with the finding's text.
 
-    Plain, so that pytest's summary line reads ``AssertionError: Sent GET /items ...`` as for any
-    failed assertion; the finding rides along as an attribute.
+    Plain, so that pytest's summary line reads ``AssertionError: [HIGH] Sent GET /items ...`` as for
+    any failed assertion; the finding rides along as an attribute.
     """
     error = AssertionError(finding.message())
     error.launchready_finding = finding  # type: ignore[attr-defined]

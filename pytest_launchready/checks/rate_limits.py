@@ -29,6 +29,7 @@ from pytest_launchready.tenants import bodies
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.target.client_addresses import burst_address, client_at
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import HIGH, MEDIUM
 from pytest_launchready.tenants.bodies import dummy_path_values, example
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def run(ctx: RunContext, case: Case) -> None:
                 if response is None:
                     fail(f"Sent {sent + 1} {what}: request {sent + 1} got no answer within {settings.timeout:g} s.",
                          "a burst must be answered with 429, not by a server that stops answering.", FIX,
-                         redact=ctx.redact, docs=CHECK.docs)
+                         redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
                 sent += 1
                 last = response
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -126,7 +127,8 @@ def run(ctx: RunContext, case: Case) -> None:
                 if response.status_code >= 500:
                     fail(f"Sent {sent} {what}: request {sent} answered {response.status_code}.",
                          "a burst must be throttled with 429; a 5xx means the route broke under it instead.", FIX,
-                         response=response, redact=ctx.redact, headers=("content-type", "retry-after"), docs=CHECK.docs)
+                         response=response, redact=ctx.redact, headers=("content-type", "retry-after"), docs=CHECK.docs,
+                         severity=MEDIUM)
                 if sent == 1:
                     _gate(ctx, route, response, who)
                     latency = time.monotonic() - started
@@ -145,7 +147,7 @@ def run(ctx: RunContext, case: Case) -> None:
         f"a route where {'passwords or codes can be guessed' if vocabulary.is_login_like(route) else 'each call costs'} must "
         f"throttle a client after a bounded number of attempts; {burst} within {max(window, elapsed):.1f} s all got through.",
         FIX, response=last, redact=ctx.redact, headers=("content-type", "retry-after", "ratelimit-limit", "x-ratelimit-limit"),
-        docs=CHECK.docs,
+        docs=CHECK.docs, severity=_unthrottled(route),
     )
 
 
@@ -161,7 +163,7 @@ def _after_429(ctx: RunContext, client: httpx.Client, route: Route, path: str, r
              "the limit counts per the leftmost X-Forwarded-For address, which the client writes itself (a proxy "
              "appends the real address at the end): an attacker sends a new made-up address with every attempt "
              "and is never throttled.", FIX_FORWARDED, response=answer, redact=ctx.redact,
-             headers=("content-type", "retry-after"), docs=CHECK.docs)
+             headers=("content-type", "retry-after"), docs=CHECK.docs, severity=_unthrottled(route))
     _check_retry_after(ctx, route, sent, response)
 
 
@@ -180,6 +182,11 @@ def burst_lanes(window: float, burst: int, first: float) -> int:
     """How many requests to keep in flight so that ``burst`` of them, each as slow as the first, fit
     in ``window`` (the rate the criterion asks for), at most MAX_LANES."""
     return max(1, min(MAX_LANES, math.ceil(burst * first / window)))
+
+
+def _unthrottled(route: Route) -> str:
+    """No working limit: HIGH where passwords or codes can be guessed, MEDIUM where each call only costs."""
+    return HIGH if vocabulary.is_login_like(route) else MEDIUM
 
 
 def burst_budget(window: float, burst: int, first: float) -> float:

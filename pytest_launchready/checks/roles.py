@@ -32,6 +32,7 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.authz import ids_of, missing_reason, required_role, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import HIGH, MEDIUM
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import Views, build, public_read_routes
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
@@ -126,7 +127,7 @@ def run(ctx: RunContext, case: Case) -> None:
         what = f"Sent {probe.text} as {_a(role)} {where}; the operation is reserved for {minimum} and higher."
         if response.status_code >= 500:
             fail(what, f"the route crashed ({response.status_code}) instead of refusing the {role} with 403.", FIX,
-                 response=response, redact=ctx.redact, docs=CHECK.docs)
+                 response=response, redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
         denied = response.status_code in deny
         if reading:
             if denied or not response.is_success:
@@ -146,7 +147,7 @@ def run(ctx: RunContext, case: Case) -> None:
             view, how, _ = change
             verb = f"was refused ({response.status_code}), yet" if denied else f"was not refused ({response.status_code}) and"
             fail(what, f"the {role} {verb} re-reading GET {view.path} as the {reader} shows the effect: {how}.", FIX,
-                 response=response, redact=ctx.redact, mark=marker, docs=CHECK.docs)
+                 response=response, redact=ctx.redact, mark=marker, docs=CHECK.docs, severity=HIGH)
     if not reading:
         control = _send(ctx, reference.client, probe)
         if not control.is_success:
@@ -187,11 +188,11 @@ def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: st
                  f"{reference.ids[leak.mark]} {leak.mark}, which the {highest}'s own answer shows and the {role}'s own "
                  "identity does not hold")
         fail(what, f"the {role} was allowed and read what only {minimum} and higher may see: the response carries {shown}.",
-             FIX, response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs)
+             FIX, response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs, severity=HIGH)
     body = json_body(response)
     if control not in (None, [], {}, "") and body == control:
         fail(what, f"the {role} was allowed and got exactly the answer the {highest} gets.", FIX,
-             response=response, redact=ctx.redact, docs=CHECK.docs)
+             response=response, redact=ctx.redact, docs=CHECK.docs, severity=HIGH)
     if control in (None, [], {}, "") and reference.ids == {}:
         ctx.warn(f"{probe.text} answered {response.status_code} to a {role}; the {highest}'s own answer holds "
                  "nothing to compare with, so no data could be shown to leak")
@@ -206,7 +207,8 @@ def _send(ctx: RunContext, client: httpx.Client, probe: Probe) -> httpx.Response
         return probe.send(client)
     except httpx.TimeoutException:
         fail(f"Sent {probe.text}: no answer within {ctx.settings.timeout:g} s.",
-             "a route must refuse a caller without the role quickly.", FIX, redact=ctx.redact, docs=CHECK.docs)
+             "a route must refuse a caller without the role quickly.", FIX, redact=ctx.redact, docs=CHECK.docs,
+             severity=MEDIUM)
 
 
 CHECK = Check(

@@ -142,7 +142,7 @@ OPTIONS: tuple[CommandLineOption, ...] = (
     CommandLineOption("--launchready-checks", f"Run only these checks: {_BUILT}.", "checks", "checks_or_all", metavar="a,b", type=_check_list),
     CommandLineOption("--launchready-strict", "WARN and NOT RUN fail the run too.", "strict", "flag", action="store_true", default=False),
     CommandLineOption("--launchready-fuzz-seed", "Seed for generated data (default: fixed, 0).", "fuzz_seed", "number_or_zero", metavar="N", type=_non_negative_int),
-    CommandLineOption("--launchready-report", "Also write the launch scorecard as JSON to PATH.", "report_path", "text_or_empty", metavar="PATH"),
+    CommandLineOption("--launchready-report", "Also write the JSON report (scorecard, every test's outcome and finding) to PATH.", "report_path", "text_or_empty", metavar="PATH"),
 )
 
 

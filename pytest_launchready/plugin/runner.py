@@ -11,14 +11,18 @@ from pytest_launchready.checks.appwide import Covered
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.finding import finding_of
 from pytest_launchready.plugin.state import get_state
-from pytest_launchready.report.protocol import COVERED_PREFIX, FINDING_PROPERTY, WARN_PROPERTY
+from pytest_launchready.report.fingerprint import fingerprint
+from pytest_launchready.report.protocol import (COVERED_PREFIX, FINDING_PROPERTY, OUTCOME_PROPERTY, SEVERITY_PROPERTY,
+                                                WARN_PROPERTY, WARNED)
 
 
 def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
     """Run ``case`` of ``check``: a finding raises AssertionError, an untestable case skips.
 
     Warnings and the finding go on the test's ``user_properties`` (they travel to the xdist
-    controller's scorecard), warnings also when the check then fails.
+    controller's scorecard and show in JUnit XML as ``<property>``), warnings also when the check
+    then fails; a test that passed with warnings is marked ``launchready_outcome = warned``, a
+    finding's severity goes in ``launchready_severity``.
     """
     __tracebackhide__ = True
     state = get_state(request.config)
@@ -35,7 +39,12 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
             finding = found.located(check.name, case.route.key if case.route is not None else case.id)
             # Each field masked before dumping: JSON escaping could hide a secret from a pass over the dump.
             fields = {key: ctx.redact(value) for key, value in finding.as_dict().items()}
+            fields["fingerprint"] = fingerprint(finding.check, finding.route, fields["title"])
+            request.node.user_properties.append((SEVERITY_PROPERTY, finding.severity))
             request.node.user_properties.append((FINDING_PROPERTY, json.dumps(fields)))
         raise
+    else:
+        if ctx.warnings:
+            request.node.user_properties.append((OUTCOME_PROPERTY, WARNED))
     finally:
         request.node.user_properties.extend((WARN_PROPERTY, message) for message in ctx.warnings)

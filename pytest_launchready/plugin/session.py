@@ -8,6 +8,7 @@ fold every report into the scorecard, and print it after pytest's own summary.
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generator
@@ -56,6 +57,10 @@ class LaunchreadySession:
         self.state = get_state(config)  # reads and validates every setting now: bad ini fails at start
         self.cases: dict[str, list[Case]] = {}
         self.scorecard = Scorecard()
+        from pytest_launchready.report.json_report import TestLog
+
+        self.test_log = TestLog()
+        self.started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         from pytest_launchready.plugin.planning import selected_checks
 
         for check in selected_checks(config):
@@ -158,6 +163,7 @@ class LaunchreadySession:
         check = prop_value(report.user_properties, CHECK_PROPERTY)
         if check is not None:
             self.scorecard.record(check, report)
+            self.test_log.record(check, report)
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int, config: pytest.Config) -> Generator[None, None, None]:
@@ -168,7 +174,7 @@ class LaunchreadySession:
         if exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
             return  # nothing ran as planned: a scorecard of NOT RUN rows would only mislead
         rows = self.scorecard.rows(self.state.settings.checks)
-        from pytest_launchready.report.scorecard import render, write_json
+        from pytest_launchready.report.scorecard import render
 
         from pytest_launchready.plugin.planning import describe_routes
 
@@ -180,16 +186,29 @@ class LaunchreadySession:
             terminalreporter.write_line(line, **markup)
         if self.state.settings.report_path:
             path = Path(self.state.settings.rootpath) / self.state.settings.report_path
-            write_json(rows, path, self.scorecard.findings)
+            from pytest_launchready.report import json_report
+
+            json_report.write(path, json_report.build(rows, self.test_log, target=self._target(), started_at=self.started_at,
+                                                      exit_status=exitstatus, findings=self.scorecard.findings))
             terminalreporter.write_line(f"scorecard written to {path}")
+
+    def _target(self) -> dict[str, str]:
+        """What the run tested and how it was reached: the report header's and the JSON report's facts."""
+        settings = self.state.settings
+        if settings.base_url:
+            source = "--launchready-url" if self.config.getoption("launchready_url") else "ini launchready_base_url"
+            return {"kind": "live", "name": settings.base_url, "reached_by": source}
+        if settings.app:
+            return {"kind": "in-process", "name": f"in-process app {settings.app}", "reached_by": "ini launchready_app"}
+        return {"kind": "none", "name": "none", "reached_by": "no launchready_app or launchready_base_url"}
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         settings = self.state.settings
-        if settings.base_url:
-            source = "--launchready-url" if config.getoption("launchready_url") else "ini launchready_base_url"
-            target = f"{settings.base_url} (live, from {source})"
-        elif settings.app:
-            target = f"{settings.app} (in-process, from ini launchready_app)"
+        facts = self._target()
+        if facts["kind"] == "live":
+            target = f"{settings.base_url} (live, from {facts['reached_by']})"
+        elif facts["kind"] == "in-process":
+            target = f"{settings.app} (in-process, from {facts['reached_by']})"
         else:
             target = "none"
         checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"

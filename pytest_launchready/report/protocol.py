@@ -20,6 +20,11 @@ TOTAL_PROPERTY = "launchready_routes_total"
 WARN_PROPERTY = "launchready_warn"
 #: A failed test's finding, as JSON (:meth:`pytest_launchready.checks.finding.Finding.as_dict`).
 FINDING_PROPERTY = "launchready_finding"
+#: A failed test's severity (critical, high, medium, low): JUnit XML readers see it without parsing JSON.
+SEVERITY_PROPERTY = "launchready_severity"
+#: Set to :data:`WARNED` on a test that passed with warnings: JUnit XML has no WARN outcome of its own.
+OUTCOME_PROPERTY = "launchready_outcome"
+WARNED = "warned"
 #: The reason of a waiver that turned a failure into WAIVED.
 WAIVED_PROPERTY = "launchready_waived"
 #: Set on a NOT RUN test that ``--launchready-strict`` failed: a FAIL of the check, not a crash.

@@ -7,8 +7,7 @@ or without xdist. A check that tested nothing is NOT RUN with its reason, never 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import pytest
@@ -187,10 +186,3 @@ def render(rows: list[Row]) -> list[tuple[str, dict[str, Any]]]:
     lines.append((f"launch verdict: {'NOT READY' if counts[FAIL] or counts[ERROR] else 'no blocking finding'} ({summary})",
                   {"bold": True, "red": bool(counts[FAIL] or counts[ERROR])}))
     return lines
-
-
-def write_json(rows: list[Row], path: Path, findings: list[dict[str, Any]] | None = None) -> None:
-    """The scorecard and the findings as JSON (``--launchready-report``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"scorecard": [asdict(r) for r in rows], "findings": sorted(findings or [], key=lambda f: f["test"])}
-    path.write_text(json.dumps(data, indent=2) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, Generator, Mapping
+from typing import Any, Generator, Iterable, Mapping
 
 import httpx
 
@@ -148,3 +148,20 @@ class Tenant:
 
     def __repr__(self) -> str:
         return f"Tenant(name={self.name!r}, role={self.role!r}, credentials={self.credentials!r})"
+
+
+def signs_in_with_cookies(credentials: Credentials | None, responses: Iterable[httpx.Response]) -> bool | None:
+    """Whether a browser holds a cookie that signs this app's user in: what a credentialed CORS grant exposes.
+
+    True when ``credentials`` carry cookies or a successful sign-in among ``responses`` (those the
+    target saw setting cookies) set one; False when the credentials are known and neither holds (a
+    bearer-header API: browsers never add that header on their own); None without credentials to judge.
+    """
+    from pytest_launchready.routes import Route
+    from pytest_launchready.routes.vocabulary import is_sign_in
+
+    if credentials is not None and credentials.cookies:
+        return True
+    if any(r.is_success and is_sign_in(Route(r.request.method, r.request.url.path)) for r in responses):
+        return True
+    return None if credentials is None else False

@@ -3,6 +3,8 @@
 ``any-cookie``: any non-empty ``sid`` cookie is taken as signed in. ``redirect-login``: anonymous
 requests are redirected to /login (as Django's login_required does) instead of answered 401.
 ``script-readable-session``: the session cookie a successful login sets lacks HttpOnly.
+``cors-reflect``: Starlette's CORSMiddleware with allow_origins=["*"] and credentials, which echoes
+any origin that sends a cookie, with Access-Control-Allow-Credentials: true.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import secrets
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.middleware.cors import CORSMiddleware
 
 SESSIONS: dict[str, str] = {}
 
@@ -43,6 +46,8 @@ def create_app() -> FastAPI:
     def notes(request: Request):  # type: ignore[no-untyped-def]
         return [{"id": "1"}] if signed_in(request) else denied()
 
+    if "cors-reflect" in flaws:
+        app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True, allow_methods=["*"])
     return app
 
 

@@ -161,7 +161,8 @@ def test_one_vulnerable_starlette_setup_is_one_app_wide_failure_naming_what_got_
     listed = leaked(message.split("What came back")[0])
     assert listed <= exposed and len(listed) == min(len(exposed), 8)
     assert ("CRITICAL" in message) is critical
-    assert message.startswith(f"AssertionError: {'CRITICAL: ' if critical else ''}4 of 4 routes let hostile origins in the same way")
+    assert message.startswith(f"AssertionError: [{'CRITICAL' if critical else 'MEDIUM'}] 4 of 4 routes let hostile origins in "
+                              "the same way")
     assert "Routes (4): GET /health, GET /items, GET /openapi.json, POST /items." in message
     assert "Evidence and curl: GET /health (as /health, anonymous)." in message
     assert "Reproduce:" in message and "curl -i -X" in message and "Docs: docs/checks/cors.md" in message
@@ -185,7 +186,7 @@ def test_a_route_with_its_own_cors_handling_fails_on_its_own(pytester: pytest.Py
     wide = next(m for m in result.messages() if "same way" in m)
     assert "Routes (3): GET /items, GET /openapi.json, POST /items." in wide
     assert "the simple request echoed it with Access-Control-Allow-Credentials: true" in wide
-    health = next(m for m in result.messages() if m.startswith("AssertionError: Sent simple requests and preflights to GET /health"))
+    health = next(m for m in result.messages() if "] Sent simple requests and preflights to GET /health" in m.splitlines()[0])
     assert "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true" in health
     assert "the preflight for GET granted it (200, with credentials)" in health
     result.stdout.fnmatch_lines(["cors*FAIL*4/4 routes*2 findings (1 app-wide on 3 routes, 1 per route)*"])
@@ -272,3 +273,60 @@ def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkey
     assert {case for case, verdict in verdicts.items() if verdict == "failed"} == failing
     assert {case for case, verdict in verdicts.items() if verdict.startswith(COVERED)} == set(FASTAPI_ROUTES) - failing
     spread.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]app-wide[]]*", "cors*FAIL*4/4 routes*"])
+
+
+# --- Severity: what a credentialed grant exposes depends on what the credentials are --------------
+
+BEARER_LOGIN = '''
+import pytest
+from pytest_launchready import Credentials
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        return Credentials(headers={"Authorization": "Bearer good"})  # the app's one token: a header, no cookie
+    return login
+'''
+
+
+def first_line(message: str) -> str:
+    """A failure message's first line, without the exception's name pytest puts before it."""
+    return message.splitlines()[0].removeprefix("AssertionError: ")
+
+
+def test_credentialed_reflection_on_a_bearer_api_is_medium_and_blames_no_cookie(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CORS_FLAW", "reflect-all")
+    make_project(pytester, "cors_fastapi", f"launchready_public_routes =\n    GET /health\nlaunchready_allowed_origins =\n    {FRONTEND}\n",
+                 BEARER_LOGIN)
+    result = CaseRun(pytester, *ARGS, "-rf")
+    assert result.ids("failed") == [APP_WIDE_ID]  # still a finding, once for the app
+    for message in result.messages():
+        assert first_line(message).startswith("[MEDIUM] ")
+        assert "CRITICAL" not in message and "visitor's cookies" not in message
+        assert "this app's credentials are a header" in message
+    result.stdout.fnmatch_lines(["FAILED launchready::test_cors[[]app-wide[]] - AssertionError: [[]MEDIUM[]]*"])
+
+
+def test_credentialed_reflection_on_a_cookie_session_is_critical(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support.logins import COOKIE_ORG_ROLE_LOGIN
+
+    monkeypatch.setenv("AUTH_FLAWS", "cors-reflect")
+    make_project(pytester, "auth_cookie", "launchready_public_routes =\n    POST /auth/login\n", COOKIE_ORG_ROLE_LOGIN)
+    result = CaseRun(pytester, *ARGS)
+    assert APP_WIDE_ID in result.ids("failed") and result.ids("passed") == []
+    for message in result.messages():
+        assert first_line(message).startswith("[CRITICAL] ")
+        assert "a page on that origin can call this API with the visitor's cookies" in message
+        assert "  - https://evil.test (" in message
+
+
+def test_credentialed_reflection_without_a_login_to_tell_stays_critical_and_says_why(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result = run(pytester, monkeypatch, "reflect-all")
+    assert result.ids("failed") == [APP_WIDE_ID]
+    for message in result.messages():
+        assert first_line(message).startswith("[CRITICAL] ")
+        assert "if the app signs users in with cookies" in message and "define launchready_login" in message

@@ -192,7 +192,7 @@ def test_one_missing_header_middleware_is_one_app_wide_failure(pytester: pytest.
     [message] = run.messages()
     # The covered routes' warnings are told once, in the failure, as a failing route's are in its own.
     assert run.warnings() == [] and "Also (warnings):\n  - (on 4 routes) Strict-Transport-Security is missing" in message
-    assert message.startswith("AssertionError: 4 of 4 GET routes miss the same security headers")
+    assert message.startswith("AssertionError: [LOW] 4 of 4 GET routes miss the same security headers")
     assert "X-Content-Type-Options: nosniff is missing" in message and "no frame protection" in message
     assert f"Routes (4): {', '.join(GET_ROUTES)}." in message
     assert "Evidence and curl: GET /csrf (as /csrf, anonymous)." in message and "curl -i -X GET" in message

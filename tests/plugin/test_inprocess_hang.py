@@ -78,7 +78,7 @@ def test_a_hung_route_fails_at_the_timeout_and_the_run_ends(pytester: pytest.Pyt
     result.stdout.fnmatch_lines([
         "*launchready::test_auth?GET /hang? FAILED*",
         "*launchready::test_auth?GET /items? PASSED*",
-        "E * AssertionError: GET /hang with no credentials did not answer within 2 s.",
+        "E * AssertionError: [[]MEDIUM[]] GET /hang with no credentials did not answer within 2 s.",
     ])
     assert result.ret == 1
     assert elapsed < 30, f"the run took {elapsed:.0f} s"

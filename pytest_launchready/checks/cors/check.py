@@ -9,7 +9,7 @@ One test per route, and ``test_cors[app-wide]`` for the fault one setting puts o
   reflects the origin only then;
 - a preflight: ``OPTIONS`` with ``Access-Control-Request-Method`` set to the route's method.
 
-FAIL when a hostile origin is echoed in ``Access-Control-Allow-Origin`` (CRITICAL with
+FAIL when a hostile origin is echoed in ``Access-Control-Allow-Origin`` (critical with
 ``Access-Control-Allow-Credentials: true``); when a preflight from a hostile origin is granted (2xx
 and the origin echoed); when ``*`` comes with credentials. A reflection seen only on the cookie
 request, where the same request without a cookie gets ``*``, is the wildcard policy (a browser
@@ -43,6 +43,8 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.cors.origins import parse_origin
 from pytest_launchready.checks.cors.probe import ACAC, ACAH, ACAM, ACAO, Fault, RouteResult, probe_route
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import CRITICAL, MEDIUM
+from pytest_launchready.tenants import Credentials, signs_in_with_cookies
 
 SHOWN_HEADERS = (ACAO, ACAC, ACAM, ACAH, "vary")
 #: Findings listed in one message; the rest are counted.
@@ -125,8 +127,7 @@ def _run_app_wide(ctx: RunContext) -> None:
     # A GET route makes the most readable curl; the first in sorted order keeps every worker's choice the same.
     example = results[next((k for k in shared.routes if k.startswith("GET ")), shared.routes[0])]
     faults = [f for f in example.faults if f.signature in shared.signature]
-    critical = any(f.critical for f in faults)
-    lines = [f"{'CRITICAL: ' if critical else ''}{len(shared.routes)} of {len(answered)} routes let hostile origins in the "
+    lines = [f"{len(shared.routes)} of {len(answered)} routes let hostile origins in the "
              f"same way: one CORS setting, app-wide. Sent simple requests (each route's own method) and preflights from "
              f"{example.tried} hostile origins to every route; each of these routes let the same "
              f"{len({f.origin or f.shown for f in faults})} through:"]
@@ -148,8 +149,8 @@ def _grouped(faults: list[Fault], generic: bool = False) -> list[str]:
     lines = []
     for origin, group in groups.items():
         texts = "; ".join(f.generic if generic else f.shown for f in group)
-        prefix = "CRITICAL " if any(f.critical for f in group) else ""
-        lines.append(f"  - {prefix}{origin}: {texts}" if group[0].origin else f"  - {origin}")
+        credentialed = " (with credentials)" if any(f.critical for f in group) and "credentials" not in texts else ""
+        lines.append(f"  - {origin}: {texts}{credentialed}" if group[0].origin else f"  - {origin}")
     if len(lines) > _LISTED:
         lines = lines[:_LISTED] + [f"  - ... and {len(lines) - _LISTED} more"]
     return lines
@@ -172,11 +173,24 @@ def _fail(ctx: RunContext, result: RouteResult, faults: list[Fault], beyond: boo
 
 
 def _raise(ctx: RunContext, lines: list[str], faults: list[Fault]) -> None:
-    critical = any(f.critical for f in faults)
+    credentialed = any(f.critical for f in faults)
+    # Credentials let the browser attach its cookies; a bearer header it never adds on its own.
+    cookies = signs_in_with_cookies(_credentials(ctx), ctx.target.cookie_responses)
+    critical = credentialed and cookies is not False
     why = []
-    if critical:
-        why.append("CRITICAL: with Access-Control-Allow-Credentials: true, a page on that origin can call this API with the "
+    if critical and cookies:
+        why.append("With Access-Control-Allow-Credentials: true, a page on that origin can call this API with the "
                    "visitor's cookies and read the answers, so any site a logged-in user visits can act as them.")
+    elif critical:
+        why.append("With Access-Control-Allow-Credentials: true, a page on that origin can call this API with "
+                   "whatever cookies the browser holds for it and read the answers; if the app signs users in with cookies, "
+                   "any site a logged-in user visits can act as them (define launchready_login so the check can tell: "
+                   "with header credentials only, this is medium).")
+    elif credentialed:
+        why.append("Access-Control-Allow-Credentials: true is granted to that origin, but this app's credentials are a "
+                   "header (launchready_login returned no cookie, and no sign-in set one), which a browser never adds on "
+                   "its own: a page there cannot act as a signed-in visitor today, yet it may read what the route answers "
+                   "anonymously, and the grant becomes account takeover the day a cookie session is added.")
     if any(not f.critical and f.origin for f in faults):
         why.append("The origin is reflected or matched loosely instead of checked against an exact allowlist: that "
                    "origin may read responses and send non-simple requests, and turning credentials on makes it account "
@@ -186,7 +200,17 @@ def _raise(ctx: RunContext, lines: list[str], faults: list[Fault]) -> None:
                    "'fix' (reflecting the Origin) is the critical hole.")
     evidence = next((f for f in faults if f.critical), faults[0])
     fail("\n".join(lines), " ".join(why), FIX, response=evidence.response, redact=ctx.redact, headers=SHOWN_HEADERS,
-         docs=CHECK.docs)
+         docs=CHECK.docs, severity=CRITICAL if critical else MEDIUM)
+
+
+def _credentials(ctx: RunContext) -> Credentials | None:
+    """Tenant A's credentials, to tell cookies from a header; None without a login that works."""
+    if not ctx.login_defined:
+        return None
+    try:
+        return ctx.tenant_a.credentials
+    except (Exception, pytest.skip.Exception):  # noqa: BLE001 - a broken login is told elsewhere; it must not hide this finding
+        return None
 
 
 CHECK = Check(

@@ -11,6 +11,7 @@ import httpx
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.cors.origins import HostileOrigin, derive, sample_allowed
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import MEDIUM
 from pytest_launchready.routes import Route
 from pytest_launchready.target import UnsafeRequestError
 from pytest_launchready.tenants.bodies import dummy_path_values
@@ -140,7 +141,7 @@ class _Prober:
             fail(f"{self.route.key}: {what} to {self.path} got no answer ({type(exc).__name__}: {exc}).",
                  "the CORS policy of this route could not be observed, so it cannot pass.",
                  "Make the route answer within launchready_timeout, or exclude it with launchready_exclude_routes.",
-                 redact=self.ctx.redact, docs=DOCS)
+                 redact=self.ctx.redact, docs=DOCS, severity=MEDIUM)
         self.responses.append(response)
         return response
 

@@ -14,6 +14,7 @@ import pytest
 from pytest_launchready.checks import Case
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import MEDIUM
 from pytest_launchready.checks.headers.observe import DOCS, Verdict, fetch, is_https_target, url_for
 from pytest_launchready.routes import Route
 from pytest_launchready.target import UnsafeRequestError
@@ -191,6 +192,6 @@ def run_cookies(ctx: RunContext, case: Case) -> None:
         lines += [f"  - {route.key}: {text}" for route, _, text in dict.fromkeys(failures)]
         lines += [f"  - (warning) {w}" for w in warnings]
         fail("\n".join(lines), "a session cookie without these flags can be stolen by a script, sent over plain http, or "
-             "ridden by another site.", COOKIES_FIX, response=failures[0][1], redact=ctx.redact, docs=DOCS)
+             "ridden by another site.", COOKIES_FIX, response=failures[0][1], redact=ctx.redact, docs=DOCS, severity=MEDIUM)
     for warning in dict.fromkeys(warnings):
         ctx.warn(warning)

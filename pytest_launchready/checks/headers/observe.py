@@ -9,6 +9,7 @@ import httpx
 
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import MEDIUM
 from pytest_launchready.target import UnsafeRequestError
 
 #: The page ``CHECK.docs`` names; the case modules cite it without importing ``check`` (a cycle).
@@ -47,4 +48,4 @@ def fetch(ctx: RunContext, method: str, url: str, what: str, **kwargs: object) -
     except httpx.TransportError as exc:
         fail(f"{what}: no answer ({type(exc).__name__}: {exc}).", "the headers could not be observed, so this cannot pass.",
              "Make the route answer within launchready_timeout, or exclude it with launchready_exclude_routes.",
-             redact=ctx.redact, docs=DOCS)
+             redact=ctx.redact, docs=DOCS, severity=MEDIUM)

@@ -7,6 +7,7 @@ import httpx
 from pytest_launchready.checks import Case
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import MEDIUM
 from pytest_launchready.checks.headers.observe import DOCS
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -50,6 +51,6 @@ def run_redirect(ctx: RunContext, case: Case) -> None:
         fail(f"Sent GET {url} (plain http): {failure}.", "a site that answers on http can be downgraded by anyone on the "
              "network path before HSTS ever applies.", "Redirect every plain-http request with 301/308 to the same URL on "
              "https (at the load balancer or proxy), and send HSTS on the https side.", response=response,
-             redact=ctx.redact, headers=("location", "strict-transport-security"), docs=DOCS)
+             redact=ctx.redact, headers=("location", "strict-transport-security"), docs=DOCS, severity=MEDIUM)
     if warning:
         ctx.warn(warning)

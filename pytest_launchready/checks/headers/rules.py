@@ -5,6 +5,7 @@ failures most GET routes share exactly (one middleware sets the headers of every
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import httpx
@@ -14,6 +15,7 @@ from pytest_launchready.checks import Case
 from pytest_launchready.checks.appwide import APP_WIDE_ID, Shared, app_wide_test, find_shared, own_part, route_list, warning_lines
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import LOW, MEDIUM
 from pytest_launchready.checks.headers.observe import DOCS, Verdict, fetch, is_https_target, url_for
 from pytest_launchready.routes import Route
 from pytest_launchready.tenants.bodies import dummy_path_values
@@ -165,7 +167,7 @@ def run_route(ctx: RunContext, case: Case) -> None:
     else:
         head = f"Sent GET {result.path} (anonymous) for {route.key}; the response misses security headers:"
     lines = [head, *[f"  - {f}" for f in own], *[f"  - (warning) {w}" for w in result.verdict.warnings]]
-    _fail(ctx, lines, result.response)
+    _fail(ctx, lines, result.response, own)
 
 
 def run_app_wide(ctx: RunContext, case: Case) -> None:
@@ -187,10 +189,12 @@ def run_app_wide(ctx: RunContext, case: Case) -> None:
                      f"{route_list(shared.beyond)}.")
     lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
     lines += warning_lines({key: [f"{key}: {w}" for w in results[key].warnings] for key in shared.routes})
-    _fail(ctx, lines, example.response)
+    _fail(ctx, lines, example.response, shared.signature)
 
 
-def _fail(ctx: RunContext, lines: list[str], response: httpx.Response) -> None:
+def _fail(ctx: RunContext, lines: list[str], response: httpx.Response, failures: Iterable[str]) -> None:
     fail("\n".join(lines), "these headers are the browser-side defence of every response; they cost nothing and "
          "are expected by every security review.", HEADERS_FIX, response=response, redact=ctx.redact,
-         headers=SECURITY_HEADERS, docs=DOCS)
+         headers=SECURITY_HEADERS, docs=DOCS,
+         # Without HSTS the first request can be downgraded on the network; the others are defence in depth.
+         severity=MEDIUM if any(f.startswith("Strict-Transport-Security") for f in failures) else LOW)

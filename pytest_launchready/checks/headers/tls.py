@@ -10,6 +10,7 @@ import httpx
 from pytest_launchready.checks import Case
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import HIGH, MEDIUM
 from pytest_launchready.checks.headers.observe import DOCS
 
 
@@ -21,7 +22,7 @@ def _host_port(ctx: RunContext) -> tuple[str, int]:
 def _handshake_failed(ctx: RunContext, host: str, port: int, exc: Exception) -> None:
     fail(f"Could not complete a TLS handshake with {host}:{port} ({type(exc).__name__}: {exc}).",
          "browsers cannot connect either.", "Serve TLS on this port with a certificate for the host.",
-         redact=ctx.redact, docs=DOCS)
+         redact=ctx.redact, docs=DOCS, severity=HIGH)
 
 
 def run_certificate(ctx: RunContext, case: Case) -> None:
@@ -53,7 +54,9 @@ def run_certificate(ctx: RunContext, case: Case) -> None:
              "expire takes the site down the day it does.",
              "Automate renewal (ACME/certbot, or your cloud's managed certificates) with an alert 30 days before expiry; "
              f"serve a certificate whose names cover {host}, with its full chain. A private CA? Point "
-             "launchready_ca_bundle at it.", redact=ctx.redact, docs=DOCS)
+             "launchready_ca_bundle at it.", redact=ctx.redact, docs=DOCS,
+             # Not verifying or expired: browsers refuse it now; about to expire: an outage to come.
+             severity=HIGH if error or days < 0 else MEDIUM)
 
 
 def run_version(ctx: RunContext, case: Case) -> None:
@@ -83,4 +86,4 @@ def run_version(ctx: RunContext, case: Case) -> None:
         fail(f"TLS handshakes with {host}:{port}:\n" + "\n".join(f"  - {p}" for p in problems),
              f"TLS 1.0 and 1.1 are deprecated (RFC 8996) and broken; a server must require {MINIMUM_VERSION} or newer.",
              "Set the minimum protocol to TLS 1.2 at your load balancer or proxy (nginx: ssl_protocols TLSv1.2 TLSv1.3; "
-             "AWS: an ELBSecurityPolicy-TLS13-1-2 policy).", redact=ctx.redact, docs=DOCS)
+             "AWS: an ELBSecurityPolicy-TLS13-1-2 policy).", redact=ctx.redact, docs=DOCS, severity=MEDIUM)

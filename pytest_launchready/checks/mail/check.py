@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Union
 
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import MEDIUM
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -101,7 +102,8 @@ def _judge(ctx: RunContext, result: Result, what: str) -> None:
         else:
             why = strict + "".join(f"\n  - {f.message}" for f in failures)
             fix = "".join(f"\n  - {text}" for text in dict.fromkeys(f.fix for f in failures))
-        fail(what, why, fix, redact=ctx.redact, docs=CHECK.docs)
+        # Forged or lost mail from the product's domain: phishing in its name, invites in spam; no data exposed.
+        fail(what, why, fix, redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
     for warning in warnings:
         ctx.warn(f"{warning.message}. Fix: {warning.fix}")
 

@@ -15,6 +15,7 @@ import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import CRITICAL, HIGH, MEDIUM, worst
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -51,6 +52,11 @@ _REMOVE = {
         "message, never the exception, settings or environment"
     ),
 }
+#: Rules whose secret grants less than a live key does (CRITICAL, the default): a generic assignment
+#: may be a dev value, a Google key is often browser-restricted, a webhook URL or secret only posts or
+#: signs, and an AWS key id or a Twilio account SID needs its secret half.
+_SEVERITY = {"generic-secret": HIGH, "google-api-key": HIGH, "slack-webhook": HIGH, "stripe-webhook-secret": HIGH,
+             "aws-access-key-id": HIGH, "twilio-account-sid": MEDIUM}
 _ALLOWLIST_HINT = (
     "A finding you accept (a test fixture, a key that is public by design) goes into launchready_secret_allowlist: "
     "its fingerprint, or a glob of its path."
@@ -164,6 +170,7 @@ def _fail(ctx: RunContext, source: str, findings: list[Finding], scope: str) -> 
             f"leaked. Then {_REMOVE[source]}. {_ALLOWLIST_HINT}",
         redact=ctx.redact,
         docs=CHECK.docs,
+        severity=worst(_SEVERITY.get(f.rule, CRITICAL) for f in findings),
     )
 
 

@@ -36,6 +36,7 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.authz import ids_of, missing_reason, required_role, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import CRITICAL, MEDIUM
 from pytest_launchready.checks.idfuzz import Position
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import (MAX_VIEWS, Views, build, differing, is_search_param, positions,
@@ -139,7 +140,8 @@ def _read(ctx: RunContext, route: Any) -> None:
         body = json_body(response)
         if a_json not in (None, [], {}, "") and b_json is not None and a_json != b_json and body == a_json:
             fail(what, "the response is tenant A's object, exactly as tenant A sees it (and not what tenant B gets for its "
-                 "own id): tenant B read tenant A's data.", FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs)
+                 "own id): tenant B read tenant A's data.", FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs,
+                 severity=CRITICAL)
     _alive_or_skip(ctx, b, "tenant B", statuses)
 
 
@@ -203,7 +205,7 @@ def _write(ctx: RunContext, route: Any) -> None:
             fail(what, f"the request {verb} ({response.status_code}){', yet' if denied else ' and'} re-reading GET {view.path} as tenant A shows the "
                  f"write: {how}. Tenant B changed or deleted tenant A's object.",
                  FIX_CALLER if probe.label == CALLER else FIX_WRITE, response=response,
-                 redact=ctx.redact, mark=attacker.canary, docs=CHECK.docs)
+                 redact=ctx.redact, mark=attacker.canary, docs=CHECK.docs, severity=CRITICAL)
         if denied or not response.is_success:
             continue
         leak = find_leak(response.text, victims, probe.sent())
@@ -268,7 +270,7 @@ def _send(ctx: RunContext, client: httpx.Client, probe: Probe, route: Any, says:
     except httpx.TimeoutException:
         fail(f"Sent {probe.text}{', ' + says if says else ''}: no answer within {ctx.settings.timeout:g} s.",
              "a route must answer a request for another tenant's object with a quick denial.", FIX_READ,
-             redact=ctx.redact, docs=CHECK.docs)
+             redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
 
 
 def _no_crash(ctx: RunContext, response: httpx.Response, what: str, route: Any,
@@ -288,7 +290,7 @@ def _no_crash(ctx: RunContext, response: httpx.Response, what: str, route: Any,
         return True
     fail(what, f"the route crashed ({response.status_code}) on another tenant's id instead of denying it with 404 or "
          f"{'/'.join(map(str, sorted(ctx.settings.deny_status)))}: an error path is where isolation checks get skipped.",
-         FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs)
+         FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
 
 
 def _readable_by_anyone(ctx: RunContext, route: Any, owner: Tenant, overrides: dict[str, str], mark: str,
@@ -339,7 +341,7 @@ def _leak_fail(ctx: RunContext, response: httpx.Response, what: str, leak: Leak,
     }[kind]
     fix = {"read": FIX_READ, "write": FIX_WRITE, "list": FIX_LIST}[kind]
     fail(what, f"{why}: the response carries {leak.what}, which only that tenant's objects hold.", fix,
-         response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs)
+         response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs, severity=CRITICAL)
 
 
 def _bystanders(ctx: RunContext, exclude: set[str]) -> list[Victim]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 import pytest
 
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import HIGH
 from pytest_launchready.checks.tokens import forge, weak_keys
 from pytest_launchready.checks.tokens.advice import DOCS, FIXES, WHY
 from pytest_launchready.checks.tokens.mint import mint_expired, reissue
@@ -123,5 +124,5 @@ def run_weak_secret(ctx: RunContext) -> None:
         "weak secrets pytest-launchready tries (its bundled list and generated word/year patterns).",
         "anyone holding one token (their own) can find this secret the same way in well under a second and then mint "
         "tokens for any user, org and role.",
-        FIXES["weak secret"], redact=ctx.redact, docs=DOCS,
+        FIXES["weak secret"], redact=ctx.redact, docs=DOCS, severity=HIGH,
     )

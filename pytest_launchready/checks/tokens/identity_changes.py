@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import CRITICAL, HIGH, MEDIUM
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.tokens.advice import DOCS, FIXES
 from pytest_launchready.checks.tokens.probes import baseline, call_user, send, send_or_fail
@@ -77,7 +78,8 @@ def run_after_rename(ctx: RunContext) -> None:
         fail(f"A fresh user renamed its {kind} through {update.key} and a newcomer signed up with the old one; the first "
              f"user's old token sent to GET {me.path} then got {response.status_code}.",
              "a token must keep naming its own user after a rename, or be refused cleanly; a 5xx is not failing closed.",
-             FIXES["after rename"], response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS)
+             FIXES["after rename"], response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
+             severity=MEDIUM)
     if not response.is_success:
         return
     read = unwrap(json_body(response))
@@ -89,12 +91,13 @@ def run_after_rename(ctx: RunContext) -> None:
         proof = f"id {read_id!r}, not the first user's {before.get('id')!r}"
     if proof is not None:
         fail(
-            f"CRITICAL (account takeover): a fresh user renamed its {kind} through {update.key}; a newcomer then signed up "
+            f"Account takeover: a fresh user renamed its {kind} through {update.key}; a newcomer then signed up "
             f"through {signup.key} with the old {kind}, and the first user's old token sent to GET {me.path} got the "
             f"newcomer's account (the answer shows {proof}).",
             f"the token names its user by {kind}: whoever signs up with a freed {kind} is reached by every token issued to the "
             "previous holder, who can then read and change the newcomer's account.",
             FIXES["after rename"], response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
+            severity=CRITICAL,
         )
 
 
@@ -178,6 +181,7 @@ def _expect_refused(ctx: RunContext, probe: Probe, user: Tenant, when: str, case
             if response.is_success else "a refused token must be refused cleanly; a 5xx is not failing closed.",
             FIXES[case_id] + " (If your fixture does not actually do it, fix the fixture.)",
             response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
+            severity=HIGH if response.is_success else MEDIUM,
         )
     ctx.warn(f"{when}, {probe.route_key} refused the old credentials with {response.status_code}, a status outside "
              "launchready_deny_status: answer 401, or add the status to launchready_deny_status")

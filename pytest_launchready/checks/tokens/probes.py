@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import MEDIUM
 from pytest_launchready.checks.tokens.advice import DOCS, FIXES
 from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.tenants.bodies import dummy_path_values, example, minimal_body
@@ -72,7 +73,7 @@ def send_or_fail(ctx: RunContext, probe: Probe, credentials: Credentials, when: 
     except httpx.TimeoutException:
         fail(f"Sent {probe.describe()} {when}: no answer within {ctx.settings.timeout:g} s.",
              "a refused token must get a quick denial; a hang is not failing closed.", FIXES[case_id],
-             redact=ctx.redact, docs=DOCS)
+             redact=ctx.redact, docs=DOCS, severity=MEDIUM)
 
 
 def baseline(ctx: RunContext, tenant: Tenant, who: str) -> Probe:

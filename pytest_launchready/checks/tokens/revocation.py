@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import HIGH, MEDIUM
 from pytest_launchready.checks.tokens.advice import DOCS, FIXES
 from pytest_launchready.checks.tokens.probes import baseline, call_user, privileged_routes, probe_for, send, send_or_fail
 from pytest_launchready.tenants.bodies import minimal_body
@@ -56,6 +57,7 @@ def run_revoked(ctx: RunContext) -> None:
             if response.is_success else "a revoked token must be refused cleanly; a 5xx is not failing closed.",
             FIXES["revoked after logout"] + " (If your logout fixture does not actually log out, fix the fixture.)",
             response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
+            severity=HIGH if response.is_success else MEDIUM,
         )
     ctx.warn(f"after logout, {probe.route_key} refused the old credentials with {response.status_code}, a status outside "
              "launchready_deny_status: answer 401, or add the status to launchready_deny_status")
@@ -101,6 +103,7 @@ def run_role_change(ctx: RunContext) -> None:
                 "as the token lives." if response.is_success else "a refused call must not crash the app (5xx).",
                 FIXES["role change"] + " (If your launchready_set_role fixture did not actually change the role, fix the fixture.)",
                 response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
+                severity=HIGH if response.is_success else MEDIUM,
             )
         ctx.warn(f"after demotion to {lowest!r}, {route.key} refused the old token with {response.status_code}, a status outside "
                  "launchready_deny_status: answer 403, or add the status to launchready_deny_status")

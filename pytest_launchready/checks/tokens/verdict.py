@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import CRITICAL, HIGH, MEDIUM
 from pytest_launchready.checks.tokens.advice import DOCS, FIXES
 from pytest_launchready.checks.tokens.probes import send
 
@@ -61,8 +62,10 @@ def judge(ctx: RunContext, case_id: str, probe: Probe, outcome: Outcome, forged_
         what = (f"Sent {probe.describe()} as tenant A with a forged token ({forged_how}). With the real token this request gets "
                 f"2xx; each forged variant must get {deny}.\n" + "\n".join(f"  {p}" for p in parts))
         reason = why if outcome.accepted else "a forged token must be refused cleanly with " + deny + "; a crash or a hang is not failing closed."
+        # A forgery accepted is anyone being anyone; an expired token accepted is a stolen one that never dies.
+        severity = (HIGH if case_id == "expired" else CRITICAL) if outcome.accepted else MEDIUM
         fail(what, reason, FIXES[case_id], response=bad[0][1] if bad else None, redact=ctx.redact,
-             headers=("content-type", "www-authenticate"), docs=DOCS)
+             headers=("content-type", "www-authenticate"), docs=DOCS, severity=severity)
     if outcome.other:
         shown = "; ".join(f"{n} -> {status}" for n, status in outcome.other)
         ctx.warn(f"{probe.route_key} refused a forged token of tenant A ({forged_how}) with a status outside launchready_deny_status "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from pytest_launchready.checks import disclosure
+from pytest_launchready.checks.finding import HIGH, MEDIUM
 
 FIX_CRASH = (
     "Validate the body against its schema before any handler code runs (a pydantic model / serializer / JSON-schema "
@@ -32,15 +33,22 @@ FIX_EXPOSE = (
 
 @dataclass
 class Fault:
-    """One problem: what was seen, why it fails, the fix, and the answer (with the text to mark in it)."""
+    """One problem: what was seen, why it fails, the fix, the answer (with the text to mark in it), and
+    its severity (a test's finding takes the worst of its faults')."""
 
     what: str
     why: str
     fix: str
     response: httpx.Response | None = None
     mark: str | None = None
+    severity: str = MEDIUM
 
 
 def is_secret(found: disclosure.Disclosure) -> bool:
     """True for a disclosed secret (a hash, a sensitive field, a key) rather than debug output."""
     return any(word in found.kind for word in ("hash", "field", "key"))
+
+
+def disclosure_severity(found: list[disclosure.Disclosure]) -> str:
+    """HIGH when a secret, hash or key is disclosed; MEDIUM for debug output (traces, paths, SQL)."""
+    return HIGH if any(is_secret(f) for f in found) else MEDIUM

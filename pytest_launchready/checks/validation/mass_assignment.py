@@ -12,6 +12,7 @@ import httpx
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.common import unique
+from pytest_launchready.checks.finding import HIGH
 from pytest_launchready.checks.validation.faults import FIX_MASS, Fault
 from pytest_launchready.checks.validation.payload import NONE, Payload
 from pytest_launchready.checks.validation.readback import Reader, reader_for, safe_read
@@ -81,14 +82,14 @@ def _try_privileged(session: Session, schema: dict[str, Any], values: dict[str, 
             session.findings.append(Fault(
                 f"{label}: accepted with {response.status_code}, and re-reading the object ({how}) shows {shown}",
                 "a client chose its own privileges or ownership: the write copied fields it should have ignored.",
-                FIX_MASS, response))
+                FIX_MASS, response, severity=HIGH))
         return
     if reader is not None and before is not None and any(disclosure.normalise(n) in OWNERSHIP for n in values):
         session.findings.append(Fault(
             f"{label}: accepted with {response.status_code}, and the object can no longer be read back ({how}), "
             "while the same write without these fields could",
             "the ownership fields took effect: the object was moved to an owner or org the client chose.",
-            FIX_MASS, response))
+            FIX_MASS, response, severity=HIGH))
         return
     echoed = [n for n, v in values.items() if _matches(_find(json_body(response), n), v) and not _matches(_find(before_echo, n), v)]
     if echoed:

@@ -11,10 +11,11 @@ import pytest
 
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import worst
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
 from pytest_launchready.checks.validation.common import READ
-from pytest_launchready.checks.validation.faults import FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Fault, is_secret
+from pytest_launchready.checks.validation.faults import FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Fault, disclosure_severity, is_secret
 from pytest_launchready.routes.schemas import accepted_types, flatten
 from pytest_launchready.target.responses import json_body
 
@@ -46,6 +47,7 @@ def run_read(ctx: RunContext, route: Route, docs: str) -> None:
             "file paths or SQL." if secret else "responses must not reveal stack traces, file paths or SQL.",
             FIX_EXPOSE if secret else FIX_DISCLOSE, response=response, redact=ctx.redact,
             headers=("content-type",), mark=None if secret else found[0].evidence, docs=docs,
+            severity=disclosure_severity(found),
         )
     odd = _odd_reads(ctx, route, caller, path, query)
     if odd:
@@ -53,7 +55,7 @@ def run_read(ctx: RunContext, route: Route, docs: str) -> None:
         fail(f"Read GET {path} as {caller.who}, then with a NUL byte in its text parameters; "
              f"{len(odd)} finding(s):\n" + "\n".join(f"  - {f.what}" for f in odd) + "\n\nThe first finding in full:",
              first.why, " ".join(dict.fromkeys(f.fix for f in odd)), response=first.response, redact=ctx.redact,
-             headers=("content-type",), mark=first.mark, docs=docs)
+             headers=("content-type",), mark=first.mark, docs=docs, severity=worst(f.severity for f in odd))
     if not response.is_success:
         pytest.skip(f"GET {path} answered {response.status_code} to {caller.who}: nothing to scan")
     data = json_body(response)
@@ -90,7 +92,8 @@ def _odd_reads(ctx: RunContext, route: Route, caller: Caller, path: str, query: 
             findings.append(Fault(f"{label}: answered {response.status_code}, disclosing "
                                     + ", ".join(f.describe() for f in leaks),
                                     "responses must not reveal stack traces, debug pages, file paths or SQL.",
-                                    FIX_EXPOSE if secret else FIX_DISCLOSE, response, None if secret else leaks[0].evidence))
+                                    FIX_EXPOSE if secret else FIX_DISCLOSE, response, None if secret else leaks[0].evidence,
+                                    disclosure_severity(leaks)))
         elif response.status_code >= 500:
             findings.append(Fault(f"{label}: answered {response.status_code}",
                                     "a NUL byte in a parameter must get a 4xx (or be handled); a 5xx means it reached "

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from pytest_launchready.checks import disclosure
-from pytest_launchready.checks.validation.faults import FIX_CRASH, FIX_DISCLOSE, FIX_ENFORCE, FIX_EXPOSE, Fault, is_secret
+from pytest_launchready.checks.finding import LOW
+from pytest_launchready.checks.validation.faults import (FIX_CRASH, FIX_DISCLOSE, FIX_ENFORCE, FIX_EXPOSE, Fault, disclosure_severity,
+                                                         is_secret)
 from pytest_launchready.checks.validation.payloads import JSON
 from pytest_launchready.checks.validation.payload import DECLARED, REQUIRED, Payload
 
@@ -60,7 +62,8 @@ class Session:
                 f"{probe.label}: answered {response.status_code}, disclosing {shown}",
                 "responses must not reveal stack traces, file paths, SQL or credentials: they map the server for an attacker"
                 + ("; and a 5xx means the body reached code that crashed on it." if crashed else "."),
-                FIX_EXPOSE if secret else FIX_DISCLOSE, response, None if secret else found[0].evidence))
+                FIX_EXPOSE if secret else FIX_DISCLOSE, response, None if secret else found[0].evidence,
+                disclosure_severity(found)))
         elif crashed:
             self.findings.append(Fault(
                 f"{probe.label}: answered {response.status_code}",
@@ -76,7 +79,7 @@ class Session:
             self.findings.append(Fault(
                 f"{probe.label}: accepted with {response.status_code}",
                 "the body has no usable value for a required field, so the route's schema is not enforced.",
-                FIX_ENFORCE, response))
+                FIX_ENFORCE, response, severity=LOW))
         elif probe.violation == DECLARED:
             self.warnings.append(f"{probe.label} was accepted with {response.status_code} (the schema declares otherwise)")
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks.evidence import fail
+from pytest_launchready.checks.finding import worst
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
 from pytest_launchready.checks.validation.common import unique
@@ -109,6 +110,7 @@ def _report(session: Session, probes: list[Payload], required_sent: int, require
             f"{len(session.findings)} finding(s):\n{listing}{more}{notes}\n\nThe first finding in full:",
             first.why, " ".join(fixes), response=first.response, redact=ctx.redact,
             headers=("content-type",), mark=first.mark, docs=docs,
+            severity=worst(f.severity for f in session.findings),
         )
     if session.refused_valid:
         pytest.skip(f"{session.refused_valid}: the invalid bodies' refusals prove nothing, and privileged fields (mass "
