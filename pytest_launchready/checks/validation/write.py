@@ -111,7 +111,8 @@ def _report(session: Session, probes: list[Payload], required_sent: int, require
             headers=("content-type",), mark=first.mark, docs=docs,
         )
     denied = [s for s in session.statuses if s in (401, 403)]
-    if route.public and session.statuses and session.statuses[0] in (401, 403) and not any(200 <= s < 300 for s in session.statuses):
+    signed_only = route.public and not vocabulary.is_login_like(route)  # a login's 401 to made-up credentials is its answer
+    if signed_only and session.statuses and session.statuses[0] in (401, 403) and not any(200 <= s < 300 for s in session.statuses):
         # A signature check (a webhook) refuses the valid body too: the few other answers are the framework's
         # JSON parser, which runs before it, so the route's own schema was never reached.
         pytest.skip(f"public route {route.key} answered {session.statuses[0]} to the valid body and {len(denied)} of "
