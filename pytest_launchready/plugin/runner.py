@@ -32,6 +32,10 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
             # Each field masked before dumping: JSON escaping could hide a secret from a pass over the dump.
             fields = {key: ctx.redact(value) for key, value in finding.as_dict().items()}
             request.node.user_properties.append((FINDING_PROPERTY, json.dumps(fields)))
+            if not request.config.option.fulltrace:
+                # The finding says what was sent and what came back; the check's frames would only push it
+                # below a page of plugin source. --full-trace keeps them, for whoever debugs a check.
+                raise error.with_traceback(None) from None
         raise
     finally:
         request.node.user_properties.extend((WARN_PROPERTY, message) for message in ctx.warnings)
