@@ -68,8 +68,12 @@ def fail(
     headers: Iterable[str] = (),
     mark: str | None = None,
     docs: str = "",
+    also: str = "",
 ) -> NoReturn:
-    """Raise the ``AssertionError`` every check uses: sent / came back / why / reproduce / fix."""
+    """Raise the ``AssertionError`` every check uses: sent / came back / why / reproduce / fix.
+
+    ``also``: the test's other findings, each with its own title, shown after the fix.
+    """
     redact = redact or Redactor()
     finding = Finding(
         title=redact(what),
@@ -78,6 +82,7 @@ def fail(
         evidence=exchange(response, redact, headers, mark) if response is not None else "",
         reproduce=curl(response.request, redact) if response is not None else "",
         docs=docs,
+        also=redact(also),
     )
     __tracebackhide__ = True
     raise finding_error(finding)
