@@ -17,6 +17,7 @@ from support.runs import CaseRun
 from support.servers import serve_on_loopback
 
 CHECKS = "--launchready-checks=cors,validation,tenant_isolation"
+_ORIGINAL_SEND = httpx.Client.send
 PUBLIC = """
     launchready_public_routes =
         POST /auth/login
@@ -90,7 +91,12 @@ def _drop_search(self, request, **kwargs):
     return _send(self, request, **kwargs)
 
 
-httpx.Client.send = _drop_search
+def pytest_configure(config):
+    httpx.Client.send = _drop_search
+
+
+def pytest_unconfigure(config):
+    httpx.Client.send = _send  # the inner run shares this process's httpx
 ''')
     run = CaseRun(pytester, "--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider", "-k", "search")
     assert [r.nodeid for r in run.reports if r.failed] == ["launchready::test_validation[GET /search]"]
@@ -98,4 +104,4 @@ httpx.Client.send = _drop_search
     run.stdout.fnmatch_lines(["*request failed (not a finding): GET http://testserver/search got no answer: "
                               "RemoteProtocolError: Server disconnected without sending a response.*"])
     assert "Traceback" not in run.output and "def run(" not in run.output
-    assert httpx  # the inner run patches its own import of httpx, not this one's
+    assert httpx.Client.send is _ORIGINAL_SEND
