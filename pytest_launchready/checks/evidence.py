@@ -68,11 +68,13 @@ def fail(
     headers: Iterable[str] = (),
     mark: str | None = None,
     docs: str = "",
+    also: str = "",
     *,
     severity: str,
 ) -> NoReturn:
     """Raise the ``AssertionError`` every check uses: sent / came back / why / reproduce / fix.
 
+    ``also``: the test's other findings, each with its own title, shown after the fix.
     ``severity`` (``critical``, ``high``, ``medium``, ``low``: see
     :data:`pytest_launchready.checks.finding.SEVERITIES`) has no default: each check says what its
     fault lets an attacker do.
@@ -86,6 +88,7 @@ def fail(
         evidence=exchange(response, redact, headers, mark) if response is not None else "",
         reproduce=curl(response.request, redact) if response is not None else "",
         docs=docs,
+        also=redact(also),
     )
     __tracebackhide__ = True
     raise finding_error(finding)

@@ -25,7 +25,9 @@ class Finding:
     ``title`` says what was sent and what is wrong, ``evidence`` what came back (status, the headers
     that matter, a body excerpt), ``reproduce`` the curl command (credentials masked), ``why`` why it
     is a failure and ``fix`` the fix path. ``severity`` is one of :data:`SEVERITIES`, chosen by the
-    check for what the fault lets an attacker do. ``check`` and ``route`` are filled in by the plugin.
+    check for what the fault lets an attacker do. ``also`` lists the other findings of the same test,
+    each under its own title, so that two faults never read as one. ``check`` and ``route`` are filled
+    in by the plugin.
     """
 
     title: str
@@ -35,6 +37,7 @@ class Finding:
     evidence: str = ""
     reproduce: str = ""
     docs: str = ""
+    also: str = ""
     check: str = ""
     route: str = ""
 
@@ -51,6 +54,8 @@ class Finding:
         if self.reproduce:
             lines += ["", "Reproduce:", "  " + self.reproduce]
         lines += ["", f"Fix: {self.fix}"]
+        if self.also:
+            lines += ["", self.also]
         if self.docs:
             lines.append(f"Docs: {self.docs}")
         return "\n".join(lines)

@@ -135,6 +135,13 @@ def run(ctx: RunContext, case: Case) -> None:
                     budget, lanes = burst_budget(window, burst, latency), burst_lanes(window, burst, latency)
     assert last is not None
     seen = ", ".join(f"{count}x {status}" for status, count in sorted(statuses.items()))
+    refused = sum(count for status, count in statuses.items() if _malformed(route, status))
+    if refused:
+        # Refused as malformed (a duplicate sign-up's 422, say), those requests never reached what a limit
+        # protects: the verdict rests only on the ones the route took as well-formed.
+        pytest.skip(f"{refused} of the {sent} {what} were refused as malformed ({seen}), so only {sent - refused} reached "
+                    f"the route's work and none was answered 429: cannot tell whether {burst} well-formed requests would "
+                    "be throttled. Give the body's rules (a unique field, a pattern) in your OpenAPI spec")
     if sent < burst:
         pytest.skip(f"only {sent} of {burst} requests fit in {budget:g} s (launchready_rate_limit_window, or at most "
                     f"{MAX_BURST_SECONDS:g} s on a slow route), none answered 429 ({seen}): cannot tell whether a faster "
@@ -277,11 +284,18 @@ def _gate(ctx: RunContext, route: Route, response: httpx.Response, who: str) -> 
         pytest.skip(f"{route.key} denied {who} with {status}: the burst would only test the denial")
     if route.path_params and status == 404:
         pytest.skip(f"{route.key} answered 404 at {response.request.url.path}: the ids were not found")
-    if status == 422 and vocabulary.is_login_like(route):
-        # Refused as malformed, the attempts never reach the password check: counting them proves nothing.
-        pytest.skip(f"{route.key} answered 422 to the burst's first body ({_excerpt(response)}): the attempts would "
-                    "not reach the credential check. Give the login body's schema (or an example) in your OpenAPI spec, "
+    if _malformed(route, status):
+        # Refused as malformed, the requests never reach the password check or the costly work: counting them
+        # proves nothing.
+        reached = "the credential check" if vocabulary.is_login_like(route) else "the route's work"
+        pytest.skip(f"{route.key} answered {status} to the burst's first body ({_excerpt(response)}): the requests would "
+                    f"not reach {reached}. Give the body's schema (or an example) in your OpenAPI spec, "
                     "or list the route in launchready_rate_limited with a spec that describes its body")
+
+
+def _malformed(route: Route, status: int) -> bool:
+    """Whether ``status`` refuses the body as malformed; a login's 400 is a wrong guess refused, not that."""
+    return status == 422 or (status == 400 and not vocabulary.is_login_like(route))
 
 
 def _excerpt(response: httpx.Response) -> str:

@@ -101,9 +101,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         text = str(report.longrepr)
         masked = redact(text)
         if masked != text:
-            report.longrepr = masked
+            _mask_in_place(report.longrepr, redact)
+            if redact(str(report.longrepr)) != str(report.longrepr):
+                report.longrepr = masked  # a shape we could not walk: the text alone, masked
     report.sections = [(title, redact(content)) for title, content in report.sections]
     return report
+
+
+def _mask_in_place(value: Any, redact: Any, seen: set[int] | None = None) -> Any:
+    """``value`` (a failure's repr: pytest's dataclasses of entries, lines, the crash line) with every
+    string masked, the structure kept: the short summary and JUnit's message still read the crash
+    line (the finding's first line), not the first line of a flattened text (``ctx = <...``)."""
+    import dataclasses
+
+    seen = set() if seen is None else seen
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, (list, tuple)):
+        items = [_mask_in_place(item, redact, seen) for item in value]
+        return items if isinstance(value, list) else tuple(items)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and id(value) not in seen:
+        seen.add(id(value))
+        for spec in dataclasses.fields(value):
+            setattr(value, spec.name, _mask_in_place(getattr(value, spec.name), redact, seen))
+    return value
 
 
 def _setup_error_as_error(report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:

@@ -61,6 +61,14 @@ def routes_for(config: pytest.Config) -> tuple[Route, ...]:
             f"no routes discovered for {where} ({state.discovery.source}): nothing would be tested. Point "
             "launchready_openapi at your spec, check launchready_exclude_routes and the pytest_launchready_routes hook."
         )
+    own = set(state.discovery.framework_own)
+    if all(route.key in own for route in routes):
+        where = settings.app or settings.base_url
+        raise pytest.UsageError(
+            f"nothing of yours would be tested: the only routes of {where} are the framework's own pages "
+            f"({', '.join(sorted(own))}). Point launchready_app at the app that serves your routes (are your routers "
+            "included in it?), or launchready_openapi at your spec."
+        )
     state.routes = tuple(sorted(routes, key=lambda r: r.sort_key()))
     return state.routes
 

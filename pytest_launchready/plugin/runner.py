@@ -42,9 +42,35 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
             fields["fingerprint"] = fingerprint(finding.check, finding.route, fields["title"])
             request.node.user_properties.append((SEVERITY_PROPERTY, finding.severity))
             request.node.user_properties.append((FINDING_PROPERTY, json.dumps(fields)))
+            if not request.config.option.fulltrace:
+                # The finding says what was sent and what came back; the check's frames would only push it
+                # below a page of plugin source. --full-trace keeps them, for whoever debugs a check.
+                raise error.with_traceback(None) from None
         raise
+    except Exception as error:
+        failed = _request_failed(error)
+        if failed is None:
+            raise
+        raise failed from None
     else:
         if ctx.warnings:
             request.node.user_properties.append((OUTCOME_PROPERTY, WARNED))
     finally:
         request.node.user_properties.extend((WARN_PROPERTY, message) for message in ctx.warnings)
+
+
+def _request_failed(error: Exception) -> Exception | None:
+    """An httpx error that escaped the check, as one line: which request, which error."""
+    import httpx
+
+    from pytest_launchready.target.errors import RequestFailed
+
+    if not isinstance(error, httpx.HTTPError):
+        return None
+    try:
+        request = error.request
+        sent = f"{request.method} {request.url.copy_with(query=None)}"
+    except RuntimeError:  # an httpx error raised before any request was bound to it
+        sent = "a request"
+    detail = " ".join(str(error).split())[:200]
+    return RequestFailed(f"{sent} got no answer: {type(error).__name__}{': ' + detail if detail else ''}")

@@ -55,6 +55,19 @@ class Row:
     unit: str
     notes: str
     failed: list[str] = field(default_factory=list)
+    #: How many of its tests were NOT RUN: a PASS with gaps says so in the verdict column.
+    not_run: int = 0
+    #: ``notes`` in its parts, each a whole sentence: the terminal puts each on its own line.
+    note_parts: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The verdict as the terminal shows it: ``ERROR (set-up)``, ``PASS (2 not run)``."""
+        if self.verdict == ERROR:
+            return f"{ERROR} (set-up)"  # only set-up fails outside a test's call: never a finding
+        if self.verdict in (PASS, WARN) and self.not_run:
+            return f"{self.verdict} ({self.not_run} not run)"
+        return self.verdict
 
 
 class Scorecard:
@@ -101,14 +114,21 @@ class Scorecard:
         route_tests = [t for t in counted if t.route]
         if route_tests:
             total = max(t.total_routes for t in values)
-            tested = len({t.route for t in route_tests if t.outcome != NOT_RUN and not t.untested})
+            tested = len({t.route for t in route_tests if _exercised(t)})
             unit = "routes"
         else:
-            total, tested, unit = len(counted), sum(t.outcome != NOT_RUN and not t.untested for t in counted), "tests"
+            total, tested, unit = len(counted), sum(_exercised(t) for t in counted), "tests"
         if tested == 0 and verdict == NOT_RUN:
             unit = ""
         failed = [nodeid.split("::", 1)[-1] for nodeid, t in tests.items() if t.outcome in (FAIL, ERROR)]
-        return Row(name, verdict, tested, total, unit, _notes(verdict, tests), failed)
+        parts = _notes(verdict, tests)
+        not_run = sum(t.outcome == NOT_RUN for t in values)
+        return Row(name, verdict, tested, total, unit, "; ".join(parts), failed, not_run, parts)
+
+
+def _exercised(test: _Test) -> bool:
+    """Whether the test counts as tested: a set-up error or a case that could not run did not test the route."""
+    return test.outcome not in (NOT_RUN, ERROR) and not test.untested
 
 
 def _outcome(report: pytest.TestReport, warned: bool) -> str | None:
@@ -135,12 +155,13 @@ def _reason(report: pytest.TestReport) -> str:
     return ""
 
 
-def _notes(verdict: str, tests: dict[str, _Test]) -> str:
+def _notes(verdict: str, tests: dict[str, _Test]) -> list[str]:
+    """The row's notes, each a whole sentence: nothing is cut, at most a list is shortened with a count."""
     def ids(outcome: str) -> list[str]:
         return [nodeid.split("::", 1)[-1] for nodeid, t in tests.items() if t.outcome == outcome]
 
     parts = []
-    for outcome, label in ((ERROR, "error"), (FAIL, "failed"), (WAIVED, "waived")):
+    for outcome, label in ((ERROR, "set-up error"), (FAIL, "failed"), (WAIVED, "waived")):
         found = ids(outcome)
         wide = [i for i in found if i.endswith("[app-wide]")]  # the case id checks/appwide.py gives
         if wide:
@@ -152,19 +173,30 @@ def _notes(verdict: str, tests: dict[str, _Test]) -> str:
                       else f"{len(wide)} app-wide on {covered} routes, {len(found) - len(wide)} per route")
             parts.append(f"{len(found)} {label} ({detail}): {_first(found)}")
         elif found:
-            parts.append(f"{len(found)} {label}: {_first(found)}")
+            parts.append(f"{len(found)} {label}{'s' * (outcome == ERROR and len(found) > 1)}: {_first(found)}")
     warned = [w for t in tests.values() for w in t.warnings]
     if warned:
-        parts.append(f"{len(warned)} warning{'s' * (len(warned) > 1)}: {warned[0][:90]}")
-    designed = [t for t in tests.values() if t.outcome == BY_DESIGN]
-    if designed:
-        parts.append(f"{len(designed)} by design: {designed[0].reason}")
+        more = f" (+{len(warned) - 1} more)" if len(warned) > 1 else ""
+        parts.append(f"{len(warned)} warning{'s' * (len(warned) > 1)}: {warned[0]}{more}")
     reasons = sorted({t.reason for t in tests.values() if t.outcome == NOT_RUN and t.reason})
     skipped = sum(t.outcome == NOT_RUN for t in tests.values())
     if skipped:
         label = "" if verdict == NOT_RUN else f"{skipped} not run: "
-        parts.append(label + "; ".join(reasons[:2]) + ("; ..." if len(reasons) > 2 else ""))
-    return "; ".join(parts)
+        shown = reasons[:_REASONS_SHOWN]
+        parts.append(label + (shown[0] if shown else "no reason given"))
+        parts += shown[1:]
+        if len(reasons) > _REASONS_SHOWN:
+            extra = len(reasons) - _REASONS_SHOWN
+            parts.append(f"(+{extra} more reason{'s' * (extra > 1)}: -rs lists each test's)")
+    # Gaps before what is public on purpose: the gaps are what a reader must act on.
+    designed = [t for t in tests.values() if t.outcome == BY_DESIGN]
+    if designed:
+        parts.append(f"{len(designed)} by design: {designed[0].reason}")
+    return parts
+
+
+#: NOT RUN reasons a row lists, one a line.
+_REASONS_SHOWN = 3
 
 
 def _first(ids: list[str], count: int = 2) -> str:
@@ -176,11 +208,17 @@ _COLOURS = {PASS: {"green": True}, FAIL: {"red": True, "bold": True}, ERROR: {"r
 
 
 def render(rows: list[Row]) -> list[tuple[str, dict[str, Any]]]:
-    """Terminal lines and their markup."""
-    lines: list[tuple[str, dict[str, Any]]] = [(f"{'check':<17}{'verdict':<9}{'coverage':<15}notes", {"bold": True})]
+    """Terminal lines and their markup: one row per check, each further note on a line of its own
+    under the notes column (the terminal wraps a long one; the scorecard never cuts a sentence)."""
+    width = max(9, *(len(row.label) + 2 for row in rows)) if rows else 9
+    indent = " " * (17 + width + 15)
+    lines: list[tuple[str, dict[str, Any]]] = [(f"{'check':<17}{'verdict':<{width}}{'coverage':<15}notes", {"bold": True})]
     for row in rows:
         coverage = f"{row.tested}/{row.total} {row.unit}" if row.unit else "-"
-        lines.append((f"{row.check:<17}{row.verdict:<9}{coverage:<15}{row.notes}", _COLOURS.get(row.verdict, {})))
+        parts = row.note_parts or [row.notes]
+        markup = _COLOURS.get(row.verdict, {})
+        lines.append((f"{row.check:<17}{row.label:<{width}}{coverage:<15}{parts[0]}".rstrip(), markup))
+        lines += [(indent + part, markup) for part in parts[1:]]
     counts = {v: sum(r.verdict == v for r in rows) for v in _SEVERITY}
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     lines.append((f"launch verdict: {'NOT READY' if counts[FAIL] or counts[ERROR] else 'no blocking finding'} ({summary})",

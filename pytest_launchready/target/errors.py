@@ -24,6 +24,14 @@ class TargetStoppedError(SetupError):
     label = ""  # its message says it all
 
 
+class RequestFailed(SetupError):
+    """A request got no answer (the connection failed, and could not be retried) while the target still
+    answers others: nothing came back to judge, so the test is an error told in one line, never a
+    finding and never a traceback."""
+
+    label = "request failed (not a finding): "
+
+
 @dataclass(frozen=True)
 class TargetDown:
     """When the target stopped answering, and the request that found out."""

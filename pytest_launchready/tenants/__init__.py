@@ -134,7 +134,8 @@ class Tenant:
     request. ``canary`` is a unique string the plugin plants in this tenant's data: finding it in
     another tenant's response proves a leak. ``ids`` maps path-parameter names to ids this tenant owns
     (from seeding or ``launchready_seed``). ``seed_notes`` says what seeding could not create, and why;
-    ``objects`` holds what it did create (:class:`pytest_launchready.tenants.seeding.SeededObject` records).
+    ``objects`` holds what it did create (:class:`pytest_launchready.tenants.seeding.SeededObject` records);
+    ``seed_statuses`` the status of every answer seeding got, in order.
     """
 
     name: str
@@ -145,6 +146,7 @@ class Tenant:
     ids: dict[str, str] = field(default_factory=dict)
     seed_notes: list[str] = field(default_factory=list)
     objects: list[Any] = field(default_factory=list)
+    seed_statuses: list[int] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"Tenant(name={self.name!r}, role={self.role!r}, credentials={self.credentials!r})"

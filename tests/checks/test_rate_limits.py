@@ -171,3 +171,44 @@ def test_burst_addresses_are_distinct_loopback_addresses() -> None:
     addresses = [burst_address(i) for i in range(600)]
     assert len(set(addresses)) == 600
     assert all(a.startswith("127.") and not a.endswith(".0") and not a.endswith(".255") for a in addresses)
+
+
+SIGNUP_APP = '''
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel
+
+app = FastAPI()
+emails: set[str] = set()
+
+
+class Signup(BaseModel):
+    email: str
+    password: str
+
+
+@app.post("/auth/signup", status_code=201, openapi_extra={"security": []})
+def signup(body: Signup) -> dict[str, str]:
+    if body.email in emails:
+        raise HTTPException(422, "email already registered")  # the burst repeats one body: taken after the first
+    emails.add(body.email)
+    return {"email": body.email}
+
+
+@app.post("/reports", openapi_extra={"security": []})
+def report(body: Signup) -> dict[str, str]:
+    raise HTTPException(400, "reports are closed")
+'''
+
+
+@pytest.mark.parametrize(("route", "reason"), [
+    ("POST /auth/signup", "19 of the 20 requests to POST /auth/signup as an anonymous client (*) were refused as malformed "
+                          "(1x 201, 19x 422), so only 1 reached the route's work*"),
+    ("POST /reports", "POST /reports answered 400 to the burst's first body (*reports are closed*): the requests would not "
+                      "reach the route's work*"),
+])
+def test_a_verdict_rests_on_well_formed_requests_only(pytester: pytest.Pytester, route: str, reason: str) -> None:
+    pytester.makepyfile(myapp=SIGNUP_APP)
+    pytester.makeini(f"[pytest]\n{APP_TARGET}\nlaunchready_rate_limit_burst = 20\nlaunchready_rate_limited = {route}\n")
+    result = pytester.runpytest_inprocess(*RUN, "-rs")
+    assert outcomes(result) == {"failed": [], "passed": [], "skipped": [f"launchready::test_rate_limits[{route}]"]}
+    result.stdout.fnmatch_lines([f"SKIPPED*{reason}"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import hypothesis  # noqa: F401 - imported once here rather than again in every in-process run below
 import pytest
@@ -13,11 +14,12 @@ import pytest_launchready.checks.validation.check  # noqa: F401 - likewise
 import pytest_launchready.target  # noqa: F401 - likewise
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.validation import payloads
+from pytest_launchready.checks.validation.faults import FIX_ENFORCE
 from pytest_launchready.tenants import bodies
 
 from support.logins import SIGNUP_LOGIN
 from support.projects import make_project
-from support.runs import generated_ids, outcomes
+from support.runs import CaseRun, generated_ids, outcomes
 
 RUN = ("--launchready", "--launchready-checks=validation", "-p", "no:cacheprovider")
 
@@ -317,3 +319,18 @@ def test_xdist_gives_the_same_verdicts(pytester: pytest.Pytester, monkeypatch: p
     result.stdout.fnmatch_lines(["FAILED launchready::test_validation[[]GET /me[]]*", "validation*FAIL*"])
     result.stdout.fnmatch_lines(["FAILED launchready::test_validation[[]POST /notes[]]*"])
     result.assert_outcomes(passed=15, failed=2)
+
+
+def test_each_kind_of_finding_has_its_own_title(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST /notes/{note_id}/comments reads raw JSON (no enforced schema) and answers with its SQL errors: two
+    faults, so two titles. The failure's first line is the first finding's own, not a count of requests."""
+    monkeypatch.setenv("VALIDATION_FLAWS", "sql")
+    fastapi_project(pytester)
+    run = CaseRun(pytester, *RUN, "-k", "comments")
+    assert run.ids("failed") == ["POST /notes/{note_id}/comments"]
+    lines = run.messages()[0].splitlines()
+    assert re.fullmatch(r"AssertionError: \[MEDIUM\] Sent POST /notes/\w+/comments as throwaway tenant \S+ \(owner\): "
+                        r"missing 'text': accepted with 201\.", lines[0]), lines[0]
+    others = [line for line in lines if line.startswith("Another finding in this test: ")]
+    assert len(others) == 1 and others[0].endswith("disclosing SQL error in body."), others
+    assert lines.index(others[0]) > lines.index("Fix: " + FIX_ENFORCE)  # after the first finding's own fix

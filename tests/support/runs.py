@@ -76,12 +76,11 @@ class CaseRun:
 
     def messages(self) -> list[str]:
         """Each failed test's assertion message (pytest's 'E   ' margin removed)."""
-        return ["\n".join(line[8:] for line in r.longreprtext.splitlines() if line.startswith("E "))
-                for r in self.reports if r.failed]
+        return ["\n".join(exception_lines(r.longreprtext)) for r in self.reports if r.failed]
 
     def message_text(self) -> str:
         """Every failure's assertion message lines, as one text."""
-        return "\n".join(line[8:] for r in self.reports if r.failed for line in r.longreprtext.splitlines() if line.startswith("E "))
+        return "\n".join(line for r in self.reports if r.failed for line in exception_lines(r.longreprtext))
 
     def reasons(self) -> dict[str, str]:
         """Skipped case id -> the reason shown."""
@@ -92,6 +91,26 @@ class CaseRun:
         from pytest_launchready.report.protocol import WARN_PROPERTY
 
         return [str(v) for r in self.reports if r.when == "call" for k, v in r.user_properties if k == WARN_PROPERTY]
+
+
+def exception_lines(text: str) -> list[str]:
+    """The exception's lines of a failure's text, margin removed.
+
+    A finding's failure hides every plugin frame, and pytest then marks only the first line
+    (``E   AssertionError: ...``, the rest indented by 4); a failure with frames marks every line (``E       ``).
+    """
+    lines = text.splitlines()
+    if any(line.startswith("E       ") for line in lines):
+        return [line[8:] for line in lines if line.startswith("E ")]
+    found: list[str] = []
+    for line in lines:
+        if line.startswith("E   "):
+            found.append(line[4:])
+        elif found and line.startswith("    ") or found and line == "":
+            found.append(line[4:])
+        elif found:
+            break
+    return found
 
 
 def outcomes(result: pytest.RunResult) -> dict[str, list[str]]:

@@ -126,11 +126,14 @@ def _read(ctx: RunContext, route: Any) -> None:
     a_json = json_body(control)
     victims = [victim("tenant A", a, b)] + _bystanders(ctx, exclude={a.canary, b.canary})
     statuses = []
-    for probe, says in attack_probes(route, theirs, mine, b.canary, ctx, neighbours=True):
+    twins: dict[int, Any] = {}
+    for probe, says in attack_probes(route, theirs, mine, b.canary, ctx, neighbours=True, twins=twins):
         response = _send(ctx, b.client, probe, route, says)
         statuses.append(response.status_code)
         what = f"Sent {probe.text} as tenant B ({b.name}), {says}."
-        if _no_crash(ctx, response, what, route, own_request):
+        twin = twins.get(id(probe))
+        own = own_request if twin is None else _sender(ctx, b, with_identity(twin, route, b, ctx.settings), route)
+        if _no_crash(ctx, response, what, route, own):
             continue
         if not response.is_success:
             continue
@@ -277,16 +280,18 @@ def _no_crash(ctx: RunContext, response: httpx.Response, what: str, route: Any,
               own: Callable[[], httpx.Response | None] | None = None) -> bool:
     """Fail on a 5xx caused by another tenant's id; True when the answer was a crash to step over.
 
-    ``own`` sends the same request with the attacker's own ids: when that crashes too, the crash is
-    not about whose id it was (a title that collides, a NUL byte): a warning, and the validation
-    check's business, never an isolation finding.
+    ``own`` sends the same request with the attacker's own ids (or, for a neighbour of the victim's
+    id, an id no one has): when that crashes too, the crash is not about whose id it was (a title
+    that collides, a NUL byte, an unknown id): a warning, and the validation check's business,
+    never an isolation finding.
     """
     if response.status_code < 500:
         return False
     twin = own() if own is not None else None
     if twin is not None and twin.status_code >= 500:
         ctx.warn(f"{route.key} answered {response.status_code} to tenant B, and {twin.status_code} to the same request "
-                 "with tenant B's own ids: a crash that does not depend on whose id it is (see the validation check)")
+                 f"without tenant A's id ({twin.request.method} {twin.request.url.path}, tenant B's own or no one's): a crash "
+                 "that does not depend on whose id it is (see the validation check)")
         return True
     fail(what, f"the route crashed ({response.status_code}) on another tenant's id instead of denying it with 404 or "
          f"{'/'.join(map(str, sorted(ctx.settings.deny_status)))}: an error path is where isolation checks get skipped.",
@@ -314,6 +319,11 @@ def _readable_by_anyone(ctx: RunContext, route: Any, owner: Tenant, overrides: d
         if mark in seen.get(path, ""):
             return True
     return False
+
+
+def _sender(ctx: RunContext, attacker: Tenant, probe: Any, route: Any) -> Callable[[], httpx.Response]:
+    """Sends ``probe`` as ``attacker`` when called (the same variant of the attacker's own id)."""
+    return lambda: _send(ctx, attacker.client, probe, route)
 
 
 def _own_request(ctx: RunContext, route: Any, mine: dict[Position, str], theirs: dict[Position, str],

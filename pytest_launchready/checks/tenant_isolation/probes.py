@@ -16,12 +16,18 @@ from pytest_launchready.tenants.seeding import lookup
 
 #: The label of a probe that names tenant A in a body field (its fix differs from an id swap's).
 CALLER = "caller field"
+#: An integer id no seeded object has: what a route answers for an id that exists for no one.
+NOBODY_INTEGER = "987654321"
 
 
 def attack_probes(route: Any, theirs: dict[Position, str], mine: dict[Position, str], canary: str, ctx: RunContext,
-                  neighbours: bool) -> list[tuple[Probe, str]]:
+                  neighbours: bool, twins: dict[int, Probe] | None = None) -> list[tuple[Probe, str]]:
     """The exact swaps (all of A's ids; then one of A's ids at a time among B's own), then a bounded,
-    seeded selection of id variants. Each with the words that say which id came from whom."""
+    seeded selection of id variants. Each with the words that say which id came from whom.
+
+    ``twins``, when given, is filled with ``id(probe) -> the same variant of B's own id``: a crash both
+    cause does not depend on whose id it is (``2.json`` is no one's id).
+    """
     order = list(theirs)
     probes: list[tuple[Probe, str]] = [(build(route, theirs, canary), _says(theirs, {}))]
     contexts: dict[Position, dict[Position, str]] = {}
@@ -41,8 +47,24 @@ def attack_probes(route: Any, theirs: dict[Position, str], mine: dict[Position, 
             if variant.neighbour and not neighbours:
                 continue
             says = _says({position: theirs[position]}, own, variant)
-            candidates.append((build(route, assignment, canary, variant, position), says))
+            probe = build(route, assignment, canary, variant, position)
+            candidates.append((probe, says))
+            twin = _same_variant(variant, position, mine.get(position), theirs[position], integer)
+            if twins is not None and twin is not None:
+                twins[id(probe)] = build(route, {**assignment, position: mine.get(position, theirs[position])}, canary, twin,
+                                         position)
     return probes + select(candidates, ctx.rng)
+
+
+def _same_variant(variant: Variant, position: Position, mine: str | None, theirs: str, integer: bool) -> Variant | None:
+    """``variant`` made from the attacker's own id instead of the victim's, and for a neighbour an id no one
+    has (a neighbour may be no one's too); None for a variant that mixes both ids (pollution, own id in the
+    path), which has no own-only twin."""
+    if variant.neighbour:
+        return Variant("an id no one has", NOBODY_INTEGER, neighbour=True)
+    if mine is None or mine == theirs or "own" in variant.label or "polluted" in variant.label:
+        return None
+    return next((v for v in variants(position, mine, None, integer) if v.label == variant.label), None)
 
 
 def _says(victim_ids: dict[Position, str], own: dict[Position, str], variant: Variant | None = None) -> str:

@@ -11,11 +11,11 @@ import pytest
 
 from pytest_launchready.checks import disclosure
 from pytest_launchready.checks.evidence import fail
-from pytest_launchready.checks.finding import worst
 from pytest_launchready.checks.validation import payloads
 from pytest_launchready.checks.validation.caller import Caller, address, who_calls
 from pytest_launchready.checks.validation.common import READ
-from pytest_launchready.checks.validation.faults import FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Fault, disclosure_severity, is_secret
+from pytest_launchready.checks.validation.faults import (FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Fault, disclosure_severity,
+                                                     fail_with, is_secret)
 from pytest_launchready.routes.schemas import accepted_types, flatten
 from pytest_launchready.target.responses import json_body
 
@@ -51,11 +51,7 @@ def run_read(ctx: RunContext, route: Route, docs: str) -> None:
         )
     odd = _odd_reads(ctx, route, caller, path, query)
     if odd:
-        first = odd[0]
-        fail(f"Read GET {path} as {caller.who}, then with a NUL byte in its text parameters; "
-             f"{len(odd)} finding(s):\n" + "\n".join(f"  - {f.what}" for f in odd) + "\n\nThe first finding in full:",
-             first.why, " ".join(dict.fromkeys(f.fix for f in odd)), response=first.response, redact=ctx.redact,
-             headers=("content-type",), mark=first.mark, docs=docs, severity=worst(f.severity for f in odd))
+        fail_with(odd, f"Sent GET {path} as {caller.who}", ctx.redact, docs)
     if not response.is_success:
         pytest.skip(f"GET {path} answered {response.status_code} to {caller.who}: nothing to scan")
     data = json_body(response)

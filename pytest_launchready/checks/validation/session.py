@@ -38,6 +38,8 @@ class Session:
     throttled: bool = False
     #: Why the valid body was refused (a 400/422), when it was: no payload's refusal then proves anything.
     refused_valid: str | None = None
+    #: The status of every answer, in order.
+    statuses: list[int] = field(default_factory=list)
 
     def send(self, probe: Payload) -> httpx.Response | None:
         """Send ``probe``; record a finding for a timeout, a crash or a disclosure. None on timeout."""
@@ -51,6 +53,7 @@ class Session:
                 f"{probe.label}: no answer within {self.ctx.settings.timeout:g} s",
                 "an invalid body must be rejected quickly; a hang is a denial of service one request away.", FIX_CRASH))
             return None
+        self.statuses.append(response.status_code)
         found = disclosure.scan(response.content, response.status_code, response.headers.get("content-type", ""),
                                 read=False, sent=probe.text)
         secret = [f for f in found if is_secret(f)]

@@ -47,12 +47,14 @@ class Discovery:
     ``source`` says where they came from, for the report header (``openapi 3.1 from app + fastapi
     introspection``). ``undocumented`` lists the keys of routes the app serves but its spec lacks.
     ``warnings`` are settings entries that matched no route and app parts that could not be read.
+    ``framework_own`` lists the keys of routes the framework serves itself (FastAPI's docs pages).
     """
 
     routes: tuple[Route, ...]
     source: str
     undocumented: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    framework_own: tuple[str, ...] = ()
 
 
 def discover(settings: Settings, app: object | None, fetch: Callable[[str], bytes | None] | None = None) -> Discovery:
@@ -97,6 +99,7 @@ def discover(settings: Settings, app: object | None, fetch: Callable[[str], byte
         source=" + ".join(sources),
         undocumented=tuple(r.key for r in routes if not r.documented),
         warnings=tuple(warnings),
+        framework_own=tuple(r.key for r in routes if r.key in owned),
     )
 
 

@@ -13,8 +13,10 @@ For each tenant (A, B, and the throwaway tenants write tests make) :func:`seed_t
    (else ``<y singular>_id``);
 4. merges what the user's ``launchready_seed(tenant)`` returns, which wins over guesses.
 
-It never raises because of what the app answers: whatever could not be created is recorded in
-``tenant.seed_notes``, and the routes that needed it are reported NOT RUN with that reason.
+It never raises because of what the app answers to one request: whatever could not be created is
+recorded in ``tenant.seed_notes``, and the routes that needed it are reported NOT RUN with that
+reason. When the app answered 401 to every request, it refused the credentials ``launchready_login``
+returned: a :class:`~pytest_launchready.errors.SetupError`, as is a ``launchready_seed`` that raises.
 
 One job per module: :mod:`.names` reads the route table (collections, id names, which POST creates),
 :mod:`.filling` makes the values sent, :mod:`.seeder` makes the calls, :mod:`.answers` harvests ids
@@ -27,8 +29,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-import pytest
-
+from pytest_launchready.errors import SetupError
 from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.tenants.seeding.answers import created_id, items_of, unwrap
 from pytest_launchready.tenants.seeding.filling import as_schema_type, fill, id_fields, is_free_text, seed_body
@@ -100,6 +101,7 @@ def seed_tenant(
     except Exception as exc:  # noqa: BLE001 - a strange answer must not stop the run
         tenant.seed_notes.append(f"who-am-I routes could not be used: {type(exc).__name__}")
     seeder.create(tenant, None if needed is None else seeder.collections_for(needed))
+    _require_accepted(tenant)
     if user_seed is not None:
         _merge_user_seed(tenant, user_seed)
 
@@ -110,20 +112,36 @@ def _seeder(routes: tuple[Route, ...], settings: Settings) -> Seeder:
     return Seeder(routes, settings)
 
 
+def _require_accepted(tenant: Tenant) -> None:
+    """Fail set-up when the app refused the tenant's credentials on every seeding request.
+
+    Every check would then compare refusals: denials that prove nothing (NOT RUN everywhere) or, for
+    a check that reads a 401 as "no data", a pass it did not earn.
+    """
+    statuses = tenant.seed_statuses
+    if not statuses or any(status != 401 for status in statuses):
+        return
+    raise SetupError(
+        f"the app refused the credentials launchready_login({tenant.name!r}, {tenant.role!r}) returned: all "
+        f"{len(statuses)} of seeding's requests answered 401 ({'; '.join(tenant.seed_notes[:1])}). Return the "
+        "headers or cookies a logged-in browser or client of your app sends (Credentials(headers=...) or "
+        "Credentials(cookies=...)), and check the login answered 2xx."
+    )
+
+
 def _merge_user_seed(tenant: Tenant, user_seed: Callable[[Tenant], Any]) -> None:
     try:
         supplied = user_seed(tenant)
     except TargetStoppedError:
         raise  # not the fixture's fault: the one-line "target stopped" error
     except Exception as exc:  # noqa: BLE001 - user code: report it, redacted, as a setup error
-        pytest.fail(f"launchready_seed({tenant.name!r}) raised {type(exc).__name__}: {exc}", pytrace=False)
+        raise SetupError(f"launchready_seed({tenant.name!r}) raised {type(exc).__name__}: {exc}") from None
     if supplied is None:
         return
     if not isinstance(supplied, Mapping):
-        pytest.fail(
+        raise SetupError(
             f"launchready_seed({tenant.name!r}) returned {type(supplied).__name__}: return a dict of path-parameter "
-            "name -> an id that tenant owns, e.g. {'conversation_id': '42'}.",
-            pytrace=False,
+            "name -> an id that tenant owns, e.g. {'conversation_id': '42'}."
         )
     for name, value in supplied.items():
         tenant.ids[str(name)] = str(value)

@@ -212,10 +212,12 @@ class Seeder:
         if body is not None:
             kwargs["data" if form else "json"] = body
         try:
-            return tenant.client.request(method, path, **kwargs)
+            response = tenant.client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             tenant.seed_notes.append(f"{route_key} failed: {type(exc).__name__}")
             return None
+        tenant.seed_statuses.append(response.status_code)
+        return response
 
     @staticmethod
     def _accepted(tenant: Tenant, response: httpx.Response | None, route_key: str) -> httpx.Response | None:
