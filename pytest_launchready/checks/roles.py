@@ -198,7 +198,9 @@ def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: st
 
 
 def _a(role: str) -> str:
-    return ("an " if role[:1].lower() in "aeiou" else "a ") + role
+    # "user", "unit lead", "eu-admin" start with a vowel letter but not a vowel sound.
+    vowel = role[:1].lower() in "aeiou" and not role.lower().startswith(("use", "uni", "eu"))
+    return ("an " if vowel else "a ") + role
 
 
 def _send(ctx: RunContext, client: httpx.Client, probe: Probe) -> httpx.Response:
