@@ -10,6 +10,8 @@ A tenant is one user. Every body and answer is wrapped in ``{"data": ...}``; lis
   make them, by a CLI command (``flask create-superuser``, here also the function ``create_superuser``).
 - ``GET /api/me``: the caller, ``{"data": {"username", "email", "role"}}``.
 - ``GET``/``PUT /api/members/{email}/profile`` ``{"data": {"bio"}}``: the member themself, or a superuser.
+- ``GET /api/members/{user_email}/activity``: what the member created, ``{"items": [...], "count": n}``;
+  the member themself, or a superuser (another blueprint, another name for the member's email).
 - ``PUT``/``GET /api/preferences`` ``{"data": {"username", "theme"}}``: the caller's preferences; a
   username that is not the caller's is refused (403).
 - ``POST /api/spaces`` ``{"data": {"name", "description"}}`` -> 201 ``{"data": {"slug", ...}}``;
@@ -28,7 +30,7 @@ A tenant is one user. Every body and answer is wrapped in ``{"data": ...}``; lis
 Flaws (``FLASK_SHAPES_FLAWS``, comma-separated; none by default): ``project-any`` (anyone reads any
 project), ``project-write-any`` (anyone updates or deletes any project), ``task-any`` (anyone reads
 any task), ``space-any`` (anyone reads, updates or deletes any space), ``spaces-list-leak`` (``GET
-/api/spaces`` lists everyone's spaces), ``profile-any`` (anyone reads and changes anyone's profile),
+/api/spaces`` lists everyone's spaces), ``profile-any`` (anyone reads and changes anyone's profile), ``activity-any`` (anyone reads anyone's activity),
 ``preferences-by-body`` (``PUT /api/preferences`` updates the user the
 body's username names), ``admin-any`` (any signed-in user lists every member and every project),
 ``moderation-any`` (any signed-in user removes any space), ``member-delete-any`` (any signed-in user
@@ -173,6 +175,19 @@ def change_profile(email: str) -> Response:
     if isinstance(bio, str):
         owner["bio"] = bio
     return jsonify(data=_member(owner))
+
+
+@app.get("/api/members/<user_email>/activity")
+def read_activity(user_email: str) -> Response:
+    user = _caller()
+    if user_email != user["email"] and user["role"] != "superuser" and "activity-any" not in FLAWS:
+        raise Refused(403, "not your activity")
+    if user_email not in USERS:
+        raise Refused(404, "no such member")
+    events = [f"created {kind} {o.get('name') or o.get('title')}"
+              for kind, store in (("space", SPACES), ("project", PROJECTS), ("task", TASKS))
+              for o in store.values() if o["owner"] == user_email]
+    return jsonify(items=events, count=len(events))
 
 
 def _preferences(user: dict[str, Any]) -> dict[str, Any]:
@@ -363,6 +378,7 @@ SPEC: dict[str, Any] = {
         "/api/me": {"get": _op()},
         "/api/members/{email}/profile": {"parameters": _path_param("email", _EMAIL), "get": _op(),
                                          "put": _op(_wrapped({"bio": _TEXT}))},
+        "/api/members/{user_email}/activity": {"parameters": _path_param("user_email", _EMAIL), "get": _op()},
         "/api/preferences": {"get": _op(), "put": _op(_wrapped({"username": _TEXT, "theme": _TEXT}))},
         "/api/spaces": {"get": _op(), "post": _op(_wrapped({"name": _TEXT, "description": _TEXT}, ["name"]), status="201")},
         "/api/spaces/{slug}": {"parameters": _path_param("slug", _TEXT), "get": _op(),
