@@ -85,7 +85,7 @@ def run(ctx: RunContext, case: Case) -> None:
     # A staff operation is proven by staff: the highest global role sees every tenant's data.
     reference = ctx.tenant_role(settings.roles[0]) if staff_only else owner
     highest = reference.role
-    overrides = victim_users(ctx, owner, route)
+    overrides = victim_users(ctx, owner, route, by_name=True)
     ids, missing = ids_of(owner, route, overrides)
     sources = [owner]
     if missing and staff_only:  # objects only staff create (a menu item): the staff reference makes them

@@ -148,3 +148,26 @@ def test_a_user_deleting_members_is_told_as_a_user_and_shown_by_the_superuser(
         "superuser and higher.",
         "*re-reading GET /api/members/*@*.example.com/profile as the superuser shows the effect: it now answers 404*",
     ])
+
+
+#: FLASK_SHAPES_LOGIN naming each tenant's first user, the one the checks log in as, ``first-<n>@...``.
+FIRST_MARKED_LOGIN = (FLASK_SHAPES_LOGIN
+                      .replace("SERIAL = itertools.count(1)\n", "SERIAL = itertools.count(1)\nSEEN = set()\n")
+                      .replace("        n = next(SERIAL)\n",
+                               "        n = next(SERIAL)\n        label = role if tenant in SEEN else 'first'\n"
+                               "        SEEN.add(tenant)\n")
+                      .replace('f"{role}-{n}@', 'f"{label}-{n}@'))
+
+
+def test_a_member_addressed_by_email_is_deleted_as_a_victim_of_its_own_never_the_login_in_use(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DELETE /api/members/{email}: roles makes a victim user for a user parameter; an email addresses it
+    as well as an id would, so the throwaway tenant's own login is never the one deleted."""
+    assert "label = role if tenant in SEEN" in FIRST_MARKED_LOGIN
+    monkeypatch.setenv("FLASK_SHAPES_FLAWS", "member-delete-any")
+    make_project(pytester, "flask_shapes", INI, FIRST_MARKED_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=roles", "-k", "members and DELETE")
+    assert ids(outcomes, "failed") == ["test_roles[DELETE /api/members/{email}]"], result.stdout.str()
+    result.stdout.fnmatch_lines(["*Sent DELETE /api/members/user-*@*.example.com as a user of the tenant*"])
+    assert "Sent DELETE /api/members/first-" not in result.stdout.str()

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 import pytest
 
 from pytest_launchready.target.errors import TargetStoppedError
-from pytest_launchready.tenants.seeding.answers import created_id, items_of, unwrap
+from pytest_launchready.tenants.seeding.answers import created_id, identities, items_of, unwrap
 from pytest_launchready.tenants.seeding.filling import as_schema_type, fill, id_fields, is_free_text, seed_body
 from pytest_launchready.tenants.seeding.names import (
     blank,
@@ -65,6 +65,7 @@ __all__ = [
     "explain_missing",
     "fill",
     "id_fields",
+    "identities",
     "is_create_route",
     "is_free_text",
     "is_id_name",
