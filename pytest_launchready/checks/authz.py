@@ -14,7 +14,7 @@ import httpx
 from pytest_launchready.checks.idfuzz import Position
 from pytest_launchready.checks.probing import positions
 from pytest_launchready.routes.vocabulary import is_me_route
-from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, is_user_param, lookup
+from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, identities, is_user_param, lookup, unwrap
 from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:
@@ -49,17 +49,23 @@ def ids_of(tenant: Tenant, route: Any, overrides: dict[str, str] | None = None) 
     return found, missing
 
 
-def victim_users(ctx: RunContext, owner: Tenant, route: Any) -> dict[str, str]:
-    """For user-id path parameters (``/admin/users/{user_id}``): a user of ``owner``'s org made for the
-    test, in the lowest role, so that no write ever targets a login in use. Parameters launchready_seed
-    supplied are left alone; nothing is made when the app has no "who am I" route to learn the id."""
+def victim_users(ctx: RunContext, owner: Tenant, route: Any, *, by_name: bool = False) -> dict[str, str]:
+    """For user path parameters (``/admin/users/{user_id}``): a user of ``owner``'s org made for the
+    test, in the lowest role, so that no write ever targets a login in use. With ``by_name``, a
+    parameter that "who am I" answers a value of the same name for (``/members/{email}``) gets that
+    value rather than the user's id: roles asks so, since there the higher role acts on someone else;
+    tenant_isolation does not, since there tenant A itself must be allowed the request (a tenant may be
+    one user, who may edit only their own profile). Parameters launchready_seed supplied are left alone;
+    nothing is made when the app has no "who am I" route to learn the values."""
     supplied = {o.param for o in owner.objects if o.source == USER}
     params = [p for p in route.path_params if is_user_param(route, p) and p not in supplied]
     if not params or not any(is_me_route(r) and not r.public for r in ctx.routes):
         return {}
     user = ctx.tenant_role(ctx.settings.roles[-1], owner)
-    user_id = whoami(ctx, user)[1]
-    return {p: user_id for p in params} if user_id else {}
+    response, user_id = whoami(ctx, user)
+    named = identities(unwrap(json_body(response)), params) if by_name and response is not None and response.is_success else {}
+    values = {p: named.get(p) or user_id for p in params}
+    return {p: v for p, v in values.items() if v}
 
 
 def whoami(ctx: RunContext, tenant: Tenant) -> tuple[httpx.Response | None, str | None]:

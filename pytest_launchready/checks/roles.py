@@ -86,7 +86,7 @@ def run(ctx: RunContext, case: Case) -> None:
     # A staff operation is proven by staff: the highest global role sees every tenant's data.
     reference = ctx.tenant_role(settings.roles[0]) if staff_only else owner
     highest = reference.role
-    overrides = victim_users(ctx, owner, route)
+    overrides = victim_users(ctx, owner, route, by_name=True)
     ids, missing = ids_of(owner, route, overrides)
     sources = [owner]
     if missing and staff_only:  # objects only staff create (a menu item): the staff reference makes them
@@ -199,7 +199,9 @@ def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: st
 
 
 def _a(role: str) -> str:
-    return ("an " if role[:1].lower() in "aeiou" else "a ") + role
+    # "user", "unit lead", "eu-admin" start with a vowel letter but not a vowel sound.
+    vowel = role[:1].lower() in "aeiou" and not role.lower().startswith(("use", "uni", "eu"))
+    return ("an " if vowel else "a ") + role
 
 
 def _send(ctx: RunContext, client: httpx.Client, probe: Probe) -> httpx.Response:

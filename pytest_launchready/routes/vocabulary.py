@@ -133,6 +133,13 @@ def is_me_path(path: str) -> bool:
     return _me_rank(path) is not None
 
 
+def caller_value(name: str) -> str | None:
+    """Which of a user's own values (``username``, ``email``) a field or parameter named ``name`` holds,
+    by its name alone: ``user_email`` and ``emailAddress`` hold the email; None for anything else."""
+    kind = _CALLER_FIELDS.get(normalise(name))
+    return kind if kind in ("username", "email") else None
+
+
 def caller_field(route: Route, name: str) -> str | None:
     """Which of the caller's own values (``username``, ``email``, ``user_id``) body field ``name`` of
     ``route`` holds, or None. ``PUT /profile {"username": ...}`` names the caller; a write on invites,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pytest_launchready.routes import Route
-from pytest_launchready.routes.vocabulary import ends_session, is_login_like, is_login_page, is_me_route, is_sign_in, me_route
+from pytest_launchready.routes.vocabulary import (caller_value, ends_session, is_login_like, is_login_page, is_me_route, is_sign_in,
+                                                  me_route)
+from pytest_launchready.tenants.seeding.answers import identities
 
 
 @pytest.mark.parametrize(("path", "expected"), [
@@ -63,3 +65,18 @@ def test_a_session_resource_is_where_credentials_are_guessed() -> None:
     """POST /api/session signs in (Rails' singular resource), so it is login-like and gets bursts too."""
     assert is_login_like(Route("POST", "/api/session")) and is_sign_in(Route("POST", "/api/session"))
     assert not is_login_like(Route("POST", "/chat/sessions"))
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("email", "email"), ("user_email", "email"), ("userEmail", "email"), ("email_address", "email"),
+    ("username", "username"), ("user_name", "username"), ("owner", None), ("slug", None), ("invitee_email", None),
+])
+def test_the_user_value_a_name_holds(name: str, expected: str | None) -> None:
+    assert caller_value(name) == expected
+
+
+def test_the_caller_s_own_values_fill_parameters_named_for_them() -> None:
+    """GET /me says ``email``; /members/{user_email}/activity takes it by another name, as a body field would."""
+    me = {"id": 7, "email": "a@example.com", "username": "ann", "slug": "ann-1"}
+    assert identities(me, ["user_email", "user_name", "slug", "invitee_email", "item_id"]) == {
+        "user_email": "a@example.com", "user_name": "ann", "slug": "ann-1"}

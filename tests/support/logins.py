@@ -188,3 +188,31 @@ def launchready_login(launchready_client):
         return Credentials(headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
     return login
 '''
+
+#: The Flask shapes app (tests/apps/flask_shapes.py): a tenant is one user, signed up through
+#: ``{"data": {...}}``; superusers are global staff, made by the app's ``create_superuser`` (its
+#: ``flask create-superuser`` command) for ``login("<run>-staff", "superuser")``. Each call is a new user.
+FLASK_SHAPES_LOGIN = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+SERIAL = itertools.count(1)
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        n = next(SERIAL)
+        user = {"username": f"{tenant}-{n}", "email": f"{role}-{n}@{tenant}.example.com", "password": "pw-123456"}
+        if role == "superuser":
+            import myapp  # the app under test, in this process: its CLI command's function
+
+            myapp.create_superuser(**user)
+            credentials = {"email": user["email"], "password": user["password"]}
+            answer = launchready_client.post("/api/auth/login", json={"data": credentials})
+        else:
+            answer = launchready_client.post("/api/accounts", json={"data": user})
+        answer.raise_for_status()
+        return Credentials(headers={"Authorization": f"Bearer {answer.json()['data']['token']}"})
+    return login
+'''

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from pytest_launchready.errors import SetupError
 from pytest_launchready.target.errors import TargetStoppedError
-from pytest_launchready.tenants.seeding.answers import created_id, items_of, unwrap
+from pytest_launchready.tenants.seeding.answers import created_id, identities, items_of, unwrap
 from pytest_launchready.tenants.seeding.filling import as_schema_type, fill, id_fields, is_free_text, seed_body
 from pytest_launchready.tenants.seeding.names import (
     blank,
@@ -66,6 +66,7 @@ __all__ = [
     "explain_missing",
     "fill",
     "id_fields",
+    "identities",
     "is_create_route",
     "is_free_text",
     "is_id_name",

@@ -9,7 +9,7 @@ import httpx
 
 from pytest_launchready.tenants.seeding.names import is_id_name
 from pytest_launchready.tenants.seeding.objects import INCIDENTAL, SeededObject
-from pytest_launchready.routes.vocabulary import camel_case
+from pytest_launchready.routes.vocabulary import caller_value, camel_case
 
 if TYPE_CHECKING:
     from pytest_launchready.tenants import Tenant
@@ -53,12 +53,14 @@ def items_of(data: Any) -> list[Any] | None:
 
 def identities(obj: Any, names: Iterable[str]) -> dict[str, str]:
     """The values ``obj`` holds for path-parameter ``names`` that are not ``<name>_id`` (``slug``,
-    ``username``, ``email``...): how an app addresses objects it names by something other than an id."""
+    ``username``, ``email``...): how an app addresses objects it names by something other than an id.
+    A name that says which of a user's values it holds (``{user_email}``) is read under that value's
+    name (``email``) too."""
     if not isinstance(obj, dict):
         return {}
     found = {}
     for name in (n for n in names if not is_id_name(n)):
-        for key in (name, camel_case(name)):
+        for key in filter(None, (name, camel_case(name), caller_value(name))):
             if _scalar(obj.get(key)):
                 found[name] = str(obj[key])
                 break
