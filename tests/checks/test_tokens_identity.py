@@ -149,6 +149,44 @@ def test_an_app_that_reserves_old_names_passes_the_rename_case(pytester: pytest.
     assert outcomes["after rename"] == "passed", result.stdout.str()
 
 
+def run_rename(pytester: pytest.Pytester, run_launchready: Any) -> tuple[pytest.RunResult, str]:
+    """Run only the rename case: the result and its outcome."""
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tokens", "-rfs", "-k", "after and rename")
+    return result, outcomes.by_id["launchready::test_tokens[after rename]"]
+
+
+@pytest.mark.parametrize(("flaws", "expected"), [("", "passed"), ("name-token", "failed")])
+def test_a_who_am_i_showing_only_the_old_username_proves_the_takeover(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, expected: str,
+) -> None:
+    """GET /me shows only {username} and the sign-up takes only {username, password}: no id and no second field
+    tell the users apart, but the old token showing the old username, which only the newcomer holds once the first
+    user is renamed, is the proof."""
+    monkeypatch.setenv("IDENTITY_FLAWS", flaws)
+    monkeypatch.setenv("IDENTITY_BARE", "1")
+    identity_project(pytester)
+    result, outcome = run_rename(pytester, run_launchready)
+    assert outcome == expected, result.stdout.str()
+    if expected == "failed":
+        result.stdout.fnmatch_lines(["*CRITICAL (account takeover)*the answer shows the old username 'lr-*', which only "
+                                     "the newcomer holds now*"])
+
+
+@pytest.mark.parametrize("flaws", ["", "name-token"])
+def test_a_rename_that_does_not_take_effect_is_not_run(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str,
+) -> None:
+    """PATCH /me answers 204 and renames nothing (a rename pending an e-mail confirmation): the newcomer is then refused
+    the name the user still holds, which proves nothing about reserved names."""
+    monkeypatch.setenv("IDENTITY_FLAWS", flaws)
+    monkeypatch.setenv("IDENTITY_RENAME", "pending")
+    identity_project(pytester)
+    result, outcome = run_rename(pytester, run_launchready)
+    assert outcome == "skipped", result.stdout.str()
+    result.stdout.fnmatch_lines(["SKIPPED*the rename did not take effect: PATCH /me answered 204, yet GET /me still shows "
+                                 "the username 'lr-*'*"])
+
+
 @pytest.mark.parametrize(("flaws", "expected"), [("", "passed"), ("password-keeps-sessions,deleted-keeps-sessions", "failed")])
 def test_the_user_fixtures_change_the_password_and_delete_the_user(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, expected: str,

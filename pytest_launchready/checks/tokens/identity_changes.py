@@ -65,6 +65,7 @@ def run_after_rename(ctx: RunContext) -> None:
     if not renamed.is_success or (isinstance(echoed, dict) and str(echoed.get(shown[kind], new)) == old):
         pytest.skip(f"renaming a fresh user's {kind} through {update.key} answered {renamed.status_code} without the new "
                     "value: the user was not renamed, so nothing can be proven")
+    _confirm_renamed(ctx, me, update, user, renamed, shown[kind], kind, new)
     newcomer, answer = _sign_up(ctx, signup, kind, old)
     if newcomer is None:
         control, answer = _sign_up(ctx, signup, kind, _fresh_value(ctx, kind))
@@ -82,11 +83,14 @@ def run_after_rename(ctx: RunContext) -> None:
         return
     read = unwrap(json_body(response))
     read_id = read.get("id") if isinstance(read, dict) else None
-    # Proof, not a guess: a value only the newcomer holds (its other identity field), or another user's id.
+    # Proof, not a guess: a value only the newcomer holds (its other identity field, or the old value itself now that
+    # the rename is confirmed), or another user's id.
     marks = {name: str(v) for name, v in newcomer.items() if name != "id" and str(v) != old}
     proof = next((f"the newcomer's {name} {value!r}" for name, value in marks.items() if value in str(read)), None)
     if proof is None and read_id is not None and (read_id == newcomer.get("id") or read_id != before.get("id", read_id)):
         proof = f"id {read_id!r}, not the first user's {before.get('id')!r}"
+    if proof is None and isinstance(read, dict) and _same(read.get(shown[kind]), old):
+        proof = f"the old {kind} {old!r}, which only the newcomer holds now: the first user was renamed to {new!r}"
     if proof is not None:
         fail(
             f"CRITICAL (account takeover): a fresh user renamed its {kind} through {update.key}; a newcomer then signed up "
@@ -96,6 +100,31 @@ def run_after_rename(ctx: RunContext) -> None:
             "previous holder, who can then read and change the newcomer's account.",
             FIXES["after rename"], response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
         )
+
+
+def _confirm_renamed(ctx: RunContext, me: Route, update: Route, user: Tenant, renamed: httpx.Response, field: str,
+                     kind: str, new: str) -> None:
+    """NOT RUN unless the rename took effect: the user's token, sent to who-am-I right away, shows ``new``, or is
+    refused (a token that named its user by the old value no longer finds anyone)."""
+    try:
+        response = send(ctx, _me_probe(me), user.credentials)
+    except httpx.TimeoutException:
+        pytest.skip(f"GET {me.path} did not answer within {ctx.settings.timeout:g} s right after the rename: whether the "
+                    "rename took effect is unknown, so nothing can be proven")
+    if not response.is_success:
+        return
+    shown = unwrap(json_body(response))
+    value = shown.get(field) if isinstance(shown, dict) else None
+    if not _same(value, new):
+        seen = f"the {kind} {value!r}" if value is not None else f"no {field} field"
+        pytest.skip(f"the rename did not take effect: {update.key} answered {renamed.status_code}, yet GET {me.path} still "
+                    f"shows {seen}, not the new {new!r} (a rename waiting for a confirmation, such as an e-mail link?): a "
+                    "newcomer refused the old value would prove nothing")
+
+
+def _same(value: Any, expected: str) -> bool:
+    """``value`` is ``expected``, as apps that lower-case names or e-mails store it."""
+    return isinstance(value, (str, int)) and str(value).casefold() == expected.casefold()
 
 
 def rename_not_run(me: Route | None, update: Route | None, signup: Route | None) -> str | None:
