@@ -5,6 +5,7 @@ freed name, a password change, or a deletion, the old token must not keep workin
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -221,6 +222,45 @@ def test_without_a_public_sign_up_the_rename_case_names_the_setting(pytester: py
     result.stdout.fnmatch_lines(["SKIPPED*no public sign-up route*list it in launchready_public_routes*"])
 
 
+ORG_LOGIN = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+SERIAL = itertools.count(1)
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        username = f"{tenant}-{next(SERIAL)}"
+        body = {"username": username, "password": "pw-long-enough-1", "org": tenant}
+        launchready_client.post("/auth/signup", json=body).raise_for_status()
+        answer = launchready_client.post("/auth/login", json={"username": username, "password": body["password"]})
+        return Credentials(headers={"Authorization": f"Bearer {answer.raise_for_status().json()['access_token']}"})
+    return login
+'''
+
+
+def test_an_id_that_who_am_i_gives_for_the_company_never_addresses_a_user(
+    pytester: pytest.Pytester, run_launchready: Any,
+) -> None:
+    """GET /account answers with the caller's org, whose id is another user's: DELETE /users/{user_id} and
+    PUT /users/{user_id}/password filled with it would delete or re-password someone else. GET /users/{id} does not
+    show the caller's own name, so both cases are NOT RUN naming the fixture, and nothing is changed."""
+    make_project(pytester, "org_account", "launchready_public_routes =\n    GET /health\n    POST /auth/signup\n"
+                 "    POST /auth/login\nlaunchready_exclude_routes =\n    * /docs\n    * /docs/oauth2-redirect\n"
+                 "    * /redoc\n    * /openapi.json\n", ORG_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tokens", "-rs", "-k", "password or deletion")
+    log = pytester.path / "changed_users.txt"
+    assert not log.exists(), f"the plugin changed users: {log.read_text()}"
+    reasons = {case.removeprefix("launchready::test_tokens[").removesuffix("]"): reason
+               for case, reason in skip_reasons(result, key=str).items()}
+    assert set(reasons) == {"after password change", "after user deletion"}, result.stdout.str()
+    assert re.search(r"\{user_id\} = '\d' taken from GET /account's answer", reasons["after user deletion"])
+    assert reasons["after user deletion"].endswith("define launchready_delete_user(credentials)")
+    assert "define launchready_change_password(credentials)" in reasons["after password change"]
+
+
 REALWORLD_INI = """launchready_roles = user
 launchready_public_routes =
     POST /api/users
@@ -307,3 +347,23 @@ def test_routes_addressing_the_caller_by_a_path_parameter_are_found() -> None:
     assert vocabulary.self_delete_route(routes) == routes[2]
     assert vocabulary.password_change_route(routes[3:]) is None
     assert vocabulary.self_delete_route(routes[3:]) is None
+
+
+def test_the_read_that_confirms_a_user_path_is_the_closest_get_of_that_user() -> None:
+    routes = (
+        Route("GET", "/users/v1/{username}"),
+        Route("PUT", "/users/v1/{username}/password"),
+        Route("GET", "/users/{user_id}"),
+        Route("DELETE", "/users/{user_id}"),
+        Route("DELETE", "/accounts/{account_id}"),
+    )
+    assert vocabulary.user_read_route(routes[1], routes) == routes[0]
+    assert vocabulary.user_read_route(routes[3], routes) == routes[2]
+    assert vocabulary.user_read_route(routes[4], routes) is None
+
+
+def test_company_and_membership_ids_never_take_the_who_am_i_id() -> None:
+    """GET /account often answers with the org: its id is no user's, account's or membership's of the caller."""
+    org = {"id": 12, "name": "acme"}
+    assert vocabulary.own_value("user_id", org) == "12"  # a guess, confirmed before any write
+    assert [vocabulary.own_value(p, org) for p in ("account_id", "member_id", "org_id")] == [None, None, None]

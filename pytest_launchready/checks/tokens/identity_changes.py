@@ -239,17 +239,70 @@ def _change_password(ctx: RunContext, route: Route, user: Tenant) -> Credentials
 
 def _own_path(ctx: RunContext, route: Route, user: Tenant, fixture: str) -> str:
     """``route``'s path filled with the user's own ids (``{username}``: its own), from its seeded ids,
-    ``Credentials.identity`` or its who-am-I answer; NOT RUN naming ``fixture`` when one is unknown."""
+    ``Credentials.identity`` or its who-am-I answer; NOT RUN naming ``fixture`` when one is unknown, or
+    when a value from the who-am-I answer cannot be confirmed as the user's own (:func:`_confirm_own`)."""
     values = dict(user.ids)
     me = _me_route(ctx)
     own = _read_me(ctx, me, user.credentials) if me is not None and route.path_params else None
+    guessed: dict[str, str] = {}
     for param in route.path_params:
         value = values.get(param) or (vocabulary.own_value(param, own) if own else None)
         if value is None:
             pytest.skip(f"{route.key} needs the user's own {param}, which neither its who-am-I answer nor "
                         f"Credentials.identity gives: define {fixture}")
+        if param not in values:
+            guessed[param] = value
         values[param] = value
+    if guessed:
+        assert me is not None and own is not None
+        _confirm_own(ctx, route, values, guessed, own, user, f"GET {me.path}'s answer", fixture)
     return route.format_path(values)
+
+
+def _confirm_own(ctx: RunContext, route: Route, values: dict[str, str], guessed: dict[str, str], own: dict[str, Any],
+                 user: Tenant, source: str, fixture: str) -> None:
+    """NOT RUN naming ``fixture`` unless the user at ``values`` is the caller: the GET of that user shows its
+    username, e-mail or id as ``own`` (the who-am-I answer) or ``Credentials.identity`` do, and nothing else.
+
+    The who-am-I route may describe the company (``GET /account``: ``{"id": 12, "name": "acme"}``), and
+    ``/users/12`` is then someone else: a deletion or a new password must never reach them. A value that
+    only echoes the path (the id the path was filled with) proves nothing, so it is not compared.
+    """
+    filled = ", ".join(f"{{{param}}} = {value!r}" for param, value in guessed.items())
+    stop = (f"{route.key} would be sent with {filled} taken from {source}, which may describe something else than the "
+            "user (a company, a membership), and the write would then reach someone else's account")
+    read = vocabulary.user_read_route(route, ctx.routes)
+    if read is None:
+        pytest.skip(f"{stop}; no GET of that user shows whose it is: define {fixture}")
+    path = read.format_path(values)
+    try:
+        response = ctx.client.get(path, auth=user.credentials)
+    except httpx.TimeoutException:
+        pytest.skip(f"{stop}; GET {path} did not answer within {ctx.settings.timeout:g} s: define {fixture}")
+    shown = unwrap(json_body(response)) if response.is_success else None
+    known = {**_identity_of(own), **_identity_of(user.credentials.identity)}
+    seen = _identity_of(shown) if isinstance(shown, dict) else {}
+    echoes = {value.casefold() for value in guessed.values()}
+    compared = {kind: (value, known[kind]) for kind, value in seen.items() if kind in known and value.casefold() not in echoes}
+    differ = [f"{kind} {value!r}, not the caller's {mine!r}" for kind, (value, mine) in compared.items() if not _same(value, mine)]
+    if shown is None:
+        pytest.skip(f"{stop}; GET {path} answered {response.status_code}, so nothing confirms it is the caller's: define {fixture}")
+    if differ:
+        pytest.skip(f"{stop}; GET {path} shows {', '.join(differ)}: define {fixture}")
+    if not compared:
+        mine = ", ".join(f"{kind} {value!r}" for kind, value in known.items()) or "nothing"
+        pytest.skip(f"{stop}; GET {path} shares no username, e-mail or id with what the who-am-I answer and "
+                    f"Credentials.identity give ({mine}) beyond the value the path was filled with: define {fixture}")
+
+
+def _identity_of(data: Any) -> dict[str, str]:
+    """``{"username"|"email"|"id": value}`` from a user object (or ``Credentials.identity``)."""
+    if not isinstance(data, dict):
+        return {}
+    ids = [key for key in data if vocabulary.normalise(str(key)) in ("id", "userid")]
+    fields = {**vocabulary.identity_fields({"properties": data}), **({"id": ids[0]} if ids else {})}
+    return {kind: str(data[name]) for kind, name in fields.items()
+            if isinstance(data.get(name), (str, int)) and not isinstance(data.get(name), bool)}
 
 
 def _sign_up(ctx: RunContext, route: Route, kind: str, value: str) -> tuple[dict[str, Any] | None, httpx.Response]:
