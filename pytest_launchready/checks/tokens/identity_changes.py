@@ -1,7 +1,8 @@
 """The cases where the user behind a token changes: it renames itself, changes its password, or is deleted.
 
 Each works on a fresh user, never on tenant A's token. After a rename, a newcomer signs up holding the
-user's old username (or email): the old token must not open the newcomer's account, which it does
+user's old username (or email; its other fields named ``lr-<run>-<worker>-newcomer-...``, an account
+no ``launchready_cleanup`` is told of): the old token must not open the newcomer's account, which it does
 when the app finds the token's user by that name on each request. After a password change or a
 deletion, the old token must be refused outright. The user's own fixtures
 (``launchready_change_password``, ``launchready_delete_user``) come first; else the routes
@@ -51,7 +52,7 @@ def run_after_rename(ctx: RunContext) -> None:
         pytest.skip(f"{update.key}, {signup.key} and GET {me.path} share no username or email field: nothing to rename and reuse")
     kind = kinds[0]
     old = str(before[shown[kind]])
-    new = _fresh_value(ctx, kind)
+    new = _fresh_value(ctx, kind, "renamed")
     body = valid_body(update.body_schema or {}, _unique(ctx))
     fields = vocabulary.fields_of(body, key)
     if fields is None:
@@ -66,9 +67,9 @@ def run_after_rename(ctx: RunContext) -> None:
         pytest.skip(f"renaming a fresh user's {kind} through {update.key} answered {renamed.status_code} without the new "
                     "value: the user was not renamed, so nothing can be proven")
     _confirm_renamed(ctx, me, update, user, renamed, shown[kind], kind, new)
-    newcomer, answer = _sign_up(ctx, signup, kind, old)
+    newcomer, answer = _sign_up(ctx, signup, kind, old, "newcomer")
     if newcomer is None:
-        control, answer = _sign_up(ctx, signup, kind, _fresh_value(ctx, kind))
+        control, answer = _sign_up(ctx, signup, kind, _fresh_value(ctx, kind, "control"), "control")
         if control is not None:
             return  # the old value stays reserved after a rename: no newcomer can take it
         pytest.skip(f"signing a newcomer up through {signup.key} answered {answer.status_code}, even with a fresh {kind}: "
@@ -305,8 +306,9 @@ def _identity_of(data: Any) -> dict[str, str]:
             if isinstance(data.get(name), (str, int)) and not isinstance(data.get(name), bool)}
 
 
-def _sign_up(ctx: RunContext, route: Route, kind: str, value: str) -> tuple[dict[str, Any] | None, httpx.Response]:
-    """Sign a newcomer up through ``route`` holding ``value`` as its ``kind``: what it sent (its
+def _sign_up(ctx: RunContext, route: Route, kind: str, value: str, label: str) -> tuple[dict[str, Any] | None, httpx.Response]:
+    """Sign a newcomer up through ``route`` holding ``value`` as its ``kind``, its other identity fields
+    named for the run (``lr-<run>-<worker>-<label>-...``, to be found and removed): what it sent (its
     identity fields), or None when refused, and the answer."""
     key, schema = vocabulary.envelope(route.body_schema)
     body = valid_body(route.body_schema or {}, _unique(ctx))
@@ -315,7 +317,7 @@ def _sign_up(ctx: RunContext, route: Route, kind: str, value: str) -> tuple[dict
         pytest.skip(f"{route.key} takes no JSON object to sign up with")
     names = vocabulary.identity_fields(schema)
     for other, name in names.items():
-        fields.setdefault(name, _fresh_value(ctx, other))
+        fields[name] = _fresh_value(ctx, other, label)
     fields[names[kind]] = value
     password = _password(ctx)
     fields.update(dict.fromkeys(vocabulary.new_password_fields(schema)[0], password))  # a confirmation field matches
@@ -360,7 +362,7 @@ def _unique(ctx: RunContext) -> str:
     return f"{ctx.run_id}{ctx.rng.randrange(16 ** 6):06x}"
 
 
-def _fresh_value(ctx: RunContext, kind: str) -> str:
-    """A username or email no one holds yet."""
-    value = f"lr{_unique(ctx)}"
+def _fresh_value(ctx: RunContext, kind: str, label: str) -> str:
+    """A username or email no one holds yet, named like the run's tenants: ``lr-<run>-<worker>-<label>-<hex>``."""
+    value = ctx.name(f"{label}-{ctx.rng.randrange(16 ** 6):06x}")
     return f"{value}@example.com" if kind == "email" else value
