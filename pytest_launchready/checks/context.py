@@ -103,7 +103,8 @@ class RunContext:
 
     def tenant_role(self, role: str, tenant: Tenant | None = None) -> Tenant:
         """A new user in ``role``; in ``tenant``'s org when given, else in a fresh throwaway tenant. A role
-        above ``launchready_tenant_role`` gives a staff user, in no tenant (``login("<run>-staff", role)``)."""
+        above ``launchready_tenant_role`` gives a staff user, in no tenant (``login("<run>-staff", role)``),
+        and is a ``pytest.UsageError`` with a tenant."""
         factory = self.request.getfixturevalue("tenant_role")
         return factory(role, tenant)  # type: ignore[no-any-return]
 

@@ -53,10 +53,14 @@ OBJECT_ROUTE_TESTS = [
 
 #: What a QA test sees of the fixtures: A and B are customers, staff are global users.
 QA_TEST = '''
+import pytest
+
+
 def test_tenants_are_customers_and_staff_is_global(tenant_a, tenant_b, tenant_role):
     assert (tenant_a.role, tenant_b.role) == ("customer", "customer")
-    chef = tenant_role("chef", tenant_a)  # a global role belongs to no tenant, whatever is asked
-    employee = tenant_role("employee")
+    with pytest.raises(pytest.UsageError, match="chef is above launchready_tenant_role [(]customer[)]"):
+        tenant_role("chef", tenant_a)  # a global role belongs to no tenant
+    chef, employee = tenant_role("chef"), tenant_role("employee")
     assert chef.name == employee.name and chef.name.endswith("-staff") and chef.name not in (tenant_a.name, tenant_b.name)
     assert (chef.role, employee.role) == ("chef", "employee") and chef.credentials != employee.credentials
     member = tenant_role("customer", tenant_a)
@@ -213,10 +217,20 @@ def test_staff_come_from_the_staff_name_and_never_stand_for_a_tenant() -> None:
 
     factory = _factory(login)
     a = factory.seeded("a", None, ())
-    superuser = factory("superuser", a)
+    superuser = factory("superuser")
     factory("user", a)
     assert calls == [("lr-run1-gw0-a", "user"), ("lr-run1-gw0-staff", "superuser"), ("lr-run1-gw0-a", "user")]
     assert superuser.name == factory.staff_name != a.name
+    assert factory("superuser", superuser).name == factory.staff_name  # the staff's own pseudo-tenant is no tenant
+
+
+def test_a_global_role_asked_for_in_a_tenant_is_a_usage_error_naming_the_setting() -> None:
+    factory = _factory(lambda tenant, role: Credentials(headers={"Authorization": f"Bearer {tenant}-{role}"}))
+    a = factory.seeded("a", None, ())
+    with pytest.raises(pytest.UsageError, match=r"tenant_role\('superuser', <tenant lr-run1-gw0-a>\): superuser is above "
+                       r"launchready_tenant_role \(user\), a role global to the app.*tenant_role\('superuser'\) without a tenant"):
+        factory("superuser", a)
+    assert [t.name for t in factory.created] == ["lr-run1-gw0-a"]  # nobody was logged in for it
 
 
 def test_a_staff_login_equal_to_a_tenant_login_is_refused() -> None:
@@ -224,3 +238,15 @@ def test_a_staff_login_equal_to_a_tenant_login_is_refused() -> None:
     factory("user")
     with pytest.raises(SetupError, match=r"same credentials for 'lr-run1-gw0-t1' \(user\) and 'lr-run1-gw0-staff' \(superuser\)"):
         factory("superuser")
+
+
+def test_cleanup_gets_every_tenant_once_and_never_the_staff() -> None:
+    factory = _factory(lambda tenant, role: Credentials(headers={"Authorization": f"Bearer {tenant}-{role}-{id(object())}"}))
+    a = factory.seeded("a", None, ())
+    factory("user", a)
+    factory("superuser")
+    fresh = factory("user")
+    removed: list[str] = []
+    factory.cleanup(lambda tenant: removed.append(tenant.name))
+    assert removed == [a.name, fresh.name]
+
