@@ -23,9 +23,9 @@ class TenantFactory:
 
     Tenants (A, B and every throwaway one) log in as ``launchready_tenant_role``. A role above it is
     global to the app: its users come from ``login("<run>-staff", role)``, one staff name per run and
-    worker, and never stand for a tenant; asking for one in a tenant is a ``pytest.UsageError``. Tenant names carry ``run_id`` and ``worker``, so runs and
-    xdist workers never share a tenant; every credential a login returns is added to ``redactor``
-    before anything can print it.
+    worker, and never stand for a tenant: asking for one in a tenant is a ``pytest.UsageError``.
+    Tenant names carry ``run_id`` and ``worker``, so runs and xdist workers never share a tenant; every
+    credential a login returns is added to ``redactor`` before anything can print it.
     """
 
     def __init__(self, settings: Settings, redactor: Redactor, run_id: str, worker: str,

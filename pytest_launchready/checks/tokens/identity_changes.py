@@ -284,10 +284,13 @@ def _confirm_own(ctx: RunContext, route: Route, values: dict[str, str], guessed:
     known = {**_identity_of(own), **_identity_of(user.credentials.identity)}
     seen = _identity_of(shown) if isinstance(shown, dict) else {}
     echoes = {value.casefold() for value in guessed.values()}
-    compared = {kind: (value, known[kind]) for kind, value in seen.items() if kind in known and value.casefold() not in echoes}
-    differ = [f"{kind} {value!r}, not the caller's {mine!r}" for kind, (value, mine) in compared.items() if not _same(value, mine)]
+    compared = {kind: (value, known[kind]) for kind, value in seen.items()
+                if kind in known and value.casefold() not in echoes}
+    differ = [f"{kind} {value!r}, not the caller's {mine!r}" for kind, (value, mine) in compared.items()
+              if not _same(value, mine)]
     if shown is None:
-        pytest.skip(f"{stop}; GET {path} answered {response.status_code}, so nothing confirms it is the caller's: define {fixture}")
+        pytest.skip(f"{stop}; GET {path} answered {response.status_code}, so nothing confirms it is the caller's: "
+                    f"define {fixture}")
     if differ:
         pytest.skip(f"{stop}; GET {path} shows {', '.join(differ)}: define {fixture}")
     if not compared:
@@ -306,7 +309,8 @@ def _identity_of(data: Any) -> dict[str, str]:
             if isinstance(data.get(name), (str, int)) and not isinstance(data.get(name), bool)}
 
 
-def _sign_up(ctx: RunContext, route: Route, kind: str, value: str, label: str) -> tuple[dict[str, Any] | None, httpx.Response]:
+def _sign_up(ctx: RunContext, route: Route, kind: str, value: str,
+             label: str) -> tuple[dict[str, Any] | None, httpx.Response]:
     """Sign a newcomer up through ``route`` holding ``value`` as its ``kind``, its other identity fields
     named for the run (``lr-<run>-<worker>-<label>-...``, to be found and removed): what it sent (its
     identity fields), or None when refused, and the answer."""

@@ -114,7 +114,8 @@ def run_role_change(ctx: RunContext) -> None:
         ctx.warn(f"after demotion to {lower!r}, {route.key} refused the old token with {response.status_code}, a status outside "
                  "launchready_deny_status: answer 403, or add the status to launchready_deny_status")
         return
-    detail = "; ".join(tried + refused) or "no privileged route whose path parameters a fresh tenant has ids for (define launchready_seed)"
+    detail = ("; ".join(tried + refused)
+              or "no privileged route whose path parameters a fresh tenant has ids for (define launchready_seed)")
     pytest.skip(f"cannot prove a demotion: no user in the required role could call a privileged route first ({detail})")
 
 
