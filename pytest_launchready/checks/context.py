@@ -39,7 +39,7 @@ class RunContext:
     """
 
     def __init__(self, request: pytest.FixtureRequest, case: Case, check_name: str, *, run_id: str,
-                 login_defined: bool, shared: dict[tuple[str, str], Any]) -> None:
+                 login_defined: bool, shared: dict[tuple[str, str], Any], worker: str = "main") -> None:
         self.request = request
         self.case = case
         self.check_name = check_name
@@ -48,6 +48,8 @@ class RunContext:
         self.redact: Redactor = request.getfixturevalue("launchready_redactor")
         #: A short id unique to this run (and worker): a prefix for the names and values a check makes.
         self.run_id = run_id
+        #: The xdist worker (``gw0``), or ``main``: with ``run_id``, what the run's tenant names start with.
+        self.worker = worker
         #: Whether the user's conftest defines ``launchready_login`` (else checks use no tenants).
         self.login_defined = login_defined
         #: Weaknesses found so far (see :meth:`warn`); the plugin puts them on the test's report.
@@ -55,6 +57,13 @@ class RunContext:
         self._shared = shared
         #: Seeded per case from ``--launchready-fuzz-seed``: the same run gives the same data.
         self.rng = random.Random(f"{self.settings.fuzz_seed}:{check_name}:{case.id}")
+
+    def name(self, label: str) -> str:
+        """A name for something a check makes outside the tenants (an account signed up by a check), with
+        the run's tenant prefix, so it can be found and removed with them: ``lr-<run>-<worker>-<label>``."""
+        from pytest_launchready.tenants import tenant_name
+
+        return tenant_name(self.run_id, self.worker, label)
 
     def shared(self, key: str, make: Callable[[], T]) -> T:
         """The value under ``key`` that this check's cases share in this process, made on first use.
@@ -102,7 +111,8 @@ class RunContext:
 
     def tenant_role(self, role: str, tenant: Tenant | None = None) -> Tenant:
         """A new user in ``role``; in ``tenant``'s org when given, else in a fresh throwaway tenant. A role
-        above ``launchready_tenant_role`` gives a staff user, in no tenant (``login("<run>-staff", role)``)."""
+        above ``launchready_tenant_role`` gives a staff user, in no tenant (``login("<run>-staff", role)``),
+        and is a ``pytest.UsageError`` with a tenant."""
         factory = self.request.getfixturevalue("tenant_role")
         return factory(role, tenant)  # type: ignore[no-any-return]
 

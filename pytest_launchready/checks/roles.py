@@ -103,7 +103,7 @@ def run(ctx: RunContext, case: Case) -> None:
     # Every user is made before the reference reads: a new member must not look like the attack's effect.
     callers = []
     for role in lower_roles:
-        user = ctx.tenant_role(role, owner)
+        user = ctx.tenant_role(role, None if settings.is_global(role) else owner)  # staff belong to no tenant
         me, _ = whoami(ctx, user)
         if me is not None and me.status_code == 401:
             pytest.skip(f"the {role} login is not accepted (GET {me.request.url.path} answered 401), so its denials prove "

@@ -27,7 +27,7 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
     __tracebackhide__ = True
     state = get_state(request.config)
     ctx = RunContext(request, case, check.name, run_id=state.run_id, login_defined=state.login_defined,
-                     shared=state.shared)
+                     shared=state.shared, worker=state.worker)
     try:
         try:
             check.run(ctx, case)

@@ -306,13 +306,29 @@ def names_one_user(route: Route) -> bool:
 
 def own_value(param: str, me: Mapping[str, Any]) -> str | None:
     """The value of path parameter ``param`` (``user_id``, ``id``, ``username``) for the caller, read
-    from its who-am-I answer ``me``, or None."""
+    from its who-am-I answer ``me``, or None. A guess: the who-am-I route may describe the company
+    (``GET /account`` is often the org), so confirm it (:func:`user_read_route`) before a write.
+    ``account_id``, ``member_id`` and ``org_id`` never take the answer's ``id``: in B2B apps they name
+    the company or a membership."""
     norm = normalise(param)
     by_norm = {normalise(str(k)): v for k, v in me.items() if isinstance(v, (str, int)) and not isinstance(v, bool)}
-    for key in (norm, "id" if norm in ("id", "userid", "uid", "memberid", "accountid") else "",
+    for key in (norm, "id" if norm in ("id", "userid", "uid") else "",
                 "username" if norm in ("username", "name", "login", "handle") else ""):
         if key and key in by_norm:
             return str(by_norm[key])
+    return None
+
+
+def user_read_route(route: Route, routes: Iterable[Route]) -> Route | None:
+    """The GET that shows the user ``route`` (a :func:`names_one_user` write) addresses: of the same path
+    (``GET /users/{id}`` for ``DELETE /users/{id}``), else of the longest leading part of it that holds the
+    same parameter (``GET /users/{id}`` for ``PUT /users/{id}/password``), or None."""
+    segments = route.path.rstrip("/").split("/")
+    by_path = {r.path.rstrip("/"): r for r in routes if r.method == "GET" and r.path_params == route.path_params}
+    for end in range(len(segments), 0, -1):
+        found = by_path.get("/".join(segments[:end]))
+        if found is not None:
+            return found
     return None
 
 

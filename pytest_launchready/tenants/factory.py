@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Callable
 
+import pytest
+
 from pytest_launchready.errors import SetupError
 from pytest_launchready.target.errors import TargetStoppedError
 from pytest_launchready.tenants import Credentials, Tenant, make_canary, tenant_name
@@ -21,9 +23,9 @@ class TenantFactory:
 
     Tenants (A, B and every throwaway one) log in as ``launchready_tenant_role``. A role above it is
     global to the app: its users come from ``login("<run>-staff", role)``, one staff name per run and
-    worker, and never stand for a tenant. Tenant names carry ``run_id`` and ``worker``, so runs and
-    xdist workers never share a tenant; every credential a login returns is added to ``redactor``
-    before anything can print it.
+    worker, and never stand for a tenant: asking for one in a tenant is a ``pytest.UsageError``.
+    Tenant names carry ``run_id`` and ``worker``, so runs and xdist workers never share a tenant; every
+    credential a login returns is added to ``redactor`` before anything can print it.
     """
 
     def __init__(self, settings: Settings, redactor: Redactor, run_id: str, worker: str,
@@ -42,6 +44,13 @@ class TenantFactory:
 
     def __call__(self, role: str, tenant: Tenant | None = None, label: str | None = None) -> Tenant:
         if self.settings.is_global(role):
+            if tenant is not None and tenant.name != self.staff_name:
+                raise pytest.UsageError(
+                    f"tenant_role({role!r}, <tenant {tenant.name}>): {role} is above launchready_tenant_role "
+                    f"({self.settings.tenant_role}), a role global to the app, so no tenant has a {role}. Ask for "
+                    f"tenant_role({role!r}) without a tenant for a staff user; if tenants do have {role}s, set "
+                    f"launchready_tenant_role to {role} or a role above it."
+                )
             return self.staff(role)
         if tenant is not None:
             return self._make(tenant.name, role, canary=tenant.canary)
@@ -111,8 +120,9 @@ class TenantFactory:
         )
 
     def cleanup(self, remove: Callable[[Tenant], None]) -> None:
-        """Call the user's ``launchready_cleanup`` once per tenant made (live targets)."""
-        seen = set()
+        """Call the user's ``launchready_cleanup`` once per tenant made (live targets). The staff name is
+        no tenant: cleanup code that removes a tenant's org must never be handed the app's staff."""
+        seen = {self.staff_name}
         for tenant in self.created:
             if tenant.name not in seen:
                 seen.add(tenant.name)

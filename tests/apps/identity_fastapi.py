@@ -17,7 +17,12 @@ password change bumps; every request looks the user up by id and refuses deleted
 - ``deleted-keeps-sessions``: the deleted flag is not checked when a token is used.
 
 With ``IDENTITY_RESERVE=1`` (no flaw: another secure design) a username or email once held stays
-reserved after a rename, so no newcomer can sign up with it.
+reserved after a rename, so no newcomer can sign up with it. Two other shapes, flaws or not:
+
+- ``IDENTITY_BARE=1``: ``GET /me`` (and every answer about a user) shows only ``{username}`` and the
+  sign-up takes only ``{username, password}``: no id and no second identity field to tell users apart;
+- ``IDENTITY_RENAME=pending``: ``PATCH /me`` answers 204 and renames nothing yet (a rename waiting for
+  an e-mail confirmation).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from pydantic import BaseModel
 
 FLAWS = set(filter(None, os.environ.get("IDENTITY_FLAWS", "").split(",")))
+BARE = os.environ.get("IDENTITY_BARE") == "1"
+PENDING_RENAME = os.environ.get("IDENTITY_RENAME") == "pending"
 
 app = FastAPI(title="identity changes")
 USERS: dict[str, dict[str, object]] = {}  # id -> {id, username, email, password, version, deleted}
@@ -37,10 +44,16 @@ TOKENS: dict[str, dict[str, object]] = {}  # token -> {"id", "username", "versio
 RETIRED: set[object] = set()  # usernames and emails given up by a rename (reserved with IDENTITY_RESERVE)
 
 
-class SignUp(BaseModel):
+class BareSignUp(BaseModel):
     username: str
-    email: str
     password: str
+
+
+class FullSignUp(BareSignUp):
+    email: str
+
+
+SignUp = BareSignUp if BARE else FullSignUp
 
 
 class Login(BaseModel):
@@ -85,6 +98,8 @@ def caller(request: Request) -> dict[str, object]:
 
 
 def _public(user: dict[str, object]) -> dict[str, object]:
+    if BARE:
+        return {"username": user["username"]}
     return {"id": user["id"], "username": user["username"], "email": user["email"]}
 
 
@@ -95,12 +110,13 @@ def health() -> dict[str, bool]:
 
 @app.post("/auth/signup", status_code=201, openapi_extra={"security": []})
 def sign_up(body: SignUp) -> dict[str, object]:
-    if any(not u["deleted"] and (u["username"] == body.username or u["email"] == body.email) for u in USERS.values()):
+    email = getattr(body, "email", f"{uuid.uuid4().hex}@bare.example")  # nobody's to take
+    if any(not u["deleted"] and (u["username"] == body.username or u["email"] == email) for u in USERS.values()):
         raise HTTPException(409, "username or email taken")
-    if os.environ.get("IDENTITY_RESERVE") and {body.username, body.email} & RETIRED:
+    if os.environ.get("IDENTITY_RESERVE") and {body.username, email} & RETIRED:
         raise HTTPException(409, "username or email reserved")
     user_id = uuid.uuid4().hex
-    USERS[user_id] = {"id": user_id, "username": body.username, "email": body.email, "password": body.password,
+    USERS[user_id] = {"id": user_id, "username": body.username, "email": email, "password": body.password,
                       "version": 1, "deleted": False}
     return _public(USERS[user_id])
 
@@ -118,8 +134,10 @@ def me(user: dict[str, object] = Depends(caller)) -> dict[str, object]:
     return _public(user)
 
 
-@app.patch("/me")
-def rename(body: Rename, user: dict[str, object] = Depends(caller)) -> dict[str, object]:
+@app.patch("/me", response_model=None)
+def rename(body: Rename, user: dict[str, object] = Depends(caller)) -> dict[str, object] | Response:
+    if PENDING_RENAME:
+        return Response(status_code=204)  # "check your inbox": nothing changes until the link is opened
     for field in ("username", "email"):
         value = getattr(body, field)
         if value is not None:

@@ -4,6 +4,7 @@
   (public; login answers ``{"access_token": <HS256 JWT>}``).
 - ``GET /users/me`` the caller ``{id, username, email}``; ``PUT /users/me`` ``{username?, email?, password?}``
   renames it or sets a new password (then answering a fresh ``access_token``).
+- ``GET /users/{user_id}``: a user's profile (``{id, username}``; its own also shows the email).
 - ``DELETE /users/{user_id}``: a user deletes itself by its own id (anyone else's: 403); a soft delete.
 - ``GET /notes`` lists nothing; ``GET /health`` is public.
 
@@ -48,8 +49,8 @@ SPEC = {
                                  "responses": _OK}},
         "/users/me": {"get": {"responses": _OK},
                       "put": {"requestBody": _body(("username", "email", "password")), "responses": _OK}},
-        "/users/{user_id}": {"delete": {"parameters": [{"name": "user_id", "in": "path", "required": True, "schema": _STRING}],
-                                        "responses": {"204": {"description": "deleted"}}}},
+        "/users/{user_id}": {"parameters": [{"name": "user_id", "in": "path", "required": True, "schema": _STRING}],
+                             "get": {"responses": _OK}, "delete": {"responses": {"204": {"description": "deleted"}}}},
         "/notes": {"get": {"responses": _OK}},
     },
 }
@@ -146,6 +147,16 @@ def update_me() -> Any:
         user["version"] += 1
         return jsonify({**_public(user), "access_token": _issue(user)})
     return jsonify(_public(user))
+
+
+@app.get("/users/<user_id>")
+def read_user(user_id: str) -> Any:
+    user, found = _caller(), USERS.get(user_id)
+    if user is None:
+        return _denied()
+    if found is None or found["deleted"]:
+        return jsonify(detail="no such user"), 404
+    return jsonify(_public(found) if found is user else {"id": found["id"], "username": found["username"]})
 
 
 @app.delete("/users/<user_id>")

@@ -16,7 +16,9 @@ household and a customer needs one.
 
 Flaws (``RESTAURANT_FLAWS``, comma-separated; none by default): ``customer-sets-status`` (the status
 route checks nobody's role: any customer moves any order), ``employee-deletes-menu`` (deleting a
-menu item checks for staff, not for a chef), ``order-any`` (a customer reads any household's order).
+menu item checks for staff, not for a chef), ``order-any`` (a customer reads any household's order),
+``token-keeps-role`` (a token keeps the role its user had at sign-in: a demotion takes effect only at the
+next sign-in). ``USERS`` and ``TOKENS`` are what a test's ``launchready_set_role`` changes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ RANK = {"chef": 0, "employee": 1, "customer": 2}
 app = FastAPI(title="restaurant with global staff roles")
 USERS: dict[str, dict[str, str]] = {}  # user id -> user
 TOKENS: dict[str, str] = {}  # token -> user id
+ROLE_AT_SIGN_IN: dict[str, str] = {}  # token -> its user's role when it was issued
 ORDERS: dict[str, dict[str, str]] = {}
 MENU: dict[str, dict[str, object]] = {}
 
@@ -67,6 +70,8 @@ def caller(request: Request) -> dict[str, str]:
     user_id = TOKENS.get(token.strip()) if scheme.lower() == "bearer" else None
     if user_id is None:
         raise HTTPException(401, "missing or unknown token")
+    if "token-keeps-role" in FLAWS:
+        return {**USERS[user_id], "role": ROLE_AT_SIGN_IN[token.strip()]}
     return USERS[user_id]
 
 
@@ -97,6 +102,7 @@ def login(payload: Login) -> dict[str, str]:
     USERS[user_id] = {"id": user_id, "role": payload.role, "household": payload.household, "name": payload.name}
     token = secrets.token_urlsafe(24)
     TOKENS[token] = user_id
+    ROLE_AT_SIGN_IN[token] = payload.role
     return {"access_token": token}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pytest_launchready.config.settings import Settings
+from pytest_launchready.routes import Route
 from pytest_launchready.errors import SetupError
 from pytest_launchready.redact import Redactor
 from pytest_launchready.tenants import Credentials
@@ -53,10 +54,14 @@ OBJECT_ROUTE_TESTS = [
 
 #: What a QA test sees of the fixtures: A and B are customers, staff are global users.
 QA_TEST = '''
+import pytest
+
+
 def test_tenants_are_customers_and_staff_is_global(tenant_a, tenant_b, tenant_role):
     assert (tenant_a.role, tenant_b.role) == ("customer", "customer")
-    chef = tenant_role("chef", tenant_a)  # a global role belongs to no tenant, whatever is asked
-    employee = tenant_role("employee")
+    with pytest.raises(pytest.UsageError, match="chef is above launchready_tenant_role [(]customer[)]"):
+        tenant_role("chef", tenant_a)  # a global role belongs to no tenant
+    chef, employee = tenant_role("chef"), tenant_role("employee")
     assert chef.name == employee.name and chef.name.endswith("-staff") and chef.name not in (tenant_a.name, tenant_b.name)
     assert (chef.role, employee.role) == ("chef", "employee") and chef.credentials != employee.credentials
     member = tenant_role("customer", tenant_a)
@@ -213,10 +218,20 @@ def test_staff_come_from_the_staff_name_and_never_stand_for_a_tenant() -> None:
 
     factory = _factory(login)
     a = factory.seeded("a", None, ())
-    superuser = factory("superuser", a)
+    superuser = factory("superuser")
     factory("user", a)
     assert calls == [("lr-run1-gw0-a", "user"), ("lr-run1-gw0-staff", "superuser"), ("lr-run1-gw0-a", "user")]
     assert superuser.name == factory.staff_name != a.name
+    assert factory("superuser", superuser).name == factory.staff_name  # the staff's own pseudo-tenant is no tenant
+
+
+def test_a_global_role_asked_for_in_a_tenant_is_a_usage_error_naming_the_setting() -> None:
+    factory = _factory(lambda tenant, role: Credentials(headers={"Authorization": f"Bearer {tenant}-{role}"}))
+    a = factory.seeded("a", None, ())
+    with pytest.raises(pytest.UsageError, match=r"tenant_role\('superuser', <tenant lr-run1-gw0-a>\): superuser is above "
+                       r"launchready_tenant_role \(user\), a role global to the app.*tenant_role\('superuser'\) without a tenant"):
+        factory("superuser", a)
+    assert [t.name for t in factory.created] == ["lr-run1-gw0-a"]  # nobody was logged in for it
 
 
 def test_a_staff_login_equal_to_a_tenant_login_is_refused() -> None:
@@ -224,3 +239,60 @@ def test_a_staff_login_equal_to_a_tenant_login_is_refused() -> None:
     factory("user")
     with pytest.raises(SetupError, match=r"same credentials for 'lr-run1-gw0-t1' \(user\) and 'lr-run1-gw0-staff' \(superuser\)"):
         factory("superuser")
+
+
+def test_cleanup_gets_every_tenant_once_and_never_the_staff() -> None:
+    factory = _factory(lambda tenant, role: Credentials(headers={"Authorization": f"Bearer {tenant}-{role}-{id(object())}"}))
+    a = factory.seeded("a", None, ())
+    factory("user", a)
+    factory("superuser")
+    fresh = factory("user")
+    removed: list[str] = []
+    factory.cleanup(lambda tenant: removed.append(tenant.name))
+    assert removed == [a.name, fresh.name]
+
+
+#: A demotion the in-process app takes at once, recorded as "<tenant> <role>" so a test sees who was made what.
+STAFF_SET_ROLE = '''
+
+@pytest.fixture(scope="session")
+def launchready_set_role():
+    import myapp
+
+    def set_role(tenant, credentials, role):
+        token = credentials.headers["Authorization"].split()[1]
+        myapp.USERS[myapp.TOKENS[token]]["role"] = role
+        with open("roles_set.txt", "a") as handle:
+            handle.write(f"{tenant} {role}\\n")
+    return set_role
+'''
+
+
+@pytest.mark.parametrize(("flaw", "expected"), [("", "passed"), ("token-keeps-role", "failed")])
+def test_a_staff_route_is_proven_by_demoting_staff_to_the_next_staff_role_never_to_a_tenant_s(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaw: str, expected: str,
+) -> None:
+    """Every privileged route of the restaurant is staff-only. An employee's would need the employee made a customer,
+    which no household holds: left out. A chef's is proven by the chef demoted to employee."""
+    monkeypatch.setenv("RESTAURANT_FLAWS", flaw)
+    make_project(pytester, "restaurant_staff", INI, STAFF_LOGIN + STAFF_SET_ROLE)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tokens", "-k", "role", "-rf")
+    assert outcomes.by_id["launchready::test_tokens[role change]"] == expected, result.stdout.str()
+    roles_set = pytester.path.joinpath("roles_set.txt").read_text().splitlines()
+    assert [line.split()[1] for line in roles_set if line] == ["employee"]
+    assert roles_set[0].endswith("-staff employee")
+    if expected == "failed":
+        result.stdout.fnmatch_lines(["*A staff user (lr-*-staff) in role 'chef', a role global to the app, called POST /menu "
+                                     "successfully; launchready_set_role then demoted it to 'employee', the next lower role*"])
+
+
+def test_demotions_prefer_tenant_routes_and_never_turn_staff_into_a_tenant_role() -> None:
+    from pytest_launchready.checks.tokens.revocation import demotions
+
+    settings = Settings(roles=("chef", "employee", "manager", "customer"), tenant_role="manager")
+    staff, kitchen, tills = Route("POST", "/menu"), Route("GET", "/kitchen"), Route("GET", "/tills")
+    plans, refused = demotions(settings, [(staff, "chef"), (kitchen, "employee"), (tills, "manager")])
+    assert [(r.key, role, lower) for r, role, lower in plans] == [("GET /tills", "manager", "customer"),
+                                                                   ("POST /menu", "chef", "employee")]
+    assert refused == ["GET /kitchen needs employee, a role global to the app, and the next lower role manager is "
+                       "launchready_tenant_role's level (a staff user has no tenant to hold it)"]

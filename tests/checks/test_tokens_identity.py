@@ -5,6 +5,7 @@ freed name, a password change, or a deletion, the old token must not keep workin
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -125,7 +126,9 @@ def test_each_flaw_fails_exactly_its_own_case(pytester: pytest.Pytester, run_lau
     assert outcomes == {case: "failed" if case == FLAWS[flaw] else "passed" for case in IDENTITY_CASES}, result.stdout.str()
     result.stdout.fnmatch_lines([f"tokens*FAIL*1 failed: test_tokens[[]{FLAWS[flaw]}[]]*"])  # and no other tokens case
     if flaw == "name-token":
-        result.stdout.fnmatch_lines(["*[[]CRITICAL[]] Account takeover: *", "*immutable user id*"])
+        # The newcomer is named like the run's tenants, so it can be found and removed with them.
+        result.stdout.fnmatch_lines(["*[[]CRITICAL[]] Account takeover: *the newcomer's email 'lr-*-newcomer-*@example.com'*",
+                                     "*immutable user id*"])
 
 
 def test_a_refused_old_token_after_rename_proves_nothing_wrong_even_with_a_newcomer(
@@ -147,6 +150,44 @@ def test_an_app_that_reserves_old_names_passes_the_rename_case(pytester: pytest.
     identity_project(pytester)
     result, outcomes = run_identity(pytester, run_launchready)
     assert outcomes["after rename"] == "passed", result.stdout.str()
+
+
+def run_rename(pytester: pytest.Pytester, run_launchready: Any) -> tuple[pytest.RunResult, str]:
+    """Run only the rename case: the result and its outcome."""
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tokens", "-rfs", "-k", "after and rename")
+    return result, outcomes.by_id["launchready::test_tokens[after rename]"]
+
+
+@pytest.mark.parametrize(("flaws", "expected"), [("", "passed"), ("name-token", "failed")])
+def test_a_who_am_i_showing_only_the_old_username_proves_the_takeover(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, expected: str,
+) -> None:
+    """GET /me shows only {username} and the sign-up takes only {username, password}: no id and no second field
+    tell the users apart, but the old token showing the old username, which only the newcomer holds once the first
+    user is renamed, is the proof."""
+    monkeypatch.setenv("IDENTITY_FLAWS", flaws)
+    monkeypatch.setenv("IDENTITY_BARE", "1")
+    identity_project(pytester)
+    result, outcome = run_rename(pytester, run_launchready)
+    assert outcome == expected, result.stdout.str()
+    if expected == "failed":
+        result.stdout.fnmatch_lines(["*[[]CRITICAL[]] Account takeover: *the answer shows the old username 'lr-*', which only "
+                                     "the newcomer holds now*"])
+
+
+@pytest.mark.parametrize("flaws", ["", "name-token"])
+def test_a_rename_that_does_not_take_effect_is_not_run(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str,
+) -> None:
+    """PATCH /me answers 204 and renames nothing (a rename pending an e-mail confirmation): the newcomer is then refused
+    the name the user still holds, which proves nothing about reserved names."""
+    monkeypatch.setenv("IDENTITY_FLAWS", flaws)
+    monkeypatch.setenv("IDENTITY_RENAME", "pending")
+    identity_project(pytester)
+    result, outcome = run_rename(pytester, run_launchready)
+    assert outcome == "skipped", result.stdout.str()
+    result.stdout.fnmatch_lines(["SKIPPED*the rename did not take effect: PATCH /me answered 204, yet GET /me still shows "
+                                 "the username 'lr-*'*"])
 
 
 @pytest.mark.parametrize(("flaws", "expected"), [("", "passed"), ("password-keeps-sessions,deleted-keeps-sessions", "failed")])
@@ -181,6 +222,45 @@ def test_without_a_public_sign_up_the_rename_case_names_the_setting(pytester: py
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tokens", "-p", "no:cacheprovider", "-rs",
                                           "-k", "after and rename")
     result.stdout.fnmatch_lines(["SKIPPED*no public sign-up route*list it in launchready_public_routes*"])
+
+
+ORG_LOGIN = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+SERIAL = itertools.count(1)
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        username = f"{tenant}-{next(SERIAL)}"
+        body = {"username": username, "password": "pw-long-enough-1", "org": tenant}
+        launchready_client.post("/auth/signup", json=body).raise_for_status()
+        answer = launchready_client.post("/auth/login", json={"username": username, "password": body["password"]})
+        return Credentials(headers={"Authorization": f"Bearer {answer.raise_for_status().json()['access_token']}"})
+    return login
+'''
+
+
+def test_an_id_that_who_am_i_gives_for_the_company_never_addresses_a_user(
+    pytester: pytest.Pytester, run_launchready: Any,
+) -> None:
+    """GET /account answers with the caller's org, whose id is another user's: DELETE /users/{user_id} and
+    PUT /users/{user_id}/password filled with it would delete or re-password someone else. GET /users/{id} does not
+    show the caller's own name, so both cases are NOT RUN naming the fixture, and nothing is changed."""
+    make_project(pytester, "org_account", "launchready_public_routes =\n    GET /health\n    POST /auth/signup\n"
+                 "    POST /auth/login\nlaunchready_exclude_routes =\n    * /docs\n    * /docs/oauth2-redirect\n"
+                 "    * /redoc\n    * /openapi.json\n", ORG_LOGIN)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tokens", "-rs", "-k", "password or deletion")
+    log = pytester.path / "changed_users.txt"
+    assert not log.exists(), f"the plugin changed users: {log.read_text()}"
+    reasons = {case.removeprefix("launchready::test_tokens[").removesuffix("]"): reason
+               for case, reason in skip_reasons(result, key=str).items()}
+    assert set(reasons) == {"after password change", "after user deletion"}, result.stdout.str()
+    assert re.search(r"\{user_id\} = '\d' taken from GET /account's answer", reasons["after user deletion"])
+    assert reasons["after user deletion"].endswith("define launchready_delete_user(credentials)")
+    assert "define launchready_change_password(credentials)" in reasons["after password change"]
 
 
 REALWORLD_INI = """launchready_roles = user
@@ -269,3 +349,23 @@ def test_routes_addressing_the_caller_by_a_path_parameter_are_found() -> None:
     assert vocabulary.self_delete_route(routes) == routes[2]
     assert vocabulary.password_change_route(routes[3:]) is None
     assert vocabulary.self_delete_route(routes[3:]) is None
+
+
+def test_the_read_that_confirms_a_user_path_is_the_closest_get_of_that_user() -> None:
+    routes = (
+        Route("GET", "/users/v1/{username}"),
+        Route("PUT", "/users/v1/{username}/password"),
+        Route("GET", "/users/{user_id}"),
+        Route("DELETE", "/users/{user_id}"),
+        Route("DELETE", "/accounts/{account_id}"),
+    )
+    assert vocabulary.user_read_route(routes[1], routes) == routes[0]
+    assert vocabulary.user_read_route(routes[3], routes) == routes[2]
+    assert vocabulary.user_read_route(routes[4], routes) is None
+
+
+def test_company_and_membership_ids_never_take_the_who_am_i_id() -> None:
+    """GET /account often answers with the org: its id is no user's, account's or membership's of the caller."""
+    org = {"id": 12, "name": "acme"}
+    assert vocabulary.own_value("user_id", org) == "12"  # a guess, confirmed before any write
+    assert [vocabulary.own_value(p, org) for p in ("account_id", "member_id", "org_id")] == [None, None, None]

@@ -1,7 +1,8 @@
 """The cases where the user behind a token changes: it renames itself, changes its password, or is deleted.
 
 Each works on a fresh user, never on tenant A's token. After a rename, a newcomer signs up holding the
-user's old username (or email): the old token must not open the newcomer's account, which it does
+user's old username (or email; its other fields named ``lr-<run>-<worker>-newcomer-...``, an account
+no ``launchready_cleanup`` is told of): the old token must not open the newcomer's account, which it does
 when the app finds the token's user by that name on each request. After a password change or a
 deletion, the old token must be refused outright. The user's own fixtures
 (``launchready_change_password``, ``launchready_delete_user``) come first; else the routes
@@ -52,7 +53,7 @@ def run_after_rename(ctx: RunContext) -> None:
         pytest.skip(f"{update.key}, {signup.key} and GET {me.path} share no username or email field: nothing to rename and reuse")
     kind = kinds[0]
     old = str(before[shown[kind]])
-    new = _fresh_value(ctx, kind)
+    new = _fresh_value(ctx, kind, "renamed")
     body = valid_body(update.body_schema or {}, _unique(ctx))
     fields = vocabulary.fields_of(body, key)
     if fields is None:
@@ -66,9 +67,10 @@ def run_after_rename(ctx: RunContext) -> None:
     if not renamed.is_success or (isinstance(echoed, dict) and str(echoed.get(shown[kind], new)) == old):
         pytest.skip(f"renaming a fresh user's {kind} through {update.key} answered {renamed.status_code} without the new "
                     "value: the user was not renamed, so nothing can be proven")
-    newcomer, answer = _sign_up(ctx, signup, kind, old)
+    _confirm_renamed(ctx, me, update, user, renamed, shown[kind], kind, new)
+    newcomer, answer = _sign_up(ctx, signup, kind, old, "newcomer")
     if newcomer is None:
-        control, answer = _sign_up(ctx, signup, kind, _fresh_value(ctx, kind))
+        control, answer = _sign_up(ctx, signup, kind, _fresh_value(ctx, kind, "control"), "control")
         if control is not None:
             return  # the old value stays reserved after a rename: no newcomer can take it
         pytest.skip(f"signing a newcomer up through {signup.key} answered {answer.status_code}, even with a fresh {kind}: "
@@ -84,11 +86,14 @@ def run_after_rename(ctx: RunContext) -> None:
         return
     read = unwrap(json_body(response))
     read_id = read.get("id") if isinstance(read, dict) else None
-    # Proof, not a guess: a value only the newcomer holds (its other identity field), or another user's id.
+    # Proof, not a guess: a value only the newcomer holds (its other identity field, or the old value itself now that
+    # the rename is confirmed), or another user's id.
     marks = {name: str(v) for name, v in newcomer.items() if name != "id" and str(v) != old}
     proof = next((f"the newcomer's {name} {value!r}" for name, value in marks.items() if value in str(read)), None)
     if proof is None and read_id is not None and (read_id == newcomer.get("id") or read_id != before.get("id", read_id)):
         proof = f"id {read_id!r}, not the first user's {before.get('id')!r}"
+    if proof is None and isinstance(read, dict) and _same(read.get(shown[kind]), old):
+        proof = f"the old {kind} {old!r}, which only the newcomer holds now: the first user was renamed to {new!r}"
     if proof is not None:
         fail(
             f"Account takeover: a fresh user renamed its {kind} through {update.key}; a newcomer then signed up "
@@ -99,6 +104,31 @@ def run_after_rename(ctx: RunContext) -> None:
             FIXES["after rename"], response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
             severity=CRITICAL,
         )
+
+
+def _confirm_renamed(ctx: RunContext, me: Route, update: Route, user: Tenant, renamed: httpx.Response, field: str,
+                     kind: str, new: str) -> None:
+    """NOT RUN unless the rename took effect: the user's token, sent to who-am-I right away, shows ``new``, or is
+    refused (a token that named its user by the old value no longer finds anyone)."""
+    try:
+        response = send(ctx, _me_probe(me), user.credentials)
+    except httpx.TimeoutException:
+        pytest.skip(f"GET {me.path} did not answer within {ctx.settings.timeout:g} s right after the rename: whether the "
+                    "rename took effect is unknown, so nothing can be proven")
+    if not response.is_success:
+        return
+    shown = unwrap(json_body(response))
+    value = shown.get(field) if isinstance(shown, dict) else None
+    if not _same(value, new):
+        seen = f"the {kind} {value!r}" if value is not None else f"no {field} field"
+        pytest.skip(f"the rename did not take effect: {update.key} answered {renamed.status_code}, yet GET {me.path} still "
+                    f"shows {seen}, not the new {new!r} (a rename waiting for a confirmation, such as an e-mail link?): a "
+                    "newcomer refused the old value would prove nothing")
+
+
+def _same(value: Any, expected: str) -> bool:
+    """``value`` is ``expected``, as apps that lower-case names or e-mails store it."""
+    return isinstance(value, (str, int)) and str(value).casefold() == expected.casefold()
 
 
 def rename_not_run(me: Route | None, update: Route | None, signup: Route | None) -> str | None:
@@ -214,21 +244,79 @@ def _change_password(ctx: RunContext, route: Route, user: Tenant) -> Credentials
 
 def _own_path(ctx: RunContext, route: Route, user: Tenant, fixture: str) -> str:
     """``route``'s path filled with the user's own ids (``{username}``: its own), from its seeded ids,
-    ``Credentials.identity`` or its who-am-I answer; NOT RUN naming ``fixture`` when one is unknown."""
+    ``Credentials.identity`` or its who-am-I answer; NOT RUN naming ``fixture`` when one is unknown, or
+    when a value from the who-am-I answer cannot be confirmed as the user's own (:func:`_confirm_own`)."""
     values = dict(user.ids)
     me = _me_route(ctx)
     own = _read_me(ctx, me, user.credentials) if me is not None and route.path_params else None
+    guessed: dict[str, str] = {}
     for param in route.path_params:
         value = values.get(param) or (vocabulary.own_value(param, own) if own else None)
         if value is None:
             pytest.skip(f"{route.key} needs the user's own {param}, which neither its who-am-I answer nor "
                         f"Credentials.identity gives: define {fixture}")
+        if param not in values:
+            guessed[param] = value
         values[param] = value
+    if guessed:
+        assert me is not None and own is not None
+        _confirm_own(ctx, route, values, guessed, own, user, f"GET {me.path}'s answer", fixture)
     return route.format_path(values)
 
 
-def _sign_up(ctx: RunContext, route: Route, kind: str, value: str) -> tuple[dict[str, Any] | None, httpx.Response]:
-    """Sign a newcomer up through ``route`` holding ``value`` as its ``kind``: what it sent (its
+def _confirm_own(ctx: RunContext, route: Route, values: dict[str, str], guessed: dict[str, str], own: dict[str, Any],
+                 user: Tenant, source: str, fixture: str) -> None:
+    """NOT RUN naming ``fixture`` unless the user at ``values`` is the caller: the GET of that user shows its
+    username, e-mail or id as ``own`` (the who-am-I answer) or ``Credentials.identity`` do, and nothing else.
+
+    The who-am-I route may describe the company (``GET /account``: ``{"id": 12, "name": "acme"}``), and
+    ``/users/12`` is then someone else: a deletion or a new password must never reach them. A value that
+    only echoes the path (the id the path was filled with) proves nothing, so it is not compared.
+    """
+    filled = ", ".join(f"{{{param}}} = {value!r}" for param, value in guessed.items())
+    stop = (f"{route.key} would be sent with {filled} taken from {source}, which may describe something else than the "
+            "user (a company, a membership), and the write would then reach someone else's account")
+    read = vocabulary.user_read_route(route, ctx.routes)
+    if read is None:
+        pytest.skip(f"{stop}; no GET of that user shows whose it is: define {fixture}")
+    path = read.format_path(values)
+    try:
+        response = ctx.client.get(path, auth=user.credentials)
+    except httpx.TimeoutException:
+        pytest.skip(f"{stop}; GET {path} did not answer within {ctx.settings.timeout:g} s: define {fixture}")
+    shown = unwrap(json_body(response)) if response.is_success else None
+    known = {**_identity_of(own), **_identity_of(user.credentials.identity)}
+    seen = _identity_of(shown) if isinstance(shown, dict) else {}
+    echoes = {value.casefold() for value in guessed.values()}
+    compared = {kind: (value, known[kind]) for kind, value in seen.items()
+                if kind in known and value.casefold() not in echoes}
+    differ = [f"{kind} {value!r}, not the caller's {mine!r}" for kind, (value, mine) in compared.items()
+              if not _same(value, mine)]
+    if shown is None:
+        pytest.skip(f"{stop}; GET {path} answered {response.status_code}, so nothing confirms it is the caller's: "
+                    f"define {fixture}")
+    if differ:
+        pytest.skip(f"{stop}; GET {path} shows {', '.join(differ)}: define {fixture}")
+    if not compared:
+        mine = ", ".join(f"{kind} {value!r}" for kind, value in known.items()) or "nothing"
+        pytest.skip(f"{stop}; GET {path} shares no username, e-mail or id with what the who-am-I answer and "
+                    f"Credentials.identity give ({mine}) beyond the value the path was filled with: define {fixture}")
+
+
+def _identity_of(data: Any) -> dict[str, str]:
+    """``{"username"|"email"|"id": value}`` from a user object (or ``Credentials.identity``)."""
+    if not isinstance(data, dict):
+        return {}
+    ids = [key for key in data if vocabulary.normalise(str(key)) in ("id", "userid")]
+    fields = {**vocabulary.identity_fields({"properties": data}), **({"id": ids[0]} if ids else {})}
+    return {kind: str(data[name]) for kind, name in fields.items()
+            if isinstance(data.get(name), (str, int)) and not isinstance(data.get(name), bool)}
+
+
+def _sign_up(ctx: RunContext, route: Route, kind: str, value: str,
+             label: str) -> tuple[dict[str, Any] | None, httpx.Response]:
+    """Sign a newcomer up through ``route`` holding ``value`` as its ``kind``, its other identity fields
+    named for the run (``lr-<run>-<worker>-<label>-...``, to be found and removed): what it sent (its
     identity fields), or None when refused, and the answer."""
     key, schema = vocabulary.envelope(route.body_schema)
     body = valid_body(route.body_schema or {}, _unique(ctx))
@@ -237,7 +325,7 @@ def _sign_up(ctx: RunContext, route: Route, kind: str, value: str) -> tuple[dict
         pytest.skip(f"{route.key} takes no JSON object to sign up with")
     names = vocabulary.identity_fields(schema)
     for other, name in names.items():
-        fields.setdefault(name, _fresh_value(ctx, other))
+        fields[name] = _fresh_value(ctx, other, label)
     fields[names[kind]] = value
     password = _password(ctx)
     fields.update(dict.fromkeys(vocabulary.new_password_fields(schema)[0], password))  # a confirmation field matches
@@ -282,7 +370,7 @@ def _unique(ctx: RunContext) -> str:
     return f"{ctx.run_id}{ctx.rng.randrange(16 ** 6):06x}"
 
 
-def _fresh_value(ctx: RunContext, kind: str) -> str:
-    """A username or email no one holds yet."""
-    value = f"lr{_unique(ctx)}"
+def _fresh_value(ctx: RunContext, kind: str, label: str) -> str:
+    """A username or email no one holds yet, named like the run's tenants: ``lr-<run>-<worker>-<label>-<hex>``."""
+    value = ctx.name(f"{label}-{ctx.rng.randrange(16 ** 6):06x}")
     return f"{value}@example.com" if kind == "email" else value

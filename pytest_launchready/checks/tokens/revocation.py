@@ -18,6 +18,8 @@ from pytest_launchready.tenants.bodies import minimal_body
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
+    from pytest_launchready.config.settings import Settings
+    from pytest_launchready.routes import Route
     from pytest_launchready.tenants import Tenant
 
 #: Privileged routes tried for the role-change case before giving up.
@@ -71,12 +73,14 @@ def run_role_change(ctx: RunContext) -> None:
     candidates = privileged_routes(ctx.settings, ctx.routes)
     if not candidates:
         pytest.skip("no route only a higher role may call (launchready_role_routes / x-launchready-roles)")
-    lowest = ctx.settings.roles[-1]
+    plans, refused = demotions(ctx.settings, candidates)
+    if not plans:
+        pytest.skip(f"cannot prove a demotion without making a staff user a tenant's: {'; '.join(refused)}")
     tenant = ctx.fresh_tenant("demote")
     ids: dict[str, str] | None = None
     users: dict[str, Tenant] = {}
     tried: list[str] = []
-    for route, role in candidates:
+    for route, role, lower in plans:
         if len(tried) >= MAX_ROLE_TRIES:
             break
         if route.path_params and ids is None:
@@ -84,29 +88,60 @@ def run_role_change(ctx: RunContext) -> None:
             ids = {str(k): str(v) for k, v in (call_user("launchready_seed", seed, ctx, tenant) or {}).items()} if seed else {}
         if route.path_params and not all(name in (ids or {}) for name in route.path_params):
             continue
-        user = users.get(role) or users.setdefault(role, ctx.tenant_role(role, tenant))
+        staff = ctx.settings.is_global(role)
+        user = users.get(role) or users.setdefault(role, ctx.tenant_role(role, None if staff else tenant))
         before = probe_for(route, ids or {}, "launchready-before")
         response = send(ctx, before, user.credentials)
         if not response.is_success:
             tried.append(f"{route.key} as {role}: {response.status_code}")
             continue
-        call_user("launchready_set_role", set_role, ctx, user.name, user.credentials, lowest)
+        call_user("launchready_set_role", set_role, ctx, user.name, user.credentials, lower)
         after = probe_for(route, ids or {}, "launchready-after")
-        response = send_or_fail(ctx, after, user.credentials, f"after demotion to {lowest!r}", "role change")
+        response = send_or_fail(ctx, after, user.credentials, f"after demotion to {lower!r}", "role change")
         if response.status_code in ctx.settings.deny_status:
             return
         if response.is_success or response.status_code >= 500:
+            who = (f"A staff user ({user.name}) in role {role!r}, a role global to the app," if staff
+                   else f"A user of a fresh tenant in role {role!r}")
+            lowered = (f"demoted it to {lower!r}, the next lower role (a staff user is never made a tenant's role)" if staff
+                       else f"demoted it to {lower!r}")
             fail(
-                f"A user of a fresh tenant in role {role!r} called {after.describe()} successfully; launchready_set_role then "
-                f"demoted it to {lowest!r}, and the same credentials sent again got {response.status_code}.",
+                f"{who} called {after.describe()} successfully; launchready_set_role then {lowered}, and the same "
+                f"credentials sent again got {response.status_code}.",
                 f"only {role} and higher may call {route.key}: a demoted (or removed) user keeps the higher rights for as long "
                 "as the token lives." if response.is_success else "a refused call must not crash the app (5xx).",
                 FIXES["role change"] + " (If your launchready_set_role fixture did not actually change the role, fix the fixture.)",
                 response=response, redact=ctx.redact, headers=("content-type",), docs=DOCS,
                 severity=HIGH if response.is_success else MEDIUM,
             )
-        ctx.warn(f"after demotion to {lowest!r}, {route.key} refused the old token with {response.status_code}, a status outside "
+        ctx.warn(f"after demotion to {lower!r}, {route.key} refused the old token with {response.status_code}, a status outside "
                  "launchready_deny_status: answer 403, or add the status to launchready_deny_status")
         return
-    detail = "; ".join(tried) or "no privileged route whose path parameters a fresh tenant has ids for (define launchready_seed)"
+    detail = ("; ".join(tried + refused)
+              or "no privileged route whose path parameters a fresh tenant has ids for (define launchready_seed)")
     pytest.skip(f"cannot prove a demotion: no user in the required role could call a privileged route first ({detail})")
+
+
+def demotions(settings: Settings, candidates: list[tuple[Route, str]]) -> tuple[list[tuple[Route, str, str]], list[str]]:
+    """``(route, role, demoted to)`` to try, and why the others are left out.
+
+    A route whose least role is at or below ``launchready_tenant_role`` comes first: a user of a fresh
+    tenant in that role is demoted to the lowest role. A route only staff may call (a role global to the
+    app) is proven by a staff user demoted to the next lower role, only while that role is global too:
+    a staff user turned into a tenant's role would belong to no tenant, which the app cannot represent.
+    """
+    tenant_level: list[tuple[Route, str, str]] = []
+    staff_level: list[tuple[Route, str, str]] = []
+    refused: list[str] = []
+    lowest = settings.roles[-1]
+    for route, role in candidates:
+        if not settings.is_global(role):
+            tenant_level.append((route, role, lowest))
+            continue
+        lower = settings.roles[settings.role_rank[role] + 1]
+        if settings.is_global(lower):
+            staff_level.append((route, role, lower))
+        else:
+            refused.append(f"{route.key} needs {role}, a role global to the app, and the next lower role {lower} is "
+                           "launchready_tenant_role's level (a staff user has no tenant to hold it)")
+    return tenant_level + staff_level, refused
