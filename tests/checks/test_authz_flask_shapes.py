@@ -15,7 +15,7 @@ import pytest
 
 from support.logins import FLASK_SHAPES_LOGIN
 from support.projects import make_project
-from support.runs import short_id
+from support.runs import short_ids
 
 CHECKS = "--launchready-checks=tenant_isolation,roles"
 #: No launchready_public_routes: the spec marks sign-up, login and itself ``security: []``.
@@ -78,9 +78,6 @@ def flask_project(pytester: pytest.Pytester) -> None:
     make_project(pytester, "flask_shapes", INI, FLASK_SHAPES_LOGIN)
 
 
-def ids(outcomes: Any, outcome: str) -> list[str]:
-    return [short_id(nodeid) for nodeid in outcomes.ids(outcome)]
-
 
 def test_secure_flask_shapes_are_all_green_and_test_their_object_routes(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
@@ -88,8 +85,8 @@ def test_secure_flask_shapes_are_all_green_and_test_their_object_routes(
     monkeypatch.delenv("FLASK_SHAPES_FLAWS", raising=False)
     flask_project(pytester)
     result, outcomes = run_launchready("--launchready", CHECKS, "--launchready-report=card.json")
-    assert ids(outcomes, "failed") == [] and ids(outcomes, "error") == [], result.stdout.str()
-    passed = set(ids(outcomes, "passed"))
+    assert short_ids(outcomes, "failed") == [] and short_ids(outcomes, "error") == [], result.stdout.str()
+    passed = set(short_ids(outcomes, "passed"))
     card = {row["check"]: row for row in json.loads(pytester.path.joinpath("card.json").read_text())["scorecard"]}
     for check, object_tests in OBJECT_ROUTE_TESTS.items():
         assert len(passed & set(object_tests)) >= 0.8 * len(object_tests), (check, sorted(set(object_tests) - passed))
@@ -109,8 +106,8 @@ def test_each_flask_shapes_flaw_fails_exactly_its_own_tests(
     flask_project(pytester)
     check = FLAWS[flaw][0].split("[")[0].removeprefix("test_")
     result, outcomes = run_launchready("--launchready", f"--launchready-checks={check}")
-    assert ids(outcomes, "failed") == FLAWS[flaw], result.stdout.str()
-    assert ids(outcomes, "error") == []
+    assert short_ids(outcomes, "failed") == FLAWS[flaw], result.stdout.str()
+    assert short_ids(outcomes, "error") == []
 
 
 def test_under_xdist_the_same_flask_shapes_tests_fail(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,6 +165,6 @@ def test_a_member_addressed_by_email_is_deleted_as_a_victim_of_its_own_never_the
     monkeypatch.setenv("FLASK_SHAPES_FLAWS", "member-delete-any")
     make_project(pytester, "flask_shapes", INI, FIRST_MARKED_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=roles", "-k", "members and DELETE")
-    assert ids(outcomes, "failed") == ["test_roles[DELETE /api/members/{email}]"], result.stdout.str()
+    assert short_ids(outcomes, "failed") == ["test_roles[DELETE /api/members/{email}]"], result.stdout.str()
     result.stdout.fnmatch_lines(["*Sent DELETE /api/members/user-*@*.example.com as a user of the tenant*"])
     assert "Sent DELETE /api/members/first-" not in result.stdout.str()

@@ -12,7 +12,7 @@ import pytest
 
 from support.logins import COOKIE_INVITE_LOGIN, ORG_ROLE_LOGIN, REALWORLD_IDENTITY_LOGIN, REALWORLD_LOGIN
 from support.projects import make_project
-from support.runs import short_id, skip_reasons
+from support.runs import short_id, short_ids, skip_reasons
 
 CHECKS = "--launchready-checks=auth,tokens,tenant_isolation,roles"
 
@@ -48,16 +48,13 @@ def cookie_project(pytester: pytest.Pytester) -> None:
     make_project(pytester, "review_authz_cookie", INI, COOKIE_INVITE_LOGIN)
 
 
-def ids(outcomes: Any, outcome: str) -> list[str]:
-    return [short_id(nodeid) for nodeid in outcomes.ids(outcome)]
-
 
 def test_secure_cookie_app_is_all_green(pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REVIEW_FLAWS", raising=False)
     cookie_project(pytester)
     result, outcomes = run_launchready("--launchready", CHECKS, "-rs")
-    assert ids(outcomes, "failed") == [] and ids(outcomes, "error") == [], result.stdout.str()
-    passed = ids(outcomes, "passed")
+    assert short_ids(outcomes, "failed") == [] and short_ids(outcomes, "error") == [], result.stdout.str()
+    passed = short_ids(outcomes, "passed")
     for test_id in FLAWS.values():
         assert test_id in passed
     reasons = skip_reasons(result, key=short_id)
@@ -76,8 +73,8 @@ def test_each_defect_fails_exactly_its_own_test(pytester: pytest.Pytester, run_l
     cookie_project(pytester)
     check = FLAWS[flaw].split("[")[0].removeprefix("test_")
     result, outcomes = run_launchready("--launchready", f"--launchready-checks={check}")
-    assert ids(outcomes, "failed") == [FLAWS[flaw]], result.stdout.str()
-    assert ids(outcomes, "error") == []
+    assert short_ids(outcomes, "failed") == [FLAWS[flaw]], result.stdout.str()
+    assert short_ids(outcomes, "error") == []
     out = result.stdout.str()
     assert not re.search(r"sid=(?!\[REDACTED\])[A-Za-z0-9_-]{8,}", out), "a raw session cookie reached the output"
 
@@ -89,7 +86,7 @@ def test_a_write_behind_a_404_is_found_on_the_request_that_made_it(pytester: pyt
     monkeypatch.setenv("REVIEW_FLAWS", "patch-then-404")
     cookie_project(pytester)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "PATCH")
-    assert ids(outcomes, "failed") == [FLAWS["patch-then-404"]]
+    assert short_ids(outcomes, "failed") == [FLAWS["patch-then-404"]]
     out = result.stdout.str()
     assert re.search(r"Sent PATCH /projects/\d+ as tenant B \([\w-]+\), with tenant A's project_id=\d+ \(tenants", out), out
     assert re.search(r"PATCH http://testserver/projects/\d+ -> 404", out)
@@ -125,8 +122,8 @@ def test_a_route_open_to_anyone_is_no_baseline_for_forged_tokens(pytester: pytes
     route that answers without any token as proof that forged tokens are accepted."""
     make_project(pytester, "review_authz_jwt", "launchready_public_routes =\n    POST /auth/login\n", ORG_ROLE_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=auth,tokens")
-    assert ids(outcomes, "failed") == ["test_auth[GET /announcements]"], result.stdout.str()
-    assert "test_tokens[alg none]" in ids(outcomes, "passed")
+    assert short_ids(outcomes, "failed") == ["test_auth[GET /announcements]"], result.stdout.str()
+    assert "test_tokens[alg none]" in short_ids(outcomes, "passed")
 
 
 def test_an_unauthenticated_write_does_not_touch_tenant_a(pytester: pytest.Pytester, run_launchready: Any,
@@ -136,7 +133,7 @@ def test_an_unauthenticated_write_does_not_touch_tenant_a(pytester: pytest.Pytes
     monkeypatch.setenv("REVIEW_FLAWS", "anonymous-delete,intent-parent-unchecked")
     cookie_project(pytester)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=auth,tenant_isolation")
-    assert ids(outcomes, "failed") == [FLAWS["anonymous-delete"], FLAWS["intent-parent-unchecked"]], result.stdout.str()
+    assert short_ids(outcomes, "failed") == [FLAWS["anonymous-delete"], FLAWS["intent-parent-unchecked"]], result.stdout.str()
 
 
 # --- A RealWorld-shaped API: envelopes, slugs and usernames, trailing slashes (tests/apps/realworld_shapes.py)
@@ -173,8 +170,8 @@ def test_secure_realworld_shapes_test_every_object_route_and_pass(
     monkeypatch.delenv("RW_FLAWS", raising=False)
     make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-rs")
-    assert ids(outcomes, "failed") == [] and ids(outcomes, "error") == [], result.stdout.str()
-    assert set(REALWORLD_OBJECT_ROUTES) <= set(ids(outcomes, "passed"))
+    assert short_ids(outcomes, "failed") == [] and short_ids(outcomes, "error") == [], result.stdout.str()
+    assert set(REALWORLD_OBJECT_ROUTES) <= set(short_ids(outcomes, "passed"))
     assert not [r for r in skip_reasons(result).values() if "has no id" in r]
     result.stdout.fnmatch_lines(["tenant_isolation*PASS*11/11 routes*"])
 
@@ -200,7 +197,7 @@ def test_each_realworld_defect_fails_exactly_its_routes(
     monkeypatch.setenv("RW_FLAWS", flaws)
     make_project(pytester, "realworld_shapes", REALWORLD_INI, REALWORLD_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation")
-    assert ids(outcomes, "failed") == expected, result.stdout.str()
+    assert short_ids(outcomes, "failed") == expected, result.stdout.str()
 
 
 
@@ -215,8 +212,8 @@ def test_the_login_can_say_who_the_user_is_when_no_route_does(
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation")
     settings = ["test_tenant_isolation[GET /api/users/{username}/settings]",
                 "test_tenant_isolation[PUT /api/users/{username}/settings]"]
-    assert ids(outcomes, "failed") == (settings if tested else []), result.stdout.str()
-    assert (set(settings) <= set(ids(outcomes, "skipped"))) is not tested
+    assert short_ids(outcomes, "failed") == (settings if tested else []), result.stdout.str()
+    assert (set(settings) <= set(short_ids(outcomes, "skipped"))) is not tested
 
 
 
@@ -329,10 +326,10 @@ def test_a_body_field_that_names_the_caller_is_swapped_like_an_id(
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation",
                                        "-k", "(PUT and (profile or newsletter)) or (POST and messages)")
     routes = ["test_tenant_isolation[PUT /api/newsletter]", "test_tenant_isolation[PUT /api/profile]"]
-    assert ids(outcomes, "failed") == failed, result.stdout.str()
-    assert sorted(ids(outcomes, "passed") + failed) == routes, result.stdout.str()
+    assert short_ids(outcomes, "failed") == failed, result.stdout.str()
+    assert sorted(short_ids(outcomes, "passed") + failed) == routes, result.stdout.str()
     # A message to tenant A's email lands in A's inbox by design: a create's email names the recipient.
-    assert ids(outcomes, "skipped") == ["test_tenant_isolation[POST /api/messages/]"]
+    assert short_ids(outcomes, "skipped") == ["test_tenant_isolation[POST /api/messages/]"]
     if failed:
         field = "username" if "profile" in flaws else "email"
         result.stdout.fnmatch_lines([f"*as tenant B (*), with tenant A's {field}=*in the body*",

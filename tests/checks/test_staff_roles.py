@@ -18,7 +18,7 @@ from pytest_launchready.tenants import Credentials
 from pytest_launchready.tenants.factory import TenantFactory
 from support.logins import STAFF_LOGIN
 from support.projects import make_project
-from support.runs import short_id
+from support.runs import short_ids
 
 CHECKS = "--launchready-checks=roles,tenant_isolation"
 ROLES = "launchready_roles =\n    chef\n    employee\n    customer\n"
@@ -73,9 +73,6 @@ def restaurant_project(pytester: pytest.Pytester, ini: str = INI) -> None:
     make_project(pytester, "restaurant_staff", ini, STAFF_LOGIN)
 
 
-def ids(outcomes: Any, outcome: str) -> list[str]:
-    return [short_id(nodeid) for nodeid in outcomes.ids(outcome)]
-
 
 def test_secure_restaurant_is_all_green_and_tests_its_object_routes(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
@@ -83,9 +80,9 @@ def test_secure_restaurant_is_all_green_and_tests_its_object_routes(
     monkeypatch.delenv("RESTAURANT_FLAWS", raising=False)
     restaurant_project(pytester)
     result, outcomes = run_launchready("--launchready", CHECKS, "--launchready-report=card.json")
-    assert ids(outcomes, "failed") == [] and ids(outcomes, "error") == [], result.stdout.str()
-    assert set(OBJECT_ROUTE_TESTS) <= set(ids(outcomes, "passed"))
-    assert {"test_roles[GET /kitchen/orders]", "test_roles[POST /menu]"} <= set(ids(outcomes, "passed"))
+    assert short_ids(outcomes, "failed") == [] and short_ids(outcomes, "error") == [], result.stdout.str()
+    assert set(OBJECT_ROUTE_TESTS) <= set(short_ids(outcomes, "passed"))
+    assert {"test_roles[GET /kitchen/orders]", "test_roles[POST /menu]"} <= set(short_ids(outcomes, "passed"))
     card = {row["check"]: row for row in json.loads(pytester.path.joinpath("card.json").read_text())["scorecard"]}
     for check in ("roles", "tenant_isolation"):
         row = card[check]
@@ -110,8 +107,8 @@ def test_each_restaurant_defect_fails_exactly_its_own_test(
     monkeypatch.setenv("RESTAURANT_FLAWS", flaw)
     restaurant_project(pytester)
     result, outcomes = run_launchready("--launchready", CHECKS)
-    assert ids(outcomes, "failed") == [FLAWS[flaw]], result.stdout.str()
-    assert ids(outcomes, "error") == []
+    assert short_ids(outcomes, "failed") == [FLAWS[flaw]], result.stdout.str()
+    assert short_ids(outcomes, "error") == []
 
 
 def test_under_xdist_each_worker_has_its_own_staff_and_the_same_tests_fail(
@@ -159,8 +156,8 @@ def test_what_staff_wrote_for_everyone_is_no_tenant_s_leak(
     restaurant_project(pytester)
     pytester.path.joinpath("conftest.py").write_text(STAFF_LOGIN + ROLES_FIRST)
     result, outcomes = run_launchready("--launchready", CHECKS, "-k", "menu or me")
-    assert "test_roles[POST /menu]" in ids(outcomes, "passed")
-    assert ids(outcomes, "failed") == [] and "test_tenant_isolation[GET /me]" in ids(outcomes, "passed"), result.stdout.str()
+    assert "test_roles[POST /menu]" in short_ids(outcomes, "passed")
+    assert short_ids(outcomes, "failed") == [] and "test_tenant_isolation[GET /me]" in short_ids(outcomes, "passed"), result.stdout.str()
 
 
 def test_qa_fixtures_give_customers_as_tenants_and_staff_apart(pytester: pytest.Pytester, run_launchready: Any) -> None:
@@ -176,7 +173,7 @@ def test_without_a_tenant_role_tenants_log_in_as_the_first_role_and_the_error_sa
     """A and B as chefs: the login refuses a chef of a household, and the set-up error names the fix."""
     restaurant_project(pytester, INI.replace("launchready_tenant_role = customer\n", ""))
     result, outcomes = run_launchready("--launchready", "--launchready-checks=roles", "-k", "status")
-    assert ids(outcomes, "error") == ["test_roles[PUT /kitchen/orders/{order_id}/status]"], result.stdout.str()
+    assert short_ids(outcomes, "error") == ["test_roles[PUT /kitchen/orders/{order_id}/status]"], result.stdout.str()
     result.stdout.fnmatch_lines([
         "*launchready_login('lr-*', 'chef') raised ValueError: chef is not a role of a household*Tenants log in as "
         "launchready_tenant_role, by default the first of launchready_roles (chef): if chef is a role global to the app*"

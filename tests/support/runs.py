@@ -20,6 +20,11 @@ def short_id(nodeid: str) -> str:
     return nodeid.removeprefix("launchready::")
 
 
+def short_ids(outcomes: Outcomes, outcome: str) -> list[str]:
+    """The short ids (:func:`short_id`) of the tests with that outcome, sorted."""
+    return [short_id(nodeid) for nodeid in outcomes.ids(outcome)]
+
+
 def generated_ids(check: str, *keys: str) -> list[str]:
     """The node ids of ``check``'s generated tests for these case ids, sorted."""
     return sorted(f"launchready::test_{check}[{key}]" for key in keys)
