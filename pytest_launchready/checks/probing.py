@@ -282,7 +282,7 @@ class Views:
             if first is None or second is None:
                 continue
             listed = items_of(second.data)
-            view.own_items = bool(listed) and any(self._mentions(item) for item in listed)
+            view.own_items = any(self._mentions(item) for item in listed or [])
             if view.route.public and listed and not view.own_items:
                 view.before = None  # a public list of others' rows only: it cannot show the owner's object
                 continue

@@ -135,11 +135,11 @@ def run(ctx: RunContext, case: Case) -> None:
                     budget, lanes = burst_budget(window, burst, latency), burst_lanes(window, burst, latency)
     assert last is not None
     seen = ", ".join(f"{count}x {status}" for status, count in sorted(statuses.items()))
-    refused = sum(count for status, count in statuses.items() if _malformed(route, status))
-    if refused:
+    malformed = sum(count for status, count in statuses.items() if _malformed(route, status))
+    if malformed:
         # Refused as malformed (a duplicate sign-up's 422, say), those requests never reached what a limit
         # protects: the verdict rests only on the ones the route took as well-formed.
-        pytest.skip(f"{refused} of the {sent} {what} were refused as malformed ({seen}), so only {sent - refused} reached "
+        pytest.skip(f"{malformed} of the {sent} {what} were refused as malformed ({seen}), so only {sent - malformed} reached "
                     f"the route's work and none was answered 429: cannot tell whether {burst} well-formed requests would "
                     "be throttled. Give the body's rules (a unique field, a pattern) in your OpenAPI spec")
     if sent < burst:

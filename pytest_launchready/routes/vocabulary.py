@@ -261,7 +261,8 @@ def rename_route(routes: Iterable[Route]) -> Route | None:
 def new_password_fields(schema: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
     """The fields of an (unwrapped) body schema that take the new password (``password``,
     ``new_password``, ``password_confirmation``) and those that take the current one (``old_password``)."""
-    fresh, current = [], []
+    fresh: list[str] = []
+    current: list[str] = []
     for key in (schema or {}).get("properties") or {}:
         norm = normalise(str(key))
         if any(word in norm for word in _PASSWORD_NAMES[:2]) or norm in _PASSWORD_NAMES:

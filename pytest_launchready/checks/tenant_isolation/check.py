@@ -132,8 +132,8 @@ def _read(ctx: RunContext, route: Any) -> None:
         statuses.append(response.status_code)
         what = f"Sent {probe.text} as tenant B ({b.name}), {says}."
         twin = twins.get(id(probe))
-        own = own_request if twin is None else _sender(ctx, b, with_identity(twin, route, b, ctx.settings), route)
-        if _no_crash(ctx, response, what, route, own):
+        resend = own_request if twin is None else _sender(ctx, b, with_identity(twin, route, b, ctx.settings), route)
+        if _no_crash(ctx, response, what, route, resend):
             continue
         if not response.is_success:
             continue
