@@ -27,6 +27,7 @@ import pytest
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.tenants import bodies
 from pytest_launchready.checks import Case, Check, Plan
+from pytest_launchready.checks.authz import required_role
 from pytest_launchready.target.client_addresses import burst_address, client_at
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.finding import HIGH, MEDIUM
@@ -90,6 +91,10 @@ def run(ctx: RunContext, case: Case) -> None:
     refused = target.refusal(f"a burst of {settings.rate_limit_burst} requests")
     if refused is not None:
         pytest.skip(refused)
+    needed = required_role(route, settings)
+    if not route.public and needed is not None and settings.role_rank[needed] < settings.role_rank[settings.tenant_role]:
+        pytest.skip(f"{route.key} is reserved for {needed}, above launchready_tenant_role ({settings.tenant_role}): a burst "
+                    f"as a {settings.tenant_role} would only test the denial (the roles check tests who may call it)")
     content_type = bodies.body_content_type(route)
     if route.body_schema and not bodies.is_json(content_type) and content_type != bodies.FORM:
         pytest.skip(f"the body is {content_type}: bursts send JSON and form bodies only")

@@ -91,6 +91,23 @@ def test_a_slow_login_is_burst_at_the_rate_the_criterion_asks_for(pytester: pyte
     assert outcomes(result)["passed"] == [LOGIN], result.stdout.str()
 
 
+def test_a_route_reserved_for_staff_is_not_burst_as_a_tenant_user(pytester: pytest.Pytester,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A staff-only route denies every tenant user: a burst of 50 denials proves nothing about a limit
+    (seen on a real app: 50 x 403 to a superuser-only password-recovery route read as unthrottled)."""
+    monkeypatch.setenv("RATELIMIT_FLAWS", "no-chat-limit")
+    project(pytester, extra_ini="""launchready_rate_limited = POST /chat
+        launchready_roles =
+            staff
+            member
+        launchready_tenant_role = member
+        launchready_role_routes =
+            staff: POST /chat""")
+    result = pytester.runpytest_inprocess(*RUN, "-rs", "-k", "chat")
+    assert outcomes(result)["skipped"] == [CHAT]
+    result.stdout.fnmatch_lines(["*POST /chat is reserved for staff, above launchready_tenant_role (member)*"])
+
+
 def test_unthrottled_private_route_fails_per_user(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RATELIMIT_FLAWS", "no-chat-limit")
     project(pytester)
