@@ -23,6 +23,7 @@ import pytest
 from pytest_launchready.report.fingerprint import fingerprint
 from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
+    COVERED_PREFIX,
     FINDING_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
@@ -34,10 +35,10 @@ from pytest_launchready.report.protocol import (
 )
 
 FORMAT_VERSION = 2
-PASSED, FAILED, WARNED, NOT_RUN, BY_DESIGN, WAIVED, ERROR = (
-    "passed", "failed", "warned", "not_run", "by_design", "waived", "error")
+PASSED, FAILED, WARNED, NOT_RUN, BY_DESIGN, WAIVED, ERROR, COVERED = (
+    "passed", "failed", "warned", "not_run", "by_design", "waived", "error", "covered")
 #: Worst first: a test's outcome is the worst of its phases'.
-OUTCOMES = (ERROR, FAILED, WAIVED, WARNED, PASSED, NOT_RUN, BY_DESIGN)
+OUTCOMES = (ERROR, FAILED, WAIVED, WARNED, COVERED, PASSED, NOT_RUN, BY_DESIGN)
 #: What a WARN is worth: a weakness that fails only with --launchready-strict.
 WARN_SEVERITY = "low"
 _WARN_FIX = ("Each warning names its fix. A WARN fails only with --launchready-strict; accept one in "
@@ -94,6 +95,9 @@ def _outcome(report: pytest.TestReport, entry: _Entry) -> tuple[str, str, str]:
         text = text.removeprefix("Skipped: ")
         if text.startswith(BY_DESIGN_PREFIX):
             return BY_DESIGN, text.removeprefix(BY_DESIGN_PREFIX), ""
+        if text.startswith(COVERED_PREFIX):
+            # Tested, and showing the fault one app-wide test reports: neither a pass nor a gap.
+            return COVERED, text.removeprefix(COVERED_PREFIX), ""
         return NOT_RUN, text.removeprefix(NOT_RUN_PREFIX), ""
     if report.failed:
         crash = getattr(report.longrepr, "reprcrash", None)

@@ -139,3 +139,22 @@ def test_strict_failures_of_warnings_and_set_up_errors_have_entries_too(
     broken = tests["test_tokens[expired]"]
     assert broken["outcome"] == "error" and "the identity provider is down" in broken["message"]
     assert "severity" not in broken  # no finding was proven
+
+
+def test_routes_an_app_wide_finding_covers_are_covered_not_untested(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One CORS setting on every route: the app-wide test fails once, and each route's entry says it
+    was tested and showed that fault (``covered``), never that it could not be tested (``not_run``)."""
+    from support.projects import make_project
+
+    monkeypatch.setenv("CORS_FLAW", "reflect-all")
+    make_project(pytester, "cors_fastapi", "launchready_public_routes =\n    GET /health\n")
+    pytester.runpytest_inprocess("--launchready", "--launchready-checks=cors", "-p", "no:cacheprovider",
+                                 "--launchready-report=launchready.json")
+    report = read_report(pytester)
+    outcomes = {test["id"]: test["outcome"] for test in report["tests"] if test["check"] == "cors"}
+    assert outcomes.pop("test_cors[app-wide]") == "failed"
+    assert outcomes.pop("test_cors[look-alike origins]") == "not_run"  # no launchready_allowed_origins to derive them from
+    assert set(outcomes.values()) == {"covered"}, outcomes
+    assert report["counts"]["failed"] == 1 and report["counts"]["covered"] == len(outcomes)
