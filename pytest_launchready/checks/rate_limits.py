@@ -299,8 +299,12 @@ def _gate(ctx: RunContext, route: Route, response: httpx.Response, who: str) -> 
 
 
 def _malformed(route: Route, status: int) -> bool:
-    """Whether ``status`` refuses the body as malformed; a login's 400 is a wrong guess refused, not that."""
-    return status == 422 or (status == 400 and not vocabulary.is_login_like(route))
+    """Whether ``status`` refuses the body before the route's work: malformed (400/422), or a conflict
+    with what the first request made (409: the burst's one body signs up one email). A login's 400 is
+    a wrong guess refused, not that."""
+    if vocabulary.is_login_like(route):
+        return status == 422
+    return status in (400, 409, 422)
 
 
 def _excerpt(response: httpx.Response) -> str:

@@ -32,7 +32,7 @@ from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.authz import ids_of, missing_reason, required_role, victim_users, whoami
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
-from pytest_launchready.checks.finding import HIGH, MEDIUM
+from pytest_launchready.checks.finding import CRITICAL, HIGH, MEDIUM
 from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import Views, build, public_read_routes
 from pytest_launchready.tenants.seeding import lookup, seed_tenant
@@ -147,7 +147,7 @@ def run(ctx: RunContext, case: Case) -> None:
             view, how, _ = change
             verb = f"was refused ({response.status_code}), yet" if denied else f"was not refused ({response.status_code}) and"
             fail(what, f"the {role} {verb} re-reading GET {view.path} as the {reader} shows the effect: {how}.", FIX,
-                 response=response, redact=ctx.redact, mark=marker, docs=CHECK.docs, severity=HIGH)
+                 response=response, redact=ctx.redact, mark=marker, docs=CHECK.docs, severity=_severity(ctx, minimum, role))
     if not reading:
         control = _send(ctx, reference.client, probe)
         if not control.is_success:
@@ -188,14 +188,21 @@ def _judge_read(ctx: RunContext, response: httpx.Response, what: str, canary: st
                  f"{reference.ids[leak.mark]} {leak.mark}, which the {highest}'s own answer shows and the {role}'s own "
                  "identity does not hold")
         fail(what, f"the {role} was allowed and read what only {minimum} and higher may see: the response carries {shown}.",
-             FIX, response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs, severity=HIGH)
+             FIX, response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs, severity=_severity(ctx, minimum, role))
     body = json_body(response)
     if control not in (None, [], {}, "") and body == control:
         fail(what, f"the {role} was allowed and got exactly the answer the {highest} gets.", FIX,
-             response=response, redact=ctx.redact, docs=CHECK.docs, severity=HIGH)
+             response=response, redact=ctx.redact, docs=CHECK.docs, severity=_severity(ctx, minimum, role))
     if control in (None, [], {}, "") and reference.ids == {}:
         ctx.warn(f"{probe.text} answered {response.status_code} to a {role}; the {highest}'s own answer holds "
                  "nothing to compare with, so no data could be shown to leak")
+
+
+def _severity(ctx: RunContext, minimum: str, role: str) -> str:
+    """HIGH for a role bypass inside a tenant or the staff; CRITICAL when a tenant's user does what only
+    the staff may, who act on every tenant: that reaches other tenants' data."""
+    settings = ctx.settings
+    return CRITICAL if settings.is_global(minimum) and not settings.is_global(role) else HIGH
 
 
 def _a(role: str) -> str:

@@ -265,7 +265,7 @@ def test_foreign_origin_fixture_parametrizes_qa_tests(pytester: pytest.Pytester)
 def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flaw: str) -> None:
     monkeypatch.setenv("CORS_FLAW", flaw)
     make_project(pytester, "cors_fastapi", f"launchready_allowed_origins =\n    {FRONTEND}\n")
-    alone = pytester.runpytest_subprocess(*ARGS, "--junitxml=alone.xml")
+    pytester.runpytest_subprocess(*ARGS, "--junitxml=alone.xml")
     spread = pytester.runpytest_subprocess(*ARGS, "-n", "2", "-rf", "--junitxml=spread.xml")
     verdicts = junit_verdicts(pytester.path / "spread.xml")
     assert verdicts == junit_verdicts(pytester.path / "alone.xml")

@@ -158,3 +158,17 @@ def test_routes_an_app_wide_finding_covers_are_covered_not_untested(
     assert outcomes.pop("test_cors[look-alike origins]") == "not_run"  # no launchready_allowed_origins to derive them from
     assert set(outcomes.values()) == {"covered"}, outcomes
     assert report["counts"]["failed"] == 1 and report["counts"]["covered"] == len(outcomes)
+
+
+def test_two_faults_under_one_generic_first_line_get_two_fingerprints() -> None:
+    """A CORS or headers finding lists its faults under a first line that is the same for all of them:
+    a credentialed echo and a preflight grant on one route are two findings, two fingerprints; the same
+    fault in another run (other counts, canaries, tenant names) is one."""
+    from pytest_launchready.report.fingerprint import fingerprint
+
+    head = "Sent simple requests and preflights to GET /items (as /items, anonymous) from 11 hostile origins; the route let 1 through:"
+    echo = head + "\n  - https://evil.test (an unrelated origin): the simple request echoed it with credentials"
+    grant = head + "\n  - https://evil.test (an unrelated origin): the preflight granted it (204)"
+    assert fingerprint("cors", "GET /items", echo) != fingerprint("cors", "GET /items", grant)
+    again = echo.replace("11 hostile", "12 hostile")
+    assert fingerprint("cors", "GET /items", echo) == fingerprint("cors", "GET /items", again)

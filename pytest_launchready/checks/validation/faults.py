@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 import httpx
 
 from pytest_launchready.checks import disclosure
-from pytest_launchready.checks.finding import HIGH, MEDIUM, worst
+from pytest_launchready.checks.finding import HIGH, MEDIUM, SEVERITIES, worst
 from pytest_launchready.checks.evidence import fail
 
 if TYPE_CHECKING:
@@ -75,7 +75,8 @@ def fail_with(faults: list[Fault], sent: str, redact: Redactor, docs: str, notes
     kinds: dict[tuple[str, str], list[Fault]] = {}
     for fault in faults:
         kinds.setdefault((fault.why, fault.fix), []).append(fault)
-    groups = list(kinds.values())
+    # Worst first: the first line, the title in the report and the severity tell the same finding.
+    groups = sorted(kinds.values(), key=lambda group: SEVERITIES.index(worst(f.severity for f in group)))
     first = groups[0][0]
     also: list[str] = []
     if len(groups[0]) > 1:
