@@ -91,7 +91,7 @@ def own_part(ctx: RunContext, shared: Shared | None, signature: Signature) -> tu
     Raises :class:`Covered` when the route's signature is exactly the shared one and the app-wide
     test is selected in this session.
     """
-    if shared is None or not signature or not ctx.is_selected(APP_WIDE_ID):
+    if shared is None or not signature or not ctx.reports(APP_WIDE_ID):
         return signature, False
     if signature == shared.signature:
         raise Covered(app_wide_test(ctx.check_name), len(shared.routes))

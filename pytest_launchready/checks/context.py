@@ -76,13 +76,20 @@ class RunContext:
             self._shared[slot] = make()
         return self._shared[slot]  # type: ignore[no-any-return]
 
-    def is_selected(self, case_id: str) -> bool:
-        """Whether this check's test ``case_id`` runs in this session (not deselected by ``-k``, ``-m``, ``--lf``).
+    def reports(self, case_id: str) -> bool:
+        """Whether this check's test ``case_id`` runs in this session and can fail it: not deselected by
+        ``-k``, ``-m`` or ``--lf``, and not waived (a waiver accepts the fault it saw, never a later one on
+        the routes that test would cover).
 
         Every xdist worker collects and deselects the same items, so each gives the same answer.
         """
         name = f"test_{self.check_name}[{case_id}]"
-        return self.shared(f"selected {case_id}", lambda: any(item.name == name for item in self.request.session.items))
+
+        def decide() -> bool:
+            if any(waiver.matches(name) for waiver in self.settings.waivers):
+                return False
+            return any(item.name == name for item in self.request.session.items)
+        return self.shared(f"reports {case_id}", decide)
 
     @property
     def routes(self) -> tuple[Route, ...]:

@@ -198,6 +198,17 @@ def test_without_the_app_wide_test_every_route_is_judged_alone(pytester: pytest.
     assert result.ids("failed") == sorted(FASTAPI_ROUTES) and result.ids("skipped") == []
 
 
+def test_a_waived_app_wide_test_covers_no_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A waiver accepts the fault it was written for; were the routes still covered, any later fault every
+    route shares (credentials turned on) would hide behind it. So each route is judged on its own."""
+    monkeypatch.setenv("CORS_FLAW", "reflect-all")
+    make_project(pytester, "cors_fastapi", f"launchready_public_routes =\n    GET /health\nlaunchready_allowed_origins =\n"
+                 f"    {FRONTEND}\nlaunchready_waivers =\n    test_cors[app-wide]: accepted for the public API\n")
+    result = CaseRun(pytester, *ARGS)
+    assert result.ids("failed") == sorted(FASTAPI_ROUTES)
+    assert result.ids("skipped") == [APP_WIDE_ID]  # waived: told, and covering nothing
+
+
 def test_covered_routes_count_as_tested_under_strict(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run(pytester, monkeypatch, "reflect-all", "cors_fastapi", (FRONTEND,), "--launchready-strict")
     assert result.ids("failed") == [APP_WIDE_ID] and result.ids("skipped") == sorted(FASTAPI_ROUTES)

@@ -102,7 +102,7 @@ def run(ctx: RunContext, case: Case) -> None:
     route = case.route
     assert route is not None
     shared: Shared | None = None
-    if ctx.is_selected(APP_WIDE_ID):
+    if ctx.reports(APP_WIDE_ID):
         results, shared = _sweep(ctx)
         result = results.get(route.key) or probe_route(ctx, route)
     else:

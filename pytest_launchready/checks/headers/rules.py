@@ -148,7 +148,7 @@ def run_route(ctx: RunContext, case: Case) -> None:
     assert route is not None
     results: dict[str, RouteHeaders] = {}
     shared: Shared | None = None
-    if ctx.is_selected(APP_WIDE_ID):
+    if ctx.reports(APP_WIDE_ID):
         results, shared = _sweep(ctx)
     # Judged alone when not in the sweep (the GET / stand-in) or when no app-wide test runs.
     result = results.get(route.key) or observe(ctx, route)
