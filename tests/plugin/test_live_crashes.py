@@ -105,3 +105,38 @@ def pytest_unconfigure(config):
                               "RemoteProtocolError: Server disconnected without sending a response.*"])
     assert "Traceback" not in run.output and "def run(" not in run.output
     assert httpx.Client.send is _ORIGINAL_SEND
+
+
+@pytest.mark.parametrize("check", ["headers", "cors"])
+def test_a_route_that_gives_headers_and_cors_no_answer_is_an_error_not_a_finding(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, check: str,
+) -> None:
+    """Nothing came back, so there is nothing to judge: an error told in one line, never a MEDIUM
+    "no answer" finding (the false CORS preflight failure of a dropped keep-alive connection)."""
+    monkeypatch.delenv("CRASH_FLAWS", raising=False)
+    make_project(pytester, "crash_fastapi", PUBLIC, ORG_ROLE_LOGIN)
+    pytester.makeconftest(ORG_ROLE_LOGIN + '''
+
+import httpx
+
+_send = httpx.Client.send
+
+
+def _drop_search(self, request, **kwargs):
+    if request.url.path == "/search":
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+    return _send(self, request, **kwargs)
+
+
+def pytest_configure(config):
+    httpx.Client.send = _drop_search
+
+
+def pytest_unconfigure(config):
+    httpx.Client.send = _send  # the inner run shares this process's httpx
+''')
+    run = CaseRun(pytester, "--launchready", f"--launchready-checks={check}", "-p", "no:cacheprovider")
+    assert "GET /search" in run.ids("error")
+    assert "GET /search" not in run.ids("failed")
+    run.stdout.fnmatch_lines(["*request failed (not a finding): *GET http*://testserver/search* got no answer*"])
+    assert httpx.Client.send is _ORIGINAL_SEND

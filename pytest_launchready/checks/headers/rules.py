@@ -109,7 +109,7 @@ class RouteHeaders:
     path: str
     response: httpx.Response | None = None
     verdict: Verdict | None = None
-    error: AssertionError | None = None
+    error: Exception | None = None
 
     @property
     def signature(self) -> tuple[str, ...]:
@@ -127,7 +127,7 @@ def observe(ctx: RunContext, route: Route) -> RouteHeaders:
     path = route.format_path(dummy_path_values(route))
     try:
         response = fetch(ctx, "GET", url_for(ctx, path), f"GET {path}")
-    except AssertionError as exc:
+    except (AssertionError, httpx.TransportError) as exc:  # its own test raises it; the others go on
         return RouteHeaders(route, path, error=exc)
     return RouteHeaders(route, path, response, judge_headers(response.headers, is_https_target(ctx)))
 
