@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import pytest
 
 from pytest_launchready.config.check_names import CHECK_MODULES, CHECK_NAMES
+from pytest_launchready.target.errors import STOPPED, RequestFailed
 from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
     COVERED_PREFIX,
@@ -60,11 +61,14 @@ class Row:
     #: ``notes`` in its parts, each a whole sentence: the terminal puts each on its own line.
     note_parts: list[str] = field(default_factory=list)
 
+    #: What the errors were: ``set-up``, ``request failed`` or ``target down`` (never a finding).
+    error_kind: str = "set-up"
+
     @property
     def label(self) -> str:
         """The verdict as the terminal shows it: ``ERROR (set-up)``, ``PASS (2 not run)``."""
         if self.verdict == ERROR:
-            return f"{ERROR} (set-up)"  # only set-up fails outside a test's call: never a finding
+            return f"{ERROR} ({self.error_kind})"
         if self.verdict in (PASS, WARN) and self.not_run:
             return f"{self.verdict} ({self.not_run} not run)"
         return self.verdict
@@ -123,7 +127,18 @@ class Scorecard:
         failed = [nodeid.split("::", 1)[-1] for nodeid, t in tests.items() if t.outcome in (FAIL, ERROR)]
         parts = _notes(verdict, tests)
         not_run = sum(t.outcome == NOT_RUN for t in values)
-        return Row(name, verdict, tested, total, unit, "; ".join(parts), failed, not_run, parts)
+        return Row(name, verdict, tested, total, unit, "; ".join(parts), failed, not_run, parts,
+                   _error_kind([t.reason for t in values if t.outcome == ERROR]))
+
+
+def _error_kind(reasons: list[str]) -> str:
+    """``target down`` when the target stopped answering, ``request failed`` when every error is a
+    request that got no answer, else ``set-up``."""
+    if any(reason.startswith(STOPPED) for reason in reasons):
+        return "target down"
+    if reasons and all(reason.startswith(RequestFailed.label) for reason in reasons):
+        return "request failed"
+    return "set-up"
 
 
 def _exercised(test: _Test) -> bool:
@@ -147,6 +162,9 @@ def _outcome(report: pytest.TestReport, warned: bool) -> str | None:
 
 
 def _reason(report: pytest.TestReport) -> str:
+    if report.failed and report.when != "call":  # an error: its one line (set-up, a request, the target down)
+        lines = report.longreprtext.strip().splitlines()
+        return lines[0] if lines else ""
     if hasattr(report, "wasxfail"):
         return str(report.wasxfail)
     if report.skipped and isinstance(report.longrepr, tuple):

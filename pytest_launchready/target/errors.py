@@ -32,6 +32,10 @@ class RequestFailed(SetupError):
     label = "request failed (not a finding): "
 
 
+#: How the errors of a target that stopped answering begin.
+STOPPED = "the target stopped answering"
+
+
 @dataclass(frozen=True)
 class TargetDown:
     """When the target stopped answering, and the request that found out."""
@@ -42,7 +46,7 @@ class TargetDown:
     @property
     def message(self) -> str:
         """The one line every test after that point reports."""
-        return f"the target stopped answering at {self.at:%H:%M:%S}: every later test is an error (last request: {self.cause})"
+        return f"{STOPPED} at {self.at:%H:%M:%S}: every later test is an error (last request: {self.cause})"
 
 
 #: Reachability re-checks after a timed-out request before the target counts as hung.

@@ -138,5 +138,6 @@ def pytest_unconfigure(config):
     run = CaseRun(pytester, "--launchready", f"--launchready-checks={check}", "-p", "no:cacheprovider")
     assert "GET /search" in run.ids("error")
     assert "GET /search" not in run.ids("failed")
-    run.stdout.fnmatch_lines(["*request failed (not a finding): *GET http*://testserver/search* got no answer*"])
+    run.stdout.fnmatch_lines(["*request failed (not a finding): *GET http*://testserver/search* got no answer*",
+                              f"{check}*ERROR (request failed)*"])
     assert httpx.Client.send is _ORIGINAL_SEND

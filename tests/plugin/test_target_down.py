@@ -89,7 +89,7 @@ def test_a_target_that_dies_mid_run_makes_every_later_test_a_one_line_error(
     report_lines = [line for line in lines if STOPPED.match(line)]  # the summary's ERROR lines vary with terminal width
     assert len(report_lines) == len(died)
     assert "Traceback" not in out and "httpcore" not in out
-    assert re.search(r"^auth\s+ERROR\s", out, re.MULTILINE), out  # the scorecard: an error, not an auth finding
+    assert re.search(r"^auth\s+ERROR \(target down\)\s", out, re.MULTILINE), out  # an error, not an auth finding
     verdicts = {case.get("name"): [c for c in case if c.tag in ("failure", "error", "skipped")]
                 for case in ET.parse(pytester.path / "report.xml").getroot().iter("testcase")}
     for name in ("test_auth[GET /c]", "test_auth[GET /d]", "test_auth[GET /e]"):
