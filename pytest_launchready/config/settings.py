@@ -122,6 +122,7 @@ class Settings:
     strict: bool = _DEFAULT["strict"]
     fuzz_seed: int = _DEFAULT["fuzz_seed"]
     report_path: str = _DEFAULT["report_path"]
+    init: bool = _DEFAULT["init"]
     #: Not a setting: where relative paths in settings start.
     rootpath: str = field(default=".", compare=False)
 
