@@ -118,11 +118,12 @@ class Settings:
     allow_hosts: tuple[str, ...] = _DEFAULT["allow_hosts"]
     timeout: float = _DEFAULT["timeout"]
     waivers: tuple[Waiver, ...] = _DEFAULT["waivers"]
+    #: ``--launchready-init``: write the starting files instead of running tests.
+    init: bool = _DEFAULT["init"]
     checks: tuple[str, ...] = _DEFAULT["checks"]
     strict: bool = _DEFAULT["strict"]
     fuzz_seed: int = _DEFAULT["fuzz_seed"]
     report_path: str = _DEFAULT["report_path"]
-    init: bool = _DEFAULT["init"]
     #: Not a setting: where relative paths in settings start.
     rootpath: str = field(default=".", compare=False)
 
