@@ -115,7 +115,7 @@ def test_staff_roles_without_sign_up_get_the_login_skeleton(pytester: pytest.Pyt
     ("tox.ini", "[tox]\n\n[pytest]\naddopts = -q\n"),
     ("setup.cfg", "[tool:pytest]\naddopts = -q\n"),
     ("pyproject.toml", "[tool.pytest.ini_options]\naddopts = '-q'\n"),
-])
+], ids=["pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml"])
 def test_an_existing_config_and_conftest_are_never_touched(pytester: pytest.Pytester, name: str, text: str) -> None:
     config = pytester.path / name
     config.write_bytes(text.encode())
