@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pytest_launchready.config.table import INI_SETTINGS
-from support.paths import APPS
+from support.paths import APPS, load_app
+from support.servers import serve_on_loopback
 
 DEMO = "pytest_launchready.demo.app:app"
 DEMO_DIR = Path(__file__).parents[2] / "pytest_launchready" / "demo"
@@ -138,6 +139,23 @@ def test_without_a_target_it_is_a_usage_error_naming_the_options(pytester: pytes
     assert not (pytester.path / "pytest.ini").exists()
 
 
+def test_a_running_server_is_read_with_one_get_of_its_spec(pytester: pytest.Pytester) -> None:
+    seen: list[str] = []
+    app = load_app("realworld_shapes").app
+
+    async def recording(scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] == "http":
+            seen.append(f"{scope['method']} {scope['path']}")
+        await app(scope, receive, send)
+
+    with serve_on_loopback(recording) as port:
+        init(pytester, f"--launchready-url=http://127.0.0.1:{port}")
+    lines = ini_lines(pytester)
+    assert f"launchready_base_url = http://127.0.0.1:{port}" in lines
+    assert "launchready_login_route = POST /api/users/login" in lines
+    assert seen and all(request.startswith("GET ") for request in seen), seen  # it signs nobody up
+
+
 def test_python_m_pytest_launchready_init(pytester: pytest.Pytester) -> None:
     app_project(pytester, "realworld_shapes")
     run = subprocess.run([sys.executable, "-m", "pytest_launchready", "init", "--app", "myapp:app"], cwd=pytester.path,
@@ -169,3 +187,17 @@ def test_the_written_files_run_green_on_the_secure_twin(pytester: pytest.Pyteste
         init(pytester, "--launchready-app=myapp:app")
     fill_origins(pytester, origin)
     assert_green(pytester.runpytest("--launchready", "--launchready-checks=auth,tenant_isolation,roles,cors", "-p", "no:cacheprovider"))
+
+
+def test_roles_come_from_enums_and_x_launchready_roles_highest_first() -> None:
+    from pytest_launchready.plugin.init_proposal import propose
+    from pytest_launchready.routes import Route
+
+    member_body = '{"properties": {"members": {"items": {"properties": {"user_role": {"enum": ["viewer", "member"]}}}}}}'
+    routes = [Route("PATCH", "/members/{id}", body_schema_json=member_body),
+              Route("DELETE", "/org", roles=("owner",)), Route("POST", "/invites", roles=("admin",))]
+    proposal = propose(routes, ("launchready_app", "myapp:app"))
+    assert proposal.roles == ("owner", "admin", "member", "viewer") and proposal.roles_ordered
+    unknown = propose([Route("POST", "/staff", body_schema_json='{"properties": {"role": {"enum": ["chef", "waiter"]}}}')],
+                      ("launchready_app", "myapp:app"))
+    assert unknown.roles == ("chef", "waiter") and not unknown.roles_ordered
