@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     init.add_argument("--app", help="the app, 'package.module:attr', tested in-process")
     init.add_argument("--url", help="the base URL of a running server")
     args, rest = parser.parse_known_args(argv)
+    # No .pytest_cache: init writes nothing but the files it reports.
     pytest_args = ["--launchready-init", "-p", "no:cacheprovider", *rest]
     if args.app:
         pytest_args.append(f"--launchready-app={args.app}")

@@ -132,6 +132,14 @@ def test_an_existing_config_and_conftest_are_never_touched(pytester: pytest.Pyte
     assert "wrote" not in result.stdout.str()
 
 
+def test_a_pyproject_without_pytest_settings_gets_a_pytest_ini_beside_it(pytester: pytest.Pytester) -> None:
+    pyproject = pytester.path / "pyproject.toml"
+    pyproject.write_bytes(b"[project]\nname = 'myproduct'\n")
+    init(pytester, f"--launchready-app={DEMO}").stdout.fnmatch_lines(["launchready-init: wrote pytest.ini"])
+    assert pyproject.read_bytes() == b"[project]\nname = 'myproduct'\n"
+    assert "launchready_signup_route = POST /auth/signup" in ini_lines(pytester)
+
+
 def test_without_a_target_it_is_a_usage_error_naming_the_options(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--launchready-init", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
