@@ -165,7 +165,8 @@ def ini_block(proposal: Proposal) -> str:
         lines += ["# The role tenant_a and tenant_b log in as (default: the first); roles above it are global staff.",
                   f"# launchready_tenant_role = {proposal.roles[0]}", ""]
     else:
-        lines += ["# No roles were seen in the schema: the default is owner, admin, member.", "# launchready_roles =", ""]
+        lines += ["# No roles were seen in the schema: one role, every user alike. List yours, highest first, if you have some.",
+                  "launchready_roles = user", ""]
     lines += ["# TODO: the browser origins of your frontend allowed by CORS, one per line, e.g. https://app.example.com",
               "launchready_allowed_origins =", ""]
     return "\n".join(lines)

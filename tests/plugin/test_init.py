@@ -88,6 +88,7 @@ def test_a_realworld_app_gets_its_wrapped_sign_up_and_login(pytester: pytest.Pyt
     assert [p.strip() for p in public] == ["GET /api/notes/{note_id}", "POST /api/users", "POST /api/users/login"]
     assert "launchready_signup_route = POST /api/users" in lines
     assert "launchready_login_route = POST /api/users/login" in lines
+    assert "launchready_roles = user" in lines  # no role enum: every user alike, not the default owner/admin/member
     assert "# Sign-up body fields seen: email, password, username (wrapped in 'user')" in (pytester.path / "pytest.ini").read_text()
 
 
