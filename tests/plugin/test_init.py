@@ -52,6 +52,13 @@ def fill_origins(pytester: pytest.Pytester, origin: str) -> None:
     ini.write_text(text.replace("\nlaunchready_allowed_origins =\n", f"\nlaunchready_allowed_origins = {origin}\n"))
 
 
+def secure_demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo with every defect off as ``secureapp:app``: the demo module may already be imported in
+    this process with its defects on, so LAUNCHREADY_DEMO_SECURE alone would not reach it."""
+    monkeypatch.setenv("LAUNCHREADY_DEMO_SECURE", "1")
+    pytester.makepyfile(secureapp="from pytest_launchready.demo.app import create_app\napp = create_app(secure=True)\n")
+
+
 def assert_green(result: pytest.RunResult) -> None:
     outcomes = result.parseoutcomes()
     assert result.ret == 0, result.stdout.str()
@@ -178,9 +185,9 @@ def test_the_demo_block_runs_green_on_the_secure_demo(pytester: pytest.Pytester,
     """With the demo's own conftest.py kept (init leaves it alone), the generated ini block alone
     (public routes, roles) plus the allowed origin gives no FAIL and no ERROR."""
     (pytester.path / "conftest.py").write_text((DEMO_DIR / "conftest.py").read_text())
-    init(pytester, f"--launchready-app={DEMO}")
+    secure_demo(pytester, monkeypatch)
+    init(pytester, "--launchready-app=secureapp:app")
     fill_origins(pytester, DEMO_ORIGIN)
-    monkeypatch.setenv("LAUNCHREADY_DEMO_SECURE", "1")
     assert_green(pytester.runpytest("--launchready", "--launchready-checks=auth,tenant_isolation,roles,cors", "-p", "no:cacheprovider"))
 
 
@@ -189,8 +196,8 @@ def test_the_demo_block_runs_green_on_the_secure_demo(pytester: pytest.Pytester,
 def test_the_written_files_run_green_on_the_secure_twin(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                         app: str, origin: str) -> None:
     if app == "demo":
-        init(pytester, f"--launchready-app={DEMO}")
-        monkeypatch.setenv("LAUNCHREADY_DEMO_SECURE", "1")
+        secure_demo(pytester, monkeypatch)
+        init(pytester, "--launchready-app=secureapp:app")
     else:
         app_project(pytester, app)
         init(pytester, "--launchready-app=myapp:app")
