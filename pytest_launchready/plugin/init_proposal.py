@@ -8,7 +8,7 @@ the user confirms. Nothing here sends a request: discovery already read the spec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 from pytest_launchready.routes import Route
@@ -36,7 +36,6 @@ class Proposal:
     roles: tuple[str, ...]
     roles_ordered: bool
     source: str = ""
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def builtin_login(self) -> bool:
