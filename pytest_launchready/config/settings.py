@@ -118,6 +118,8 @@ class Settings:
     allow_hosts: tuple[str, ...] = _DEFAULT["allow_hosts"]
     timeout: float = _DEFAULT["timeout"]
     waivers: tuple[Waiver, ...] = _DEFAULT["waivers"]
+    #: ``--launchready-init``: write the starting files instead of running tests.
+    init: bool = _DEFAULT["init"]
     checks: tuple[str, ...] = _DEFAULT["checks"]
     strict: bool = _DEFAULT["strict"]
     fuzz_seed: int = _DEFAULT["fuzz_seed"]

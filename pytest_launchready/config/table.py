@@ -139,6 +139,8 @@ INI_SETTINGS: tuple[IniSetting, ...] = (
 OPTIONS: tuple[CommandLineOption, ...] = (
     CommandLineOption("--launchready", "Generate and run the launch checklist tests.", "enabled", action="store_true"),
     CommandLineOption("--launchready-url", "Base URL of a running server to test (overrides launchready_base_url).", "base_url", metavar="URL"),
+    CommandLineOption("--launchready-app", "App to test in-process, 'package.module:attr' (overrides launchready_app).", "app", metavar="MODULE:ATTR"),
+    CommandLineOption("--launchready-init", "Inspect the target and write a commented pytest.ini and conftest.py where none exist (printing the ini block otherwise); runs no test.", "init", "flag", action="store_true", default=False),
     CommandLineOption("--launchready-checks", f"Run only these checks: {_BUILT}.", "checks", "checks_or_all", metavar="a,b", type=_check_list),
     CommandLineOption("--launchready-strict", "WARN and NOT RUN fail the run too.", "strict", "flag", action="store_true", default=False),
     CommandLineOption("--launchready-fuzz-seed", "Seed for generated data (default: fixed, 0).", "fuzz_seed", "number_or_zero", metavar="N", type=_non_negative_int),

@@ -1,0 +1,204 @@
+"""What ``--launchready-init`` proposes for an app: read from discovery's routes, rendered as text.
+
+:func:`propose` turns the discovered routes into a :class:`Proposal` (public routes with the reason
+each is believed public, the sign-up and login routes, the roles the schema names);
+:func:`ini_block` and :func:`conftest_text` render it as the commented ini block and ``conftest.py``
+the user confirms. Nothing here sends a request: discovery already read the spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping
+
+from pytest_launchready.routes import Route
+from pytest_launchready.routes import vocabulary
+
+#: Property names whose enum lists the app's roles.
+_ROLE_PROPERTIES = ("role", "roles", "user_role", "userrole", "member_role")
+#: Conventional role names, highest first: roles all found here can be ordered; others cannot.
+_RANKING = ("owner", "superuser", "superadmin", "admin", "administrator", "manager", "maintainer", "editor",
+            "member", "user", "contributor", "viewer", "reader", "guest", "readonly")
+#: Last path segments of routes that are usually public (health probes, version pages).
+_USUALLY_PUBLIC = ("health", "healthz", "livez", "readyz", "ping", "status", "version")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The settings ``--launchready-init`` proposes: each public route with why it is believed public,
+    routes it is unsure of with why, the sign-up and login routes, and the roles it saw."""
+
+    target: tuple[str, str]
+    public: tuple[tuple[str, str], ...]
+    unsure: tuple[tuple[str, str], ...]
+    signup: Route | None
+    login: Route | None
+    roles: tuple[str, ...]
+    roles_ordered: bool
+    source: str = ""
+
+    @property
+    def builtin_login(self) -> bool:
+        """True when both a sign-up and a login route were found: the built-in login can sign users up."""
+        return self.signup is not None and self.login is not None
+
+
+def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", framework_own: Iterable[str] = ()) -> Proposal:
+    """The proposal for ``routes`` (discovery's, public flags set) of ``target`` (ini key, value).
+
+    ``framework_own`` (the framework's docs pages) are public without being listed, so they are left out.
+    """
+    own = set(framework_own)
+    routes = [r for r in routes if r.key not in own]
+    as_public = [replace(r, public=True) for r in routes]
+    signup = vocabulary.sign_up_route(as_public)
+    logins = [r for r in as_public if vocabulary.is_sign_in(r) and "{" not in r.path]
+    login = min(logins, key=lambda r: (not _same_prefix(r, signup), len(r.path), r.path), default=None)
+    public: dict[str, str] = {}
+    for route in routes:
+        if route.public:
+            public[route.key] = "the spec declares no security requirement for it"
+    for found, why in ((signup, "it is the sign-up route (a POST taking a password and an email or username)"),
+                       (login, "it is the login route (a POST where users sign in)")):
+        if found is not None and found.key not in public:
+            public[found.key] = why
+    unsure: dict[str, str] = {}
+    for route in routes:
+        if route.key in public:
+            continue
+        if vocabulary.is_login_like(route) and not vocabulary.ends_session(route):
+            unsure[route.key] = "login-like (password reset, token or one-time code): public if anyone may call it"
+        elif route.method == "GET" and "{" not in route.path and vocabulary.last_segment(route.path) in _USUALLY_PUBLIC:
+            unsure[route.key] = "a health or status page, usually public"
+        elif route.method == "POST" and "invite" in route.path.lower() and "accept" in route.path.lower():
+            unsure[route.key] = "accepting an invite is usually done before having a session"
+    roles = _roles(routes)
+    ordered = bool(roles) and all(r.lower() in _RANKING for r in roles)
+    if ordered:
+        roles = sorted(roles, key=lambda r: _RANKING.index(r.lower()))
+    return Proposal(target=target, public=tuple(public.items()), unsure=tuple(unsure.items()), signup=signup,
+                    login=login, roles=tuple(roles), roles_ordered=ordered, source=source)
+
+
+def _same_prefix(login: Route, signup: Route | None) -> bool:
+    if signup is None:
+        return False
+    return login.path.rsplit("/", 1)[0] == signup.path.rsplit("/", 1)[0] or login.path.startswith(signup.path + "/")
+
+
+def _roles(routes: list[Route]) -> list[str]:
+    """Role names as found: enums of role-like properties in bodies and answers, then x-launchready-roles."""
+    found: list[str] = []
+    for route in routes:
+        for schema in (route.body_schema, route.response_schema, *(p.schema for p in route.parameters if p.name.lower() in _ROLE_PROPERTIES)):
+            _walk(schema, found)
+        for name in route.roles:
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _walk(schema: Any, found: list[str], depth: int = 0) -> None:
+    if depth > 12:
+        return
+    if isinstance(schema, list):
+        for item in schema:
+            _walk(item, found, depth + 1)
+    if not isinstance(schema, Mapping):
+        return
+    for name, prop in (schema.get("properties") or {}).items():
+        if vocabulary.normalise(str(name)) in {vocabulary.normalise(n) for n in _ROLE_PROPERTIES}:
+            for value in _enum_of(prop):
+                if value not in found:
+                    found.append(value)
+    for key, value in schema.items():
+        if key != "enum":
+            _walk(value, found, depth + 1)
+
+
+def _enum_of(schema: Any) -> list[str]:
+    if not isinstance(schema, Mapping):
+        return []
+    values = [str(v) for v in schema.get("enum") or () if isinstance(v, str)]
+    for key in ("items", "anyOf", "oneOf", "allOf"):
+        part = schema.get(key)
+        for sub in part if isinstance(part, list) else [part]:
+            values += [v for v in _enum_of(sub) if v not in values]
+    return values
+
+
+def _fields(route: Route) -> str:
+    key, schema = vocabulary.envelope(route.body_schema)
+    names = ", ".join(str(n) for n in (schema.get("properties") or {})) or "none declared"
+    return f"{names} (wrapped in {key!r})" if key else names
+
+
+def ini_block(proposal: Proposal) -> str:
+    """The commented ``[pytest]`` block for the proposal, ready to paste into the rootdir's config."""
+    key, value = proposal.target
+    lines = ["[pytest]", "# Written by pytest --launchready-init" + (f" from {proposal.source}" if proposal.source else "")
+             + ". Confirm every line, then run: pytest --launchready", f"{key} = {value}", ""]
+    lines += ["# Public by design; every other route must refuse a request without valid credentials.",
+              "launchready_public_routes ="]
+    for route, why in proposal.public:
+        lines += [f"    # confirm: believed public because {why}", f"    {route}"]
+    for route, why in proposal.unsure:
+        lines += [f"    # unsure, uncomment if public: {why}", f"    # {route}"]
+    lines.append("")
+    if proposal.builtin_login:
+        assert proposal.signup is not None and proposal.login is not None
+        lines += ["# The built-in login signs a fresh user up per tenant and logs in (no launchready_login fixture needed).",
+                  f"# Sign-up body fields seen: {_fields(proposal.signup)}",
+                  f"launchready_signup_route = {proposal.signup.key}",
+                  f"# Login body fields seen: {_fields(proposal.login)}",
+                  f"launchready_login_route = {proposal.login.key}",
+                  "# If a field name is not guessed right, map it, e.g.:",
+                  "# launchready_login_fields =", "#     email: $email", "#     org_name: $tenant", ""]
+    else:
+        found = proposal.signup or proposal.login
+        lines += ["# No sign-up and login pair was found" + (f" (only {found.key})" if found else "")
+                  + ": fill in the launchready_login fixture in conftest.py.", ""]
+    if proposal.roles:
+        lines.append("# Roles, highest first: seen in the schema" + ("." if proposal.roles_ordered else "; ORDER THEM highest first."))
+        lines += ["launchready_roles ="] + [f"    {role}" for role in proposal.roles]
+        lines += ["# The role tenant_a and tenant_b log in as (default: the first); roles above it are global staff.",
+                  f"# launchready_tenant_role = {proposal.roles[0]}", ""]
+    else:
+        lines += ["# No roles were seen in the schema: one role, every user alike. List yours, highest first, if you have some.",
+                  "launchready_roles = user", ""]
+    lines += ["# TODO: the browser origins of your frontend allowed by CORS, one per line, e.g. https://app.example.com",
+              "launchready_allowed_origins =", ""]
+    return "\n".join(lines)
+
+
+def conftest_text(proposal: Proposal) -> str:
+    """A commented ``conftest.py``: a note when the built-in login applies, else a ``launchready_login`` skeleton."""
+    head = '"""pytest-launchready set-up for this app, written by pytest --launchready-init."""\n\nfrom __future__ import annotations\n\n'
+    if proposal.builtin_login:
+        return head + (
+            "# The built-in login (launchready_signup_route / launchready_login_route in the ini block) signs users\n"
+            "# up and in. Define a launchready_login fixture here only if it cannot: an explicit fixture always wins.\n"
+            "# See conftest_example.py in pytest-launchready for the long form (invites, seeding).\n"
+        )
+    login = proposal.login.key if proposal.login else "POST /auth/login  # TODO: your login route"
+    return head + f"""import pytest  # noqa: F401 - used once the fixture below is uncommented
+
+from pytest_launchready import Credentials, Tenant  # noqa: F401
+
+# No sign-up and login pair was found, so pytest --launchready stops with a usage error naming
+# launchready_login until you uncomment and fill in this fixture (long form: conftest_example.py).
+#
+# @pytest.fixture(scope="session")
+# def launchready_login(launchready_client):
+#     \"\"\"Log a fresh user of ``tenant`` in ``role`` in; return its Credentials.\"\"\"
+#
+#     def login(tenant: str, role: str) -> Credentials:
+#         # TODO: create the user in ``tenant`` with ``role`` (your sign-up, invite or admin route).
+#         # TODO: log in: {login}
+#         answer = launchready_client.post("/auth/login", json={{"username": f"{{tenant}}-{{role}}", "password": "..."}})
+#         answer.raise_for_status()
+#         # TODO: the token field of the answer, and the scheme (Bearer, Token) or a cookie.
+#         return Credentials(headers={{"Authorization": f"Bearer {{answer.json()['access_token']}}"}})
+#
+#     return login
+"""
