@@ -107,7 +107,7 @@ class BuiltinLogin:
         account's fields set, ``launchready_login_fields`` last; wrapped as the schema wraps it."""
         key, schema = vocabulary.envelope(route.body_schema)
         properties = schema.get("properties") or {}
-        filled = example(schema, text=f"lr{values['username'].replace('-', '')}"[:40], required_only=not creating)
+        filled = example(schema, text=values["username"].replace("-", "")[:40], required_only=not creating)
         fields: dict[str, Any] = filled if isinstance(filled, dict) else {}
         fields = {k: v for k, v in fields.items() if not vocabulary.is_privileged_field(k)
                   and not flatten(properties.get(k, {})).get("readOnly")}
