@@ -135,13 +135,25 @@ def test_a_sign_up_it_cannot_fill_is_one_set_up_error_per_test_never_a_fail(
 
 def test_an_explicit_launchready_login_fixture_wins(pytester: pytest.Pytester, run_launchready: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same project as above, whose built-in sign-up would fail, with a hand-written login: it is used."""
+    """One project whose built-in sign-up fails (set-up errors); with a hand-written login added, that one is used."""
     monkeypatch.setenv("OAUTH_FLAWS", "read-any")
     make_project(pytester, "oauth2_form", "launchready_roles = user\n" + EXCLUDE_DOCS
-                 + "launchready_signup_route = POST /auth/register\nlaunchready_login_route = POST /auth/token\n", OAUTH_LOGIN)
+                 + "launchready_signup_route = POST /auth/register\nlaunchready_login_route = POST /auth/token\n")
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation")
+    assert "test_tenant_isolation[GET /notes/{note_id}]" in short_ids(outcomes, "error"), result.stdout.str()
+    pytester.makeconftest(OAUTH_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation")
     assert short_ids(outcomes, "error") == [], result.stdout.str()
     assert short_ids(outcomes, "failed") == ["test_tenant_isolation[GET /notes/{note_id}]"], result.stdout.str()
+
+
+def test_the_built_in_login_counts_as_defined_on_the_xdist_controller(pytester: pytest.Pytester) -> None:
+    """The controller's start-up check (is launchready_login defined?) gives the workers' answer."""
+    make_project(pytester, "realworld_shapes", builtin_ini("realworld_shapes: wrapped, Token, sign-up answers the token"))
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tenant_isolation", "-n", "2",
+                                           "-p", "no:cacheprovider")
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.fnmatch_lines(["tenant_isolation*PASS*11/11 routes*"])
 
 
 @pytest.mark.parametrize(("line", "message"), [
