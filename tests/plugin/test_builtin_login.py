@@ -172,3 +172,21 @@ def test_a_bad_built_in_login_setting_is_a_usage_error_naming_it(pytester: pytes
     result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tenant_isolation", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"*{message}"])
+
+
+@pytest.mark.parametrize("flaws", ["", "tokens-follow-names,password-keeps-sessions"], ids=["secure", "flawed"])
+def test_the_built_in_login_gives_the_tokens_verdicts_of_the_hand_written_one(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str,
+) -> None:
+    """RealWorld's account changes (rename, new password): the identity the built-in login fills in serves them too."""
+    monkeypatch.setenv("RW_ACCOUNT", "1")
+    monkeypatch.setenv("RW_FLAWS", flaws)
+    app = "realworld_shapes: wrapped, Token, sign-up answers the token"
+    module, ini, routes, _, conftest, *_ = APPS[app]
+    make_project(pytester, module, ini + "".join(f"    {route}\n" for route in routes), conftest)
+    by_hand, _ = verdicts(run_launchready, "tokens")
+    assert ("failed" in by_hand.values()) is bool(flaws), by_hand
+    pytester.path.joinpath("conftest.py").unlink()
+    make_project(pytester, module, builtin_ini(app))
+    built_in, text = verdicts(run_launchready, "tokens")
+    assert built_in == by_hand, text
