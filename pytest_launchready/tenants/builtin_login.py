@@ -123,7 +123,8 @@ class BuiltinLogin:
                 fields[str(name)] = "password"  # OAuth2's password grant form
         for name, template in self.fields.items():
             if creating or name in properties:
-                fields[name] = re.sub(r"\$([a-z]+)", lambda m: values.get(m.group(1), m.group(0)), template)
+                text = re.sub(r"\$([a-z]+)", lambda m: values.get(m.group(1), m.group(0)), template)
+                fields[name] = _typed(text, flatten(properties.get(name, {})))
         return {key: fields} if key else fields
 
     def _signup_has_no_username(self) -> bool:
@@ -151,11 +152,12 @@ class BuiltinLogin:
         self.redact.add(token, *cookies.values())
         header = next(((k, v) for k, v in answer.headers.items() if _TOKEN_HEADERS.match(k)), None)
         candidates: dict[str, Credentials] = {}
-        if header is not None:
-            candidates["header"] = Credentials(headers={header[0]: header[1]}, identity=identity)
         if token:
             for scheme in _SCHEMES:
                 candidates[scheme] = Credentials(headers={"Authorization": f"{scheme} {token}"}, identity=identity)
+        if header is not None:
+            self.redact.add(header[1])
+            candidates["header"] = Credentials(headers={header[0]: header[1]}, identity=identity)
         if cookies:
             candidates["cookie"] = Credentials(cookies=cookies, identity=identity)
         if not candidates:
@@ -189,6 +191,20 @@ class BuiltinLogin:
             f"Its routes are launchready_signup_route = {self.settings.signup_route} and launchready_login_route = "
             f"{self.settings.login_route}: {HELP}."
         )
+
+
+def _typed(text: str, schema: Mapping[str, Any]) -> Any:
+    """A ``launchready_login_fields`` value as the field's type: ``true`` for a boolean, ``3`` for a number."""
+    kind = schema.get("type")
+    kind = next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if kind in ("integer", "number"):
+        try:
+            return int(text) if kind == "integer" else float(text)
+        except ValueError:
+            return text
+    return text
 
 
 def _masked(body: str, password: str) -> str:
