@@ -190,3 +190,42 @@ def test_the_built_in_login_gives_the_tokens_verdicts_of_the_hand_written_one(
     make_project(pytester, module, builtin_ini(app))
     built_in, text = verdicts(run_launchready, "tokens")
     assert built_in == by_hand, text
+
+
+def _login_for(signup_schema: dict[str, Any], fields: tuple[tuple[str, str], ...] = ()) -> Any:
+    import json
+
+    from pytest_launchready.config.settings import Settings
+    from pytest_launchready.redact import Redactor
+    from pytest_launchready.routes import Route
+    from pytest_launchready.tenants.builtin_login import BuiltinLogin
+
+    login_schema = {"type": "object", "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}
+    routes = (Route("POST", "/signup", body_schema_json=json.dumps(signup_schema), public=True),
+              Route("POST", "/login", body_schema_json=json.dumps(login_schema), public=True))
+    settings = Settings(roles=("staff", "owner", "member"), tenant_role="owner", signup_route="POST /signup",
+                        login_route="POST /login", login_fields=fields)
+    return BuiltinLogin(settings, routes, client=None, redactor=Redactor())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("role", ["staff", "member"])
+def test_a_role_other_than_the_tenant_role_is_not_run_naming_launchready_login(role: str) -> None:
+    login = _login_for({"type": "object", "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})
+    with pytest.raises(pytest.skip.Exception, match=f"launchready_tenant_role .owner. only, not a {role}: define a launchready_login"):
+        login("lr-1-main-a", role)
+
+
+def test_the_sign_up_body_is_filled_wrapped_and_mapped() -> None:
+    """Unique account values, the tenant in the org-name field, privileged fields left out, the mapping typed and last."""
+    inner = {"type": "object", "properties": {
+        "email": {"type": "string"}, "username": {"type": "string"}, "password": {"type": "string"},
+        "password_confirmation": {"type": "string"}, "company_name": {"type": "string"}, "role": {"type": "string"},
+        "accept_terms": {"type": "boolean"}, "seats": {"type": "integer"}}}
+    login = _login_for({"type": "object", "properties": {"user": inner}}, (("accept_terms", "true"), ("seats", "3")))
+    values = login._values("lr-1-main-a", "owner")
+    body = login._body(login.signup, values, creating=True)
+    assert body == {"user": {"email": "lr-1-main-a-1@example.com", "username": "lr-1-main-a-1", "password": values["password"],
+                             "password_confirmation": values["password"], "company_name": "lr-1-main-a",
+                             "accept_terms": True, "seats": 3}}
+    assert login.redact(values["password"]) == "[REDACTED]"
+    assert login._body(login.login, values, creating=False) == {"email": values["email"], "password": values["password"]}
