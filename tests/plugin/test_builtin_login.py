@@ -229,3 +229,29 @@ def test_the_sign_up_body_is_filled_wrapped_and_mapped() -> None:
                              "accept_terms": True, "seats": 3}}
     assert login.redact(values["password"]) == "[REDACTED]"
     assert login._body(login.login, values, creating=False) == {"email": values["email"], "password": values["password"]}
+
+
+def test_a_token_the_who_am_i_route_refuses_is_a_set_up_error_showing_what_was_tried() -> None:
+    import re
+
+    import httpx
+
+    from pytest_launchready.errors import SetupError
+    from pytest_launchready.routes import Route
+
+    def app(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/signup":
+            return httpx.Response(201, json={})
+        if request.url.path == "/login":
+            return httpx.Response(200, json={"data": {"session": {"jwt": "opaque-token-1234"}}})
+        return httpx.Response(401, json={"detail": "not signed in"})
+
+    login = _login_for({"type": "object", "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})
+    login.client = httpx.Client(transport=httpx.MockTransport(app), base_url="http://testserver")
+    login._probe = Route("GET", "/me")
+    with pytest.raises(SetupError) as caught:
+        login("lr-1-main-a", "owner")
+    message = str(caught.value)
+    assert "GET /me refused every way of sending what the login answered (Bearer: 401, Token: 401)" in message
+    assert "opaque-token-1234" not in message and '"password": "[REDACTED]"' in message
+    assert re.search(r"Lr-[\w-]{10,}", message) is None  # the generated password, redacted by value too
