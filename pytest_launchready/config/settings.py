@@ -97,6 +97,9 @@ class Settings:
     jwt_key_env: str = _DEFAULT["jwt_key_env"]
     jwt_public_key: str = _DEFAULT["jwt_public_key"]
     logout_route: str = _DEFAULT["logout_route"]
+    signup_route: str = _DEFAULT["signup_route"]
+    login_route: str = _DEFAULT["login_route"]
+    login_fields: tuple[tuple[str, str], ...] = _DEFAULT["login_fields"]
     privileged_fields: tuple[str, ...] = _DEFAULT["privileged_fields"]
     allowed_origins: tuple[str, ...] = _DEFAULT["allowed_origins"]
     rate_limited: tuple[str, ...] = _DEFAULT["rate_limited"]
@@ -146,6 +149,11 @@ class Settings:
     def global_roles(self) -> tuple[str, ...]:
         """The roles above ``tenant_role``, highest first: staff of the app, in no tenant."""
         return self.roles[: self.roles.index(self.tenant_role)]
+
+    @property
+    def builtin_login(self) -> bool:
+        """Whether the built-in login applies (both routes set) when no ``launchready_login`` fixture is defined."""
+        return bool(self.signup_route and self.login_route)
 
     def is_global(self, role: str) -> bool:
         """Whether ``role`` ranks above the tenant role (a user of it belongs to no tenant)."""

@@ -158,6 +158,24 @@ def tenant_role(raw: str, reading: Reading) -> str:
     return value
 
 
+#: The placeholders a ``launchready_login_fields`` value may hold.
+LOGIN_PLACEHOLDERS = ("email", "username", "password", "tenant", "role")
+_PLACEHOLDER = re.compile(r"\$([A-Za-z_]+)")
+
+
+def login_fields(raw: list[str], reading: Reading) -> tuple[tuple[str, str], ...]:
+    """``field: value`` lines; a value may hold ``$email``, ``$username``, ``$password``, ``$tenant``, ``$role``."""
+    result = []
+    valid = "'field: value' lines, the value a literal or holding $" + ", $".join(LOGIN_PLACEHOLDERS)
+    for line in _items(raw):
+        name, sep, value = line.partition(":")
+        unknown = [p for p in _PLACEHOLDER.findall(value) if p not in LOGIN_PLACEHOLDERS]
+        if not sep or not name.strip() or not value.strip() or unknown:
+            _bad(reading.key, line, valid)
+        result.append((name.strip(), value.strip()))
+    return tuple(result)
+
+
 def role_routes(raw: list[str], reading: Reading) -> tuple[RoleRoute, ...]:
     """``ROLE: METHOD /path`` lines, ROLE one of the roles read before (``launchready_roles``)."""
     known: tuple[str, ...] = reading.earlier["roles"]

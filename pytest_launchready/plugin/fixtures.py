@@ -36,7 +36,8 @@ in (later calls for the same tenant add a user in that role to it). For example:
             return Credentials(headers={"Authorization": f"Bearer {token}"})
         return login
 
-See docs/quickstart.md. Or run only checks that need no login: --launchready-checks=cors,headers,..."""
+Or, for a conventional sign-up and login, set launchready_signup_route and launchready_login_route
+(the built-in login). See docs/quickstart.md. Or run only checks that need no login: --launchready-checks=cors,headers,..."""
 
 
 def get_state(config: pytest.Config) -> SessionState:
@@ -50,9 +51,16 @@ def get_state(config: pytest.Config) -> SessionState:
 
 
 @pytest.fixture(scope="session")
-def launchready_login() -> Callable[[str, str], Credentials]:
-    """Required for authorization checks: ``(tenant, role) -> Credentials`` (override in conftest.py)."""
-    pytest.fail(f"launchready_login is not defined.\n{LOGIN_HELP}", pytrace=False)
+def launchready_login(request: pytest.FixtureRequest) -> Callable[[str, str], Credentials]:
+    """Required for authorization checks: ``(tenant, role) -> Credentials`` (override in conftest.py);
+    the built-in one when ``launchready_signup_route`` and ``launchready_login_route`` are set."""
+    state = get_state(request.config)
+    if not state.settings.builtin_login:
+        pytest.fail(f"launchready_login is not defined.\n{LOGIN_HELP}", pytrace=False)
+    from pytest_launchready.plugin.planning import routes_for
+    from pytest_launchready.tenants.builtin_login import BuiltinLogin
+
+    return BuiltinLogin(state.settings, routes_for(request.config), request.getfixturevalue("launchready_client"), state.redactor)
 
 
 @pytest.fixture(scope="session")

@@ -69,8 +69,24 @@ def routes_for(config: pytest.Config) -> tuple[Route, ...]:
             f"({', '.join(sorted(own))}). Point launchready_app at the app that serves your routes (are your routers "
             "included in it?), or launchready_openapi at your spec."
         )
+    keys = {route.key for route in routes}
+    for key, value in (("launchready_signup_route", settings.signup_route), ("launchready_login_route", settings.login_route)):
+        if value and value not in keys:
+            raise pytest.UsageError(
+                f"{key} = {value!r} is not a route of {settings.app or settings.base_url} (after launchready_exclude_routes "
+                f"and the pytest_launchready_routes hook): name one of its routes, e.g. {_closest(value, keys)}"
+            )
     state.routes = tuple(sorted(routes, key=lambda r: r.sort_key()))
     return state.routes
+
+
+def _closest(wanted: str, keys: set[str]) -> str:
+    """The route keys sharing ``wanted``'s method, nearest path first (a hint in a usage error)."""
+    import difflib
+
+    method = wanted.split(" ", 1)[0]
+    close = difflib.get_close_matches(wanted, sorted(k for k in keys if k.startswith(method + " ")), n=3, cutoff=0)
+    return ", ".join(close) or "(no route with that method)"
 
 
 @contextlib.contextmanager

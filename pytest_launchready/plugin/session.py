@@ -235,7 +235,8 @@ def _run_order(items: list[pytest.Item]) -> list[pytest.Item]:
 
 def _login_definitions(config: pytest.Config) -> tuple[bool, list[str]]:
     """Whether a plugin or conftest.py the generated tests can see defines ``launchready_login``,
-    and the conftest.py files that define it out of their reach.
+    and the conftest.py files that define it out of their reach. The built-in login (both of its
+    routes set) counts as defined: a user fixture, when there is one, overrides it.
 
     The generated tests hang off the session (node id ``launchready``), so they see fixtures of
     plugins and of conftest.py files in the rootdir or above it, not of those in subfolders. The one
@@ -243,8 +244,10 @@ def _login_definitions(config: pytest.Config) -> tuple[bool, list[str]]:
     """
     from pytest_launchready.plugin import fixtures
 
+    from pytest_launchready.plugin.state import get_state
+
     rootpath = Path(config.rootpath).resolve()
-    visible, unreachable = False, []
+    visible, unreachable = get_state(config).settings.builtin_login, []
     for plugin in config.pluginmanager.get_plugins():
         if getattr(plugin, "launchready_login", fixtures.launchready_login) is fixtures.launchready_login:
             continue

@@ -87,8 +87,10 @@ def discover(settings: Settings, app: object | None, fetch: Callable[[str], byte
     found = _merge(spec_routes, intro)
     kept = [r for r in found if not any(paths.matches(p, r.method, r.path) for p in settings.exclude_routes)]
     owned = intro.owned_public if intro is not None else set()
+    # The built-in login's routes sign anonymous callers up and in: public by design, as listed.
+    public = (*settings.public_routes, *(k for k in (settings.signup_route, settings.login_route) if k))
     routes = sorted(
-        (replace(r, public=True) if _is_public(r, settings.public_routes, owned) else r for r in kept),
+        (replace(r, public=True) if _is_public(r, public, owned) else r for r in kept),
         key=Route.sort_key,
     )
     warnings = list(intro.warnings) if intro is not None else []
