@@ -207,9 +207,12 @@ def _notes(verdict: str, tests: dict[str, _Test]) -> list[str]:
             extra = len(reasons) - _REASONS_SHOWN
             parts.append(f"(+{extra} more reason{'s' * (extra > 1)}: -rs lists each test's)")
     # Gaps before what is public on purpose: the gaps are what a reader must act on.
-    designed = [t for t in tests.values() if t.outcome == BY_DESIGN]
-    if designed:
-        parts.append(f"{len(designed)} by design: {designed[0].reason}")
+    designed: dict[str, int] = {}
+    for test in tests.values():
+        if test.outcome == BY_DESIGN:
+            designed[test.reason] = designed.get(test.reason, 0) + 1
+    # One count per reason: "12 by design: public" under one reason misread the 4 that were staff-only.
+    parts += [f"{count} by design: {reason}" for reason, count in sorted(designed.items(), key=lambda kv: (-kv[1], kv[0]))]
     return parts
 
 

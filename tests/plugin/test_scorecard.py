@@ -120,3 +120,33 @@ def test_an_app_wide_finding_counts_one_finding_and_its_routes() -> None:
     card.record("cors", report("GET /d", "failed", "boom", "GET /d"))
     assert [r.notes for r in card.rows(["cors"]) if r.check == "cors"] == [
         "2 findings (1 app-wide on 3 routes, 1 per route): test_cors[app-wide], test_cors[GET /d]"]
+
+
+def test_by_design_tests_are_counted_per_reason(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Public routes and routes that take no object id are by design for different reasons: each reason
+    gets its own count, never one count under the first reason."""
+    from support.logins import REALWORLD_LOGIN
+    from support.projects import make_project
+
+    monkeypatch.delenv("RW_FLAWS", raising=False)
+    make_project(pytester, "realworld_shapes", """launchready_roles = user
+launchready_public_routes =
+    POST /api/users
+    POST /api/users/login
+    GET /api/notes/{note_id}
+launchready_exclude_routes =
+    * /docs
+    * /docs/oauth2-redirect
+    * /redoc
+    * /openapi.json
+""", REALWORLD_LOGIN)
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tenant_isolation", "-p", "no:cacheprovider",
+                                          "--launchready-report=card.json")
+    notes = next(row for row in json.loads((pytester.path / "card.json").read_text())["checks"]
+                 if row["check"] == "tenant_isolation")["note_parts"]
+    designed = [note for note in notes if " by design: " in note]
+    assert len(designed) == 2, notes
+    assert any("public" in note for note in designed) and any("takes no object id" in note for note in designed), notes
+    counts = [int(note.split(" ", 1)[0]) for note in designed]
+    assert sum(counts) == sum(t["outcome"] == "by_design" for t in json.loads((pytester.path / "card.json").read_text())["tests"])
+    assert result.ret == 0
