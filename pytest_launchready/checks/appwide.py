@@ -106,6 +106,17 @@ def route_list(routes: Sequence[str], limit: int = LISTED_ROUTES) -> str:
     return shown + (f" (and {len(routes) - limit} more)" if len(routes) > limit else "")
 
 
+def listing_lines(shared: Shared, example: str, path: str, warnings: Mapping[str, Sequence[str]]) -> list[str]:
+    """What every app-wide failure says after its fault: the routes that share it, those that show more,
+    the route whose evidence and curl follow (``example`` as ``path``), and the covered routes' warnings."""
+    lines = [f"Routes ({len(shared.routes)}): {route_list(shared.routes)}."]
+    if shared.beyond:
+        lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
+                     f"{route_list(shared.beyond)}.")
+    lines.append(f"Evidence and curl: {example} (as {path}, anonymous).")
+    return lines + warning_lines(warnings)
+
+
 def warning_lines(warnings: Mapping[str, Sequence[str]], limit: int = 5) -> list[str]:
     """The covered routes' warnings for the app-wide failure, each told once with its routes counted.
 

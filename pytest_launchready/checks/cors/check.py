@@ -37,8 +37,8 @@ from typing import Iterable
 import pytest
 
 from pytest_launchready.checks import Case, Check, Plan
-from pytest_launchready.checks.appwide import (APP_WIDE_ID, Shared, app_wide_case, app_wide_test, find_shared, own_part,
-                                              route_list, warning_lines)
+from pytest_launchready.checks.appwide import (APP_WIDE_ID, Shared, app_wide_case, app_wide_test, find_shared, listing_lines,
+                                              own_part)
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.cors.origins import parse_origin
 from pytest_launchready.checks.cors.probe import ACAC, ACAH, ACAM, ACAO, Fault, RouteResult, probe_route
@@ -132,12 +132,7 @@ def _run_app_wide(ctx: RunContext) -> None:
              f"{example.tried} hostile origins to every route; each of these routes let the same "
              f"{len({f.origin or f.shown for f in faults})} through:"]
     lines += _grouped(faults, generic=True)
-    lines.append(f"Routes ({len(shared.routes)}): {route_list(shared.routes)}.")
-    if shared.beyond:
-        lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
-                     f"{route_list(shared.beyond)}.")
-    lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
-    lines += warning_lines({key: results[key].problems for key in shared.routes})
+    lines += listing_lines(shared, example.route.key, example.path, {key: results[key].problems for key in shared.routes})
     _raise(ctx, lines, faults)
 
 

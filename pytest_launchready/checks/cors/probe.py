@@ -117,7 +117,7 @@ class _Prober:
         if cookie:
             headers["Cookie"] = PROBE_COOKIE
         try:
-            return self._send(self.route.method, headers, f"the simple {self.route.method} from {origin}")
+            return self._send(self.route.method, headers)
         except UnsafeRequestError:
             # A live host outside launchready_allow_hosts: only the preflights (OPTIONS) are sent.
             self.simple_blocked = True
@@ -128,9 +128,9 @@ class _Prober:
         headers = {"Origin": origin, "Access-Control-Request-Method": self.route.method}
         if request_headers:
             headers["Access-Control-Request-Headers"] = request_headers
-        return self._send("OPTIONS", headers, f"the preflight from {origin}")
+        return self._send("OPTIONS", headers)
 
-    def _send(self, method: str, headers: dict[str, str], what: str) -> httpx.Response:
+    def _send(self, method: str, headers: dict[str, str]) -> httpx.Response:
         # No answer is nothing to judge: the httpx error goes up, and the runner tells it as one line (an error,
         # never a finding), naming the request.
         response = self.ctx.client.request(method, self.path, headers=headers)

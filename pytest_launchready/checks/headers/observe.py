@@ -36,7 +36,7 @@ def url_for(ctx: RunContext, path: str) -> str:
     return ctx.target.base_url.replace("http://", "https://", 1) + path if ctx.target.in_process else path
 
 
-def fetch(ctx: RunContext, method: str, url: str, what: str, **kwargs: object) -> httpx.Response:
+def fetch(ctx: RunContext, method: str, url: str, **kwargs: object) -> httpx.Response:
     """Send the request. No answer is nothing to judge: the httpx error goes up, and the runner tells
     it as one line (an error, never a finding), naming the request."""
     return ctx.client.request(method, url, **kwargs)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from pytest_launchready.checks import Case
-from pytest_launchready.checks.appwide import APP_WIDE_ID, Shared, app_wide_test, find_shared, own_part, route_list, warning_lines
+from pytest_launchready.checks.appwide import APP_WIDE_ID, Shared, app_wide_test, find_shared, listing_lines, own_part
 from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.finding import LOW, MEDIUM
@@ -126,7 +126,7 @@ def observe(ctx: RunContext, route: Route) -> RouteHeaders:
     """An anonymous GET of ``route``, judged; a route that does not answer keeps the failure for its own test."""
     path = route.format_path(dummy_path_values(route))
     try:
-        response = fetch(ctx, "GET", url_for(ctx, path), f"GET {path}")
+        response = fetch(ctx, "GET", url_for(ctx, path))
     except (AssertionError, httpx.TransportError) as exc:  # its own test raises it; the others go on
         return RouteHeaders(route, path, error=exc)
     return RouteHeaders(route, path, response, judge_headers(response.headers, is_https_target(ctx)))
@@ -183,12 +183,8 @@ def run_app_wide(ctx: RunContext, case: Case) -> None:
     lines = [f"{len(shared.routes)} of {len(answered)} GET routes miss the same security headers: one middleware (or "
              "its absence), app-wide. Sent an anonymous GET to every GET route; each of these routes answered with:"]
     lines += [f"  - {f}" for f in shared.signature]
-    lines.append(f"Routes ({len(shared.routes)}): {route_list(shared.routes)}.")
-    if shared.beyond:
-        lines.append(f"Also shown, with more faults of their own (each fails its own test for the rest): "
-                     f"{route_list(shared.beyond)}.")
-    lines.append(f"Evidence and curl: {example.route.key} (as {example.path}, anonymous).")
-    lines += warning_lines({key: [f"{key}: {w}" for w in results[key].warnings] for key in shared.routes})
+    lines += listing_lines(shared, example.route.key, example.path,
+                           {key: [f"{key}: {w}" for w in results[key].warnings] for key in shared.routes})
     _fail(ctx, lines, example.response, shared.signature)
 
 
