@@ -8,6 +8,7 @@ from __future__ import annotations
 CHECK_NAMES: tuple[str, ...] = (
     "auth",
     "tokens",
+    "sessions",
     "tenant_isolation",
     "roles",
     "validation",

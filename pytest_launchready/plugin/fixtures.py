@@ -107,7 +107,7 @@ def launchready_cleanup() -> Any:
 
 @pytest.fixture(scope="session")
 def launchready_webhooks() -> Any:
-    """Optional: webhook endpoints and how to sign deliveries (webhooks check)."""
+    """Optional: a list of :class:`~pytest_launchready.Webhook` records, the receivers and how to sign for them (webhooks check)."""
     return NOT_PROVIDED
 
 
@@ -118,14 +118,44 @@ def launchready_chat() -> Any:
 
 
 @pytest.fixture(scope="session")
+def launchready_knowledge() -> Any:
+    """Optional: ``(tenant, text) -> None`` plants text in a tenant's knowledge (prompt check, cross-tenant)."""
+    return NOT_PROVIDED
+
+
+@pytest.fixture(scope="session")
+def launchready_invite() -> Any:
+    """Optional: ``(tenant, role) -> str`` an invite (token or link) into that tenant (sessions check)."""
+    return NOT_PROVIDED
+
+
+@pytest.fixture(scope="session")
+def launchready_accept_invite() -> Any:
+    """Optional: ``(token) -> httpx.Response`` accepts an invite (sessions check)."""
+    return NOT_PROVIDED
+
+
+@pytest.fixture(scope="session")
+def launchready_mint_invite() -> Any:
+    """Optional: ``(tenant, role, expires_at) -> str`` an invite that expires at that time (sessions check)."""
+    return NOT_PROVIDED
+
+
+@pytest.fixture(scope="session")
 def launchready_audit_log() -> Any:
     """Optional: ``(tenant) -> list[dict]`` reads the audit log (audit check)."""
     return NOT_PROVIDED
 
 
 @pytest.fixture(scope="session")
+def launchready_backup() -> Any:
+    """Optional: ``() -> backup`` takes a backup and returns its handle (backups check)."""
+    return NOT_PROVIDED
+
+
+@pytest.fixture(scope="session")
 def launchready_restore_backup() -> Any:
-    """Optional: ``(canary) -> bool`` restores the latest backup and says whether the canary came back."""
+    """Optional: ``(backup) -> None`` restores a backup ``launchready_backup`` took (backups check)."""
     return NOT_PROVIDED
 
 
