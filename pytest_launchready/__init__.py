@@ -16,6 +16,8 @@ __all__ = [
     "Route",
     "Parameter",
     "Tenant",
+    "Webhook",
+    "Leak",
     "assert_denied",
     "assert_no_leak",
 ]
@@ -27,6 +29,8 @@ _LOCATIONS = {
     "Tenant": "pytest_launchready.tenants",
     "Route": "pytest_launchready.routes",
     "Parameter": "pytest_launchready.routes",
+    "Webhook": "pytest_launchready.checks.webhooks.records",
+    "Leak": "pytest_launchready.prompt",
     "assert_denied": "pytest_launchready.checks.assertions",
     "assert_no_leak": "pytest_launchready.checks.assertions",
 }
@@ -34,6 +38,8 @@ _LOCATIONS = {
 if TYPE_CHECKING:
     from pytest_launchready.checks.assertions import assert_denied, assert_no_leak
     from pytest_launchready.checks import Case, Check
+    from pytest_launchready.checks.webhooks.records import Webhook
+    from pytest_launchready.prompt import Leak
     from pytest_launchready.routes import Parameter, Route
     from pytest_launchready.tenants import Credentials, Tenant
 
