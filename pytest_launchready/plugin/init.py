@@ -92,4 +92,6 @@ def _report(out: TextIO, proposal: Proposal, written: list[Path], existing: Path
     if proposal.roles:
         out.write(f"launchready-init: roles {', '.join(proposal.roles)}"
                   + ("" if proposal.roles_ordered else " (as found: order them highest first)") + "\n")
+    if proposal.tenant_role:
+        out.write(f"launchready-init: tenants log in as {proposal.tenant_role} (guessed: confirm launchready_tenant_role)\n")
     out.write("launchready-init: fill in launchready_allowed_origins, confirm the rest, then run pytest --launchready\n")

@@ -19,6 +19,9 @@ _ROLE_PROPERTIES = ("role", "roles", "user_role", "userrole", "member_role")
 #: Conventional role names, highest first: roles all found here can be ordered; others cannot.
 _RANKING = ("owner", "superuser", "superadmin", "admin", "administrator", "manager", "maintainer", "editor",
             "member", "user", "contributor", "viewer", "reader", "guest", "readonly")
+#: Boolean properties that mark a user as the app's staff, and the role name proposed for them.
+_STAFF_FLAGS = {"issuperuser": "superuser", "superuser": "superuser", "isadmin": "admin", "admin": "admin",
+                "isstaff": "staff", "staff": "staff"}
 #: Last path segments of routes that are usually public (health probes, version pages).
 _USUALLY_PUBLIC = ("health", "healthz", "livez", "readyz", "ping", "status", "version")
 
@@ -36,6 +39,9 @@ class Proposal:
     roles: tuple[str, ...]
     roles_ordered: bool
     source: str = ""
+    #: The role tenants A and B log in as, when the sign-up tells it, and why; None leaves the default.
+    tenant_role: str | None = None
+    tenant_role_why: str = ""
 
     @property
     def builtin_login(self) -> bool:
@@ -76,8 +82,71 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
     ordered = bool(roles) and all(r.lower() in _RANKING for r in roles)
     if ordered:
         roles = sorted(roles, key=lambda r: _RANKING.index(r.lower()))
+    tenant_role, why = _tenant_role(roles, ordered, signup, routes)
+    if not roles and (flag := _staff_flag(routes)) is not None:
+        roles, ordered = [_STAFF_FLAGS[vocabulary.normalise(flag)], "user"], True
+        tenant_role, why = "user", (f"the schema marks the app's staff with a boolean {flag!r}, so a signed-up user is a "
+                                    f"plain user, its own tenant; {roles[0]} is global staff, which only a launchready_login "
+                                    "fixture can make")
     return Proposal(target=target, public=tuple(public.items()), unsure=tuple(unsure.items()), signup=signup,
-                    login=login, roles=tuple(roles), roles_ordered=ordered, source=source)
+                    login=login, roles=tuple(roles), roles_ordered=ordered, source=source,
+                    tenant_role=tenant_role, tenant_role_why=why)
+
+
+def _tenant_role(roles: list[str], ordered: bool, signup: Route | None, routes: list[Route]) -> tuple[str | None, str]:
+    """The role a sign-up gives, read from the sign-up's shape: an org's creator holds its top role;
+    without an org, the new user is its own tenant in the role the schema defaults to (else the lowest),
+    and the roles above it are the app's staff."""
+    if not ordered or len(roles) < 2 or signup is None:
+        return None, ""
+    _, schema = vocabulary.envelope(signup.body_schema)
+    org = vocabulary.org_name_field(schema)
+    if org is not None:
+        return roles[0], f"the sign-up creates an org ({org!r}) whose first user holds the top role; lower roles join by invite"
+    default = _role_default(routes)
+    role = default if default in roles else roles[-1]
+    source = "the role the schema defaults to" if default in roles else "the lowest role"
+    return role, (f"the sign-up creates no org, so each user is its own tenant in {source}; the roles above it are the "
+                  "app's staff, which only a launchready_login fixture can make")
+
+
+def _role_default(routes: list[Route]) -> str | None:
+    """The ``default`` of a role-like property in any body or answer schema."""
+    names = {vocabulary.normalise(n) for n in _ROLE_PROPERTIES}
+    for route in routes:
+        for schema in (route.body_schema, route.response_schema):
+            for name, prop in _properties(schema):
+                if vocabulary.normalise(name) in names and isinstance(prop, Mapping) and isinstance(prop.get("default"), str):
+                    return str(prop["default"])
+    return None
+
+
+def _staff_flag(routes: list[Route]) -> str | None:
+    """The name of a boolean property that marks staff users (``is_superuser``), in any schema."""
+    for route in routes:
+        for schema in (route.body_schema, route.response_schema):
+            for name, prop in _properties(schema):
+                if vocabulary.normalise(name) in _STAFF_FLAGS and isinstance(prop, Mapping) and prop.get("type") == "boolean":
+                    return name
+    return None
+
+
+def _properties(schema: Any, depth: int = 0) -> Iterable[tuple[str, Any]]:
+    """Every (name, property schema) pair in ``schema``, nested ones included."""
+    if depth > 12:
+        return
+    if isinstance(schema, list):
+        for item in schema:
+            yield from _properties(item, depth + 1)
+    if not isinstance(schema, Mapping):
+        return
+    for name, prop in (schema.get("properties") or {}).items():
+        yield str(name), prop
+    for key, value in schema.items():
+        if key != "properties" and isinstance(value, (Mapping, list)):
+            yield from _properties(value, depth + 1)
+    for prop in (schema.get("properties") or {}).values():
+        yield from _properties(prop, depth + 1)
 
 
 def _same_prefix(login: Route, signup: Route | None) -> bool:
@@ -161,8 +230,11 @@ def ini_block(proposal: Proposal) -> str:
     if proposal.roles:
         lines.append("# Roles, highest first: seen in the schema" + ("." if proposal.roles_ordered else "; ORDER THEM highest first."))
         lines += ["launchready_roles ="] + [f"    {role}" for role in proposal.roles]
-        lines += ["# The role tenant_a and tenant_b log in as (default: the first); roles above it are global staff.",
-                  f"# launchready_tenant_role = {proposal.roles[0]}", ""]
+        lines.append("# The role tenant_a and tenant_b log in as (default: the first); roles above it are global staff.")
+        if proposal.tenant_role:
+            lines += [f"# guessed: {proposal.tenant_role_why}", f"launchready_tenant_role = {proposal.tenant_role}", ""]
+        else:
+            lines += [f"# launchready_tenant_role = {proposal.roles[0]}", ""]
     else:
         lines += ["# No roles were seen in the schema: one role, every user alike. List yours, highest first, if you have some.",
                   "launchready_roles = user", ""]

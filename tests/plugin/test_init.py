@@ -4,6 +4,7 @@ on the secure twins once the allowed origins are filled in."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pytest_launchready.config.table import INI_SETTINGS
+from pytest_launchready.routes import Route
 from support.paths import APPS, load_app
 from support.servers import serve_on_loopback
 
@@ -217,3 +219,37 @@ def test_roles_come_from_enums_and_x_launchready_roles_highest_first() -> None:
     unknown = propose([Route("POST", "/staff", body_schema_json='{"properties": {"role": {"enum": ["chef", "waiter"]}}}')],
                       ("launchready_app", "myapp:app"))
     assert unknown.roles == ("chef", "waiter") and not unknown.roles_ordered
+
+
+def _fields(*names: str, **extra: object) -> str:
+    return json.dumps({"properties": {**{n: {"type": "string"} for n in names}, **extra}})
+
+
+@pytest.mark.parametrize("signup_fields, roles_route, expected", [
+    (("email", "password", "org_name"), Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["member", "owner"]})), ("owner", "org")),
+    (("email", "password"), Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["admin", "user", "viewer"], "default": "user"})),
+     ("user", "defaults to")),
+    (("email", "password"), Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["admin", "user", "viewer"]})), ("viewer", "lowest")),
+    (("email", "password"), Route("GET", "/users/me", response_schema_json=_fields(is_superuser={"type": "boolean"})), ("user", "is_superuser")),
+], ids=["org sign-up: its creator holds the top role", "own-tenant users: the schema's default role",
+        "own-tenant users: the lowest role", "a boolean staff flag"])
+def test_the_tenant_role_is_guessed_from_what_the_sign_up_makes(signup_fields: tuple[str, ...], roles_route: Route,
+                                                               expected: tuple[str, str]) -> None:
+    """Signing the first role up on a staff app makes A and B 'admins' that are plain users, and every
+    staff-only route reads as a tenant's own: the guess follows what a sign-up really creates."""
+    from pytest_launchready.plugin.init_proposal import ini_block, propose
+
+    routes = [Route("POST", "/auth/signup", public=True, body_schema_json=_fields(*signup_fields)),
+              Route("POST", "/auth/login", public=True, body_schema_json=_fields("email", "password")), roles_route]
+    proposal = propose(routes, ("launchready_app", "myapp:app"))
+    role, why = expected
+    assert proposal.tenant_role == role and why in proposal.tenant_role_why
+    assert f"\nlaunchready_tenant_role = {role}\n" in ini_block(proposal)
+
+
+def test_without_a_sign_up_the_tenant_role_is_left_to_the_user() -> None:
+    from pytest_launchready.plugin.init_proposal import ini_block, propose
+
+    proposal = propose([Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["admin", "member"]}))],
+                       ("launchready_app", "myapp:app"))
+    assert proposal.tenant_role is None and "\n# launchready_tenant_role = admin\n" in ini_block(proposal)
