@@ -49,11 +49,14 @@ class Proposal:
         return self.signup is not None and self.login is not None
 
 
-def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", framework_own: Iterable[str] = ()) -> Proposal:
+def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", framework_own: Iterable[str] = (),
+            open_gets: Iterable[str] = ()) -> Proposal:
     """The proposal for ``routes`` (discovery's, public flags set) of ``target`` (ini key, value).
 
     ``framework_own`` (the framework's docs pages) are public without being listed, so they are left out.
+    ``open_gets`` are the keys of routes that answered an anonymous GET with 2xx: listed as unsure.
     """
+    open_gets = set(open_gets)
     own = set(framework_own)
     routes = [r for r in routes if r.key not in own]
     as_public = [replace(r, public=True) for r in routes]
@@ -76,6 +79,9 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
             unsure[route.key] = "login-like (password reset, token or one-time code): public if anyone may call it"
         elif route.method == "GET" and "{" not in route.path and vocabulary.last_segment(route.path) in _USUALLY_PUBLIC:
             unsure[route.key] = "a health or status page, usually public"
+        elif route.key in open_gets:
+            unsure[route.key] = ("it answered an anonymous GET with 2xx: public by design, or a hole the "
+                                 "auth check will report")
         elif route.method == "POST" and "invite" in route.path.lower() and "accept" in route.path.lower():
             unsure[route.key] = "accepting an invite is usually done before having a session"
     roles = _roles(routes)

@@ -157,13 +157,17 @@ def test_without_a_target_it_is_a_usage_error_naming_the_options(pytester: pytes
     assert not (pytester.path / "pytest.ini").exists()
 
 
-def test_a_running_server_is_read_with_one_get_of_its_spec(pytester: pytest.Pytester) -> None:
+def test_a_running_server_is_read_with_gets_only_and_open_gets_are_proposed_as_unsure(pytester: pytest.Pytester) -> None:
     seen: list[str] = []
     app = load_app("realworld_shapes").app
 
     async def recording(scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] == "http":
             seen.append(f"{scope['method']} {scope['path']}")
+            if scope["path"] == "/api/articles/":  # this server lists articles to anyone
+                await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": b'{"articles": []}'})
+                return
         await app(scope, receive, send)
 
     with serve_on_loopback(recording) as port:
@@ -172,6 +176,11 @@ def test_a_running_server_is_read_with_one_get_of_its_spec(pytester: pytest.Pyte
     assert f"launchready_base_url = http://127.0.0.1:{port}" in lines
     assert "launchready_login_route = POST /api/users/login" in lines
     assert seen and all(request.startswith("GET ") for request in seen), seen  # it signs nobody up
+    text = (pytester.path / "pytest.ini").read_text()
+    assert "GET /api/articles/" in seen and "GET /api/user" in seen
+    assert ("    # unsure, uncomment if public: it answered an anonymous GET with 2xx: public by design, or a hole the "
+            "auth check will report\n    # GET /api/articles/\n") in text
+    assert "# GET /api/user\n" not in text  # it answered 401
 
 
 def test_python_m_pytest_launchready_init(pytester: pytest.Pytester) -> None:
