@@ -82,6 +82,8 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
         elif route.key in open_gets:
             unsure[route.key] = ("it answered an anonymous GET with 2xx: public by design, or a hole the "
                                  "auth check will report")
+        elif route.method == "GET" and "{" in route.path and (parent := _open_parent(route, open_gets)) is not None:
+            unsure[route.key] = f"it reads below {parent}, which answered an anonymous GET with 2xx: public too if that one is"
         elif route.method == "POST" and "invite" in route.path.lower() and "accept" in route.path.lower():
             unsure[route.key] = "accepting an invite is usually done before having a session"
     roles = _roles(routes)
@@ -153,6 +155,18 @@ def _properties(schema: Any, depth: int = 0) -> Iterable[tuple[str, Any]]:
             yield from _properties(value, depth + 1)
     for prop in (schema.get("properties") or {}).values():
         yield from _properties(prop, depth + 1)
+
+
+def _open_parent(route: Route, open_gets: set[str]) -> str | None:
+    """The longest parameterless GET above ``route``'s path that answered anonymously (``GET /api/articles``
+    for ``GET /api/articles/{slug}/comments``), or None."""
+    fixed = route.path.split("{", 1)[0].rstrip("/")
+    while fixed:
+        for key in (f"GET {fixed}", f"GET {fixed}/"):
+            if key in open_gets:
+                return key
+        fixed = fixed.rsplit("/", 1)[0]
+    return None
 
 
 def _same_prefix(login: Route, signup: Route | None) -> bool:

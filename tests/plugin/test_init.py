@@ -262,3 +262,16 @@ def test_without_a_sign_up_the_tenant_role_is_left_to_the_user() -> None:
     proposal = propose([Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["admin", "member"]}))],
                        ("launchready_app", "myapp:app"))
     assert proposal.tenant_role is None and "\n# launchready_tenant_role = admin\n" in ini_block(proposal)
+
+
+def test_reads_below_an_open_collection_are_proposed_as_unsure_too() -> None:
+    """RealWorld lists and reads articles to anyone: the item and its comments sit below the open list,
+    while the feed beside them, probed and refused, stays private."""
+    from pytest_launchready.plugin.init_proposal import propose
+
+    routes = [Route("GET", "/api/articles"), Route("GET", "/api/articles/feed"), Route("GET", "/api/articles/{slug}"),
+              Route("GET", "/api/articles/{slug}/comments"), Route("DELETE", "/api/articles/{slug}"), Route("GET", "/api/user"),
+              Route("GET", "/api/user/{id}")]
+    unsure = dict(propose(routes, ("launchready_app", "myapp:app"), open_gets={"GET /api/articles"}).unsure)
+    assert sorted(unsure) == ["GET /api/articles", "GET /api/articles/{slug}", "GET /api/articles/{slug}/comments"]
+    assert "below GET /api/articles" in unsure["GET /api/articles/{slug}/comments"]
