@@ -3,6 +3,7 @@ chat settings, the call budget, the chat fixture, a nested conversation route an
 
 from __future__ import annotations
 
+import base64
 import json
 
 # Imported once here, rather than again in every in-process run below (pytester restores sys.modules).
@@ -11,7 +12,9 @@ import pytest
 
 import pytest_launchready.checks.prompt.check  # noqa: F401
 from pytest_launchready.checks.prompt.attacks import FAMILIES, VERSION
+from pytest_launchready.prompt import detect_leak
 from support.logins import SIGNUP_LOGIN
+from support.paths import load_app
 from support.projects import make_project
 from support.runs import CaseRun
 
@@ -69,11 +72,13 @@ def test_a_bot_that_repeats_the_text_above_fails_that_family_only(pytester: pyte
 
 
 def test_base64_on_request_fails_the_encoding_family(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the full detector decodes base64: with the interim one this family passes, so the test pins
-    the id it must fail with once the detector lands, and that nothing else fails meanwhile."""
+    """The verdict follows detect_leak on the bot's base64 answer: the encoding family fails, and only it,
+    once the detector decodes base64 (the interim canary-only detector does not, and then nothing fails)."""
     project(pytester)
     outcome = run(pytester, monkeypatch, "base64")
-    assert outcome.ids("failed") in ([], ["system prompt: encoding"])
+    prompt = load_app("chatbot_fastapi").SYSTEM_PROMPT.format(org="x")
+    decoded = detect_leak(base64.b64encode(prompt.encode()).decode(), canary=CANARY) is not None
+    assert outcome.ids("failed") == (["system prompt: encoding"] if decoded else [])
     assert "system prompt: encoding" in outcome.ids("failed") + outcome.ids("passed")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -84,11 +85,13 @@ class ChatRoute:
             body[self.thread_field] = thread.state[self.thread_field]
         elif self.thread_field:
             body.pop(self.thread_field, None)
-        try:
-            response = thread.tenant.client.request(self.route.method, path, json=body)
-        except httpx.TimeoutException:
-            raise ChatUnavailable(f"{self.route.key} gave no answer within launchready_timeout "
-                                  f"({self.settings.timeout:g} s)") from None
+        response = self._post(thread, path, body)
+        wait = _retry_after(response)
+        if wait is not None and wait <= self.settings.timeout:
+            # A chat limit (the cost a real model bills) is no reason to leave an attack unsent: wait
+            # once, as long as the app asks and launchready_timeout allows; a refused call cost nothing.
+            time.sleep(wait)
+            response = self._post(thread, path, body)
         if response.status_code == 429:
             raise ChatUnavailable(f"{self.route.key} answered 429 (throttled): raise its limit for the test run or lower "
                                   "launchready_prompt_budget")
@@ -104,6 +107,13 @@ class ChatRoute:
             raise ChatUnavailable(f"no answer at {self.answer_path or 'the first string field'} of {self.route.key}'s "
                                   "response: set launchready_chat_answer to its dotted JSON path (reply, choices.0.text)")
         return Reply(text, response)
+
+    def _post(self, thread: Thread, path: str, body: dict[str, Any]) -> httpx.Response:
+        try:
+            return thread.tenant.client.request(self.route.method, path, json=body)
+        except httpx.TimeoutException:
+            raise ChatUnavailable(f"{self.route.key} gave no answer within launchready_timeout "
+                                  f"({self.settings.timeout:g} s)") from None
 
     @property
     def multi_turn(self) -> bool:
@@ -188,6 +198,14 @@ def _first_string(data: Any, depth: int) -> str | None:
 def _is_string(schema: Any) -> bool:
     kind = flatten(schema).get("type") if isinstance(schema, dict) else None
     return kind == "string" or (isinstance(kind, list) and "string" in kind)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The seconds a 429's ``Retry-After`` asks for (its number form), else None."""
+    if response.status_code != 429:
+        return None
+    value = response.headers.get("retry-after", "").strip()
+    return float(value) if value.isdigit() else None
 
 
 def _json(response: httpx.Response) -> Any:

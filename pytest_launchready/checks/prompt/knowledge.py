@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from pytest_launchready.tenants import Tenant
 
 FIXTURE = "launchready_knowledge"
-_DOCUMENT = re.compile(r"(doc|article|knowledge|kb|file|page|faq|note|source|upload)", re.IGNORECASE)
+_DOCUMENT = re.compile(r"^(documents?|docs?|articles?|knowledge([-_]?base)?|kb|files?|pages?|faqs?|notes?|sources?|uploads?)$",
+                       re.IGNORECASE)
 _TITLE = re.compile(r"^(title|name|subject|heading)$", re.IGNORECASE)
 
 
