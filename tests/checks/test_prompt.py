@@ -12,6 +12,7 @@ import pytest
 
 import pytest_launchready.checks.prompt.check  # noqa: F401
 from pytest_launchready.checks.prompt.attacks import FAMILIES, VERSION
+from pytest_launchready.checks.prompt.knowledge import FIXTURE as KNOWLEDGE_FIXTURE
 from pytest_launchready.prompt import detect_leak
 from support.logins import SIGNUP_LOGIN
 from support.paths import load_app
@@ -188,3 +189,37 @@ def test_a_chat_route_nested_under_a_conversation(pytester: pytest.Pytester, mon
     outcome = run(pytester, monkeypatch, "repeat,multi-turn,cross-tenant")
     assert outcome.ids("failed") == sorted(["system prompt: repeat above", "system prompt: multi-turn", *CROSS])
     assert outcome.ids("skipped") == []
+
+
+#: Plants knowledge through the app's document route, as a user's fixture would through an admin API.
+KNOWLEDGE = '''
+
+@pytest.fixture(scope="session")
+def launchready_knowledge():
+    def plant(tenant, text):
+        title, _, body = text.partition("\\n\\n")
+        tenant.client.post("/documents", json={"title": title, "content": body or title}).raise_for_status()
+    return plant
+'''
+
+
+def test_without_a_document_route_knowledge_families_are_not_run(pytester: pytest.Pytester,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    project(pytester, "launchready_exclude_routes = POST /documents")
+    outcome = run(pytester, monkeypatch, "repeat,cross-tenant")
+    assert outcome.ids("skipped") == sorted([*CROSS, "system prompt: planted document"])
+    assert all(f"{KNOWLEDGE_FIXTURE}(tenant, text)" in outcome.reasons()[case] for case in CROSS)
+    assert outcome.ids("failed") == ["system prompt: repeat above"]
+
+
+def test_the_knowledge_fixture_plants_instead(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(pytester, "launchready_exclude_routes = POST /documents", conftest=SIGNUP_LOGIN + KNOWLEDGE)
+    outcome = run(pytester, monkeypatch, "cross-tenant")
+    assert outcome.ids("failed") == CROSS
+    assert outcome.ids("skipped") == []
+
+
+def test_two_workers_give_the_same_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(pytester)
+    outcome = run(pytester, monkeypatch, "repeat,cross-tenant", "-n", "2")
+    assert outcome.ids("failed") == sorted(["system prompt: repeat above", *CROSS])
