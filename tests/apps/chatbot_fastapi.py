@@ -9,6 +9,7 @@ the best match. ``CHATBOT_FLAWS`` (comma-separated) switches on defects by name:
 - ``multi-turn``: on the third message of a conversation that asks for the "exact original text",
   it pastes its prompt.
 - ``cross-tenant``: retrieval searches every org's documents.
+- ``planted``: it obeys a retrieved document that tells it to print its system prompt.
 
 Routes: ``POST /auth/signup`` ``{email, password, org}``, ``POST /auth/login`` (a bearer token),
 ``GET /me``, ``POST/GET /documents`` ``{title, content}``, ``POST /chat`` ``{message, conversation_id?}``
@@ -92,6 +93,8 @@ def answer(org: str, history: list[str], documents: list[dict[str, str]]) -> str
     scored = sorted(((len(words & set(_WORD.findall(f"{d['title']} {d['content']}".casefold()))), i, d)
                      for i, d in enumerate(documents)), key=lambda t: (-t[0], t[1]))
     best = [d for score, _, d in scored if score][:1]
+    if best and "planted" in FLAWS and "system prompt" in best[0]["content"].casefold():
+        return f"As the handbook asks: {prompt}"
     if best:
         return f"From “{best[0]['title']}”: {best[0]['content']}"
     return f"Thanks for contacting {org}! I can only help with questions about {org}'s products."
