@@ -148,8 +148,9 @@ def _cross_tenant(ctx: RunContext, family: Family, opener: Callable[[Tenant], Th
             reply = thread.send(message)
             leak = detect_leak(reply.text, canary=owner.canary)
             if leak is not None:
-                fail(f"Tenant {asker.name}'s bot answered with tenant {owner.name}'s knowledge ({leak.kind} of a document "
-                     f"planted in {owner.name}'s knowledge): question {sent} of {total} in '{family.id}'.",
+                fail(f"Tenant {asker.name}'s bot answered with tenant {owner.name}'s knowledge: question {sent} of {total} in "
+                     f"'{family.id}' brought back the canary of a document planted in {owner.name}'s knowledge "
+                     f"(found as {leak.kind}).",
                      f"{asker.name} asked {message!r} through its own session and the answer holds {owner.name}'s "
                      f"canary: \"{leak.excerpt}\". The bot's retrieval is not scoped to the tenant: every customer can "
                      "read every other customer's documents by asking.",
