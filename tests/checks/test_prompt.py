@@ -231,3 +231,19 @@ def test_two_workers_give_the_same_verdicts(pytester: pytest.Pytester, monkeypat
     project(pytester)
     outcome = run(pytester, monkeypatch, "repeat,cross-tenant", "-n", "2")
     assert outcome.ids("failed") == sorted(["system prompt: repeat above", *CROSS])
+
+
+@pytest.mark.parametrize(("data", "path", "expected"), [
+    ({"conversation_id": "c1", "reply": "hi"}, "", "hi"),
+    ({"id": "m1", "role": "assistant", "content": "hello"}, "", "hello"),
+    ({"model": "fake-1", "output": {"text": "deep"}}, "", "fake-1"),
+    ({"model": "fake-1", "output": {"text": "deep"}}, "output.text", "deep"),
+    ({"choices": [{"message": {"content": "first"}}]}, "choices.0.message.content", "first"),
+    ([{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "", "a"),
+    ({"reply": 3}, "reply", None),
+    ({"id": "x"}, "", None),
+])
+def test_the_answer_is_read_at_its_path_or_the_first_text_field(data: object, path: str, expected: str | None) -> None:
+    from pytest_launchready.checks.prompt.chat import answer_text
+
+    assert answer_text(data, path) == expected
