@@ -38,4 +38,5 @@ CHECK_MODULES: dict[str, str] = {
     "headers": "pytest_launchready.checks.headers.check",
     "mail": "pytest_launchready.checks.mail.check",
     "secrets": "pytest_launchready.checks.secrets.check",
+    "prompt": "pytest_launchready.checks.prompt.check",
 }
