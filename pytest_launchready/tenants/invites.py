@@ -2,8 +2,8 @@
 
 Through the user's fixtures when defined (``launchready_invite(tenant: Tenant, role) -> str``, the
 token or a link holding it, and ``launchready_accept_invite(token) -> httpx.Response``), else through
-discovered routes (:func:`pytest_launchready.routes.vocabulary.invite_route` and
-:func:`~pytest_launchready.routes.vocabulary.accept_invite_route`): the inviter is the tenant's
+discovered routes (:func:`pytest_launchready.routes.invite_vocabulary.invite_route` and
+:func:`~pytest_launchready.routes.invite_vocabulary.accept_invite_route`): the inviter is the tenant's
 tenant-role user, the invitee a new email; the accept body gets the token, a password chosen here and
 the invitee's email or username when it asks for them. Either half may come from either source. The
 sessions check and the built-in login use it; it judges nothing.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from pytest_launchready.errors import SetupError
-from pytest_launchready.routes import vocabulary
+from pytest_launchready.routes import invite_vocabulary, vocabulary
 from pytest_launchready.routes.schemas import flatten
 from pytest_launchready.tenants.bodies import FORM, body_content_type, encode, example, is_json
 
@@ -73,8 +73,8 @@ class InviteFlow:
         self.invite_fixture = invite
         self.accept_fixture = accept
         self.mint_fixture = mint
-        self.invite_route = vocabulary.invite_route(routes)
-        self.accept_route = vocabulary.accept_invite_route(routes)
+        self.invite_route = invite_vocabulary.invite_route(routes)
+        self.accept_route = invite_vocabulary.accept_invite_route(routes)
         self._serial = itertools.count(1)
 
     # --- what is available --------------------------------------------------------------------
@@ -123,7 +123,7 @@ class InviteFlow:
         if role_name:
             fields[role_name] = role
         answer = self._send(route, {key: fields} if key else fields, tenant.credentials)
-        token = vocabulary.invite_token_from(_json(answer))
+        token = invite_vocabulary.invite_token_from(_json(answer))
         if not answer.is_success or token is None:
             raise SetupError(f"making an invite through {route.key} as tenant {tenant.name}'s {tenant.role} answered "
                              f"{answer.status_code} {self.redact(answer.text[:_EXCERPT])}"
@@ -155,7 +155,7 @@ class InviteFlow:
         email = invite.email or self.new_email(invite.tenant)
         key, schema = vocabulary.envelope(route.body_schema)
         fields = self._filled(schema, email)
-        fields[str(vocabulary.invite_token_field(schema))] = invite.token
+        fields[str(invite_vocabulary.invite_token_field(schema))] = invite.token
         for name in schema.get("properties") or {}:
             norm = vocabulary.normalise(str(name))
             if _PASSWORD_LIKE.search(norm) and not re.search("current|old", norm):
@@ -184,7 +184,7 @@ class InviteFlow:
     def _token(self, value: Any) -> str:
         if not isinstance(value, str) or not value:
             raise SetupError(f"an invite fixture returned {type(value).__name__}, not the invite's token or link (a str)")
-        token = vocabulary.token_of_link(value)
+        token = invite_vocabulary.token_of_link(value)
         self.redact.add(value, token)
         return token
 
