@@ -142,8 +142,9 @@ def routes(raw: list[str], reading: Reading) -> tuple[str, ...]:
 
 
 def roles(raw: list[str], reading: Reading) -> tuple[str, ...]:
-    """Role names, highest first; at least one."""
-    result = tuple(r.strip() for r in raw if r.strip())
+    """Role names, highest first; at least one. One per line or several on a line (``owner admin member``, as the
+    docs show the default): a role name never holds a space."""
+    result = tuple(role for line in _items(raw) for role in line.split())
     if not result:
         _bad(reading.key, "(empty)", "at least one role, highest first")
     return result

@@ -60,7 +60,19 @@ def launchready_login(request: pytest.FixtureRequest) -> Callable[[str, str], Cr
     from pytest_launchready.plugin.planning import routes_for
     from pytest_launchready.tenants.builtin_login import BuiltinLogin
 
-    return BuiltinLogin(state.settings, routes_for(request.config), request.getfixturevalue("launchready_client"), state.redactor)
+    from pytest_launchready.tenants.invites import InviteFlow
+
+    def optional(name: str) -> Any:
+        try:
+            value = request.getfixturevalue(name)
+        except pytest.FixtureLookupError:  # the invite fixtures have no stubs: only users define them
+            return None
+        return None if value is NOT_PROVIDED else value
+
+    routes, client = routes_for(request.config), request.getfixturevalue("launchready_client")
+    invites = InviteFlow(routes, client, state.redactor, invite=optional("launchready_invite"),
+                         accept=optional("launchready_accept_invite"))
+    return BuiltinLogin(state.settings, routes, client, state.redactor, invites)
 
 
 @pytest.fixture(scope="session")

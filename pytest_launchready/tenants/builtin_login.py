@@ -8,10 +8,14 @@ token: the login is what the user asked to use, and a login that does not work s
 set-up, not in some later check. Its answer becomes ``Credentials``: a token field (the scheme tried
 on a private GET, ``Bearer`` then ``Token``), else the session cookies it set.
 
-It signs up users in ``launchready_tenant_role`` only: another role, a staff role, or a second user
-of an org-based tenant needs an invite it cannot make, so those tests are NOT RUN naming
-``launchready_login``. A sign-up or login that fails is a :class:`SetupError` showing the request
-(no password) and the answer, and which setting or fixture to write instead.
+It signs up users in ``launchready_tenant_role`` only. Another role of the same tenant (one below the
+tenant role), or a second user of an org-based tenant, is invited instead when invites can be made
+(:class:`pytest_launchready.tenants.invites.InviteFlow`: the invite fixtures or discovered
+invite/accept routes): the tenant's first user invites, the invitee accepts and then logs in through
+the login route. Without invites those tests are NOT RUN naming ``launchready_login``, as are staff
+roles (above the tenant role: no sign-up makes one). A sign-up, invite or login that fails is a
+:class:`SetupError` showing the request (no password) and the answer, and which setting or fixture
+to write instead.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from pytest_launchready.errors import SetupError
 from pytest_launchready.redact import MASK
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.routes.schemas import flatten
-from pytest_launchready.tenants import Credentials
+from pytest_launchready.tenants import Credentials, Tenant
+from pytest_launchready.tenants.invites import InviteFlow
 from pytest_launchready.tenants.bodies import FORM, body_content_type, encode, example, is_json
 
 if TYPE_CHECKING:
@@ -38,8 +43,6 @@ if TYPE_CHECKING:
     from pytest_launchready.redact import Redactor
     from pytest_launchready.routes import Route
 
-#: Normalised names of a sign-up field that names the new org (not its id: ids are privileged).
-_ORG_NAME = re.compile(r"^(org|organi[sz]ation|company|workspace|team|tenant|household)(name|title|slug)?$")
 #: Fields of a password form that repeat the password (``password_confirmation``, ``password2``).
 _PASSWORD_LIKE = re.compile(r"password|passwd|passphrase|^pwd|^pass$")
 #: Schemes tried for a token, in order: RFC 6750's Bearer, then DRF's and RealWorld's Token.
@@ -55,7 +58,8 @@ HELP = ("set launchready_login_fields ('field: value' lines, $email $username $p
 class BuiltinLogin:
     """``login(tenant, role) -> Credentials`` through ``launchready_signup_route`` and ``launchready_login_route``."""
 
-    def __init__(self, settings: Settings, routes: tuple[Route, ...], client: httpx.Client, redactor: Redactor) -> None:
+    def __init__(self, settings: Settings, routes: tuple[Route, ...], client: httpx.Client, redactor: Redactor,
+                 invites: InviteFlow | None = None) -> None:
         by_key = {route.key: route for route in routes}
         self.settings = settings
         self.signup = by_key[settings.signup_route]
@@ -64,28 +68,62 @@ class BuiltinLogin:
         self.redact = redactor
         self.fields = dict(settings.login_fields)
         self._serial = itertools.count(1)
-        self._made: set[str] = set()
+        #: The first (tenant-role) user of each tenant signed up so far: the one who invites.
+        self._owners: dict[str, Credentials] = {}
+        self.invites = invites if invites is not None else InviteFlow(routes, client, redactor)
         #: How the app takes a credential, found on the first login: "Bearer", "Token", or "cookie".
         self._scheme: str | None = None
         self._probe = _probe_route(routes)
 
     def __call__(self, tenant: str, role: str) -> Credentials:
-        if role != self.settings.tenant_role:
+        if self.settings.is_global(role) or role not in self.settings.roles:
             pytest.skip(f"the built-in login signs up users in launchready_tenant_role ({self.settings.tenant_role}) only, "
-                        f"not a {role}: define a launchready_login fixture that makes one (an invite, a staff account)")
+                        f"not a {role}: define a launchready_login fixture that makes one (a staff account)")
         org_field = self._org_field()
-        if tenant in self._made and org_field is not None:
-            pytest.skip(f"a second user of tenant {tenant} needs an invite into its org ({org_field}), which the built-in "
-                        "login cannot send: define a launchready_login fixture that invites one")
-        self._made.add(tenant)
+        second_user = tenant in self._owners and org_field is not None
+        if role == self.settings.tenant_role and not second_user:
+            credentials = self._sign_up(tenant, role)
+            self._owners.setdefault(tenant, credentials)
+            return credentials
+        if not self.invites.available:
+            why = f"a second user of tenant {tenant} needs an invite into its org ({org_field})" if second_user else (
+                f"the built-in login signs up users in launchready_tenant_role ({self.settings.tenant_role}) only, not a "
+                f"{role}: a {role} needs an invite")
+            pytest.skip(f"{why}, and the app has no invite routes: define launchready_invite and "
+                        "launchready_accept_invite, or a launchready_login fixture that invites one")
+        return self._invited(tenant, role)
+
+    def _sign_up(self, tenant: str, role: str) -> Credentials:
         values = self._values(tenant, role)
         signed_up = self._send(self.signup, self._body(self.signup, values, creating=True), "launchready_signup_route")
         if not signed_up.is_success:
             raise self._error("sign-up", signed_up, values)
+        return self._log_in(values)
+
+    def _log_in(self, values: Mapping[str, str]) -> Credentials:
         answer = self._send(self.login, self._body(self.login, values, creating=False), "launchready_login_route")
         if not answer.is_success:
             raise self._error("login", answer, values)
         return self._credentials(answer, values)
+
+    def _invited(self, tenant: str, role: str) -> Credentials:
+        """A new user of ``tenant`` in ``role``: its first user invites (signed up now if need be), the invitee
+        accepts, then logs in through the login route (or with what the accept answered, after a fixture)."""
+        owner = self._owners.get(tenant) or self._owners.setdefault(tenant, self._sign_up(tenant, self.settings.tenant_role))
+        inviter = Tenant(tenant, self.settings.tenant_role, owner, self.client, canary="")
+        invite = self.invites.make(inviter, role)
+        accepted = self.invites.accept(invite)
+        if not accepted.response.is_success:
+            answer = accepted.response
+            raise SetupError(f"the built-in login invited a {role} into tenant {tenant} ({self.invites.how}), but accepting "
+                             f"the invite answered {answer.status_code} {self.redact(answer.text[:_EXCERPT])}: define "
+                             "launchready_accept_invite, or a launchready_login fixture that makes this user")
+        email = accepted.email or ""
+        values = {"email": email, "username": email.split("@", 1)[0], "password": accepted.password or "",
+                  "tenant": tenant, "role": role}
+        if accepted.password is None:  # a fixture accepted: the password is its own, so use what it answered
+            return self._credentials(accepted.response, values)
+        return self._log_in(values)
 
     # --- the bodies ---------------------------------------------------------------------------
 
@@ -99,7 +137,7 @@ class BuiltinLogin:
     def _org_field(self) -> str | None:
         _, schema = vocabulary.envelope(self.signup.body_schema)
         mapped = {name for name, value in self.fields.items() if "$tenant" in value}
-        named = [str(k) for k in schema.get("properties") or {} if _ORG_NAME.match(vocabulary.normalise(str(k)))]
+        named = [str(k) for k in schema.get("properties") or {} if vocabulary.ORG_NAME.match(vocabulary.normalise(str(k)))]
         return next(iter(sorted(mapped)), None) or next(iter(named), None)
 
     def _body(self, route: Route, values: Mapping[str, str], creating: bool) -> Any:
@@ -117,7 +155,7 @@ class BuiltinLogin:
             norm = vocabulary.normalise(str(name))
             if _PASSWORD_LIKE.search(norm) and not re.search("current|old", norm):
                 fields[str(name)] = values["password"]
-            elif creating and _ORG_NAME.match(norm):
+            elif creating and vocabulary.ORG_NAME.match(norm):
                 fields[str(name)] = values["tenant"]
             elif norm == "granttype" and not creating:
                 fields[str(name)] = "password"  # OAuth2's password grant form
@@ -209,7 +247,7 @@ def _typed(text: str, schema: Mapping[str, Any]) -> Any:
 
 def _masked(body: str, password: str) -> str:
     # Letters, digits, - and _ only: the password reads the same in a JSON body and in a form.
-    return body.replace(password, MASK)
+    return body.replace(password, MASK) if password else body
 
 
 def _token_in(answer: httpx.Response) -> str | None:

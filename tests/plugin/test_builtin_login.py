@@ -93,23 +93,47 @@ def test_the_built_in_login_gives_the_verdicts_of_the_hand_written_one(
     built_in, text = verdicts(run_launchready, "tenant_isolation")
     # A case that needs a second role of one tenant (an invited member) is the one difference: NOT RUN.
     other_role = {test_id for test_id, verdict in built_in.items() if OTHER_ROLE in verdict}
-    assert other_role == set() or module == "review_authz_cookie", text
+    assert other_role == set(), text  # the cookie app's other roles are invited
     assert {k: v for k, v in built_in.items() if k not in other_role} == {k: v for k, v in by_hand.items() if k not in other_role}, text
     assert all(by_hand[test_id] == "passed" for test_id in other_role)
 
 
-def test_the_cookie_app_is_one_user_per_tenant_role_and_other_roles_are_not_run(
+COOKIE_ROLES = """launchready_roles = owner admin member
+launchready_role_routes =
+    admin: GET /admin/members
+    admin: DELETE /integrations/{integration_id}
+"""
+
+
+@pytest.mark.parametrize("flawed", [False, True], ids=["secure", "member-deletes-integrations"])
+def test_other_roles_of_an_org_are_invited_by_its_owner_and_give_the_roles_verdicts(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flawed: bool,
+) -> None:
+    """The cookie app's sign-up makes an org and its owner; an admin and a member come through its invite and
+    accept routes, so the roles check runs with no conftest, and fails exactly where the app lets a member in."""
+    monkeypatch.setenv("REVIEW_FLAWS", "member-deletes-integrations" if flawed else "")
+    ini = builtin_ini("review_authz_cookie: cookie session, org_name")
+    make_project(pytester, "review_authz_cookie", ini + COOKIE_ROLES)
+    found, text = verdicts(run_launchready, "roles")
+    assert found == {
+        "test_roles[GET /admin/members]": "passed",
+        "test_roles[DELETE /integrations/{integration_id}]": "failed" if flawed else "passed",
+    }, text
+
+
+def test_without_invite_routes_a_second_role_is_not_run_naming_the_invite_fixtures(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Lower roles come through invites the built-in login cannot send: NOT RUN naming launchready_login."""
+    """The same app with its invite route excluded: the member cannot be made, so the roles tests are NOT RUN."""
     monkeypatch.delenv("REVIEW_FLAWS", raising=False)
-    ini = builtin_ini("review_authz_cookie: cookie session, org_name")
-    make_project(pytester, "review_authz_cookie", ini + "launchready_role_routes =\n    admin: GET /admin/members\n")
-    result, outcomes = run_launchready("--launchready", "--launchready-checks=roles,tenant_isolation", "-rs")
-    assert short_ids(outcomes, "failed") == [] and short_ids(outcomes, "error") == [], result.stdout.str()
-    reason = skip_reasons(result, key=lambda nodeid: nodeid.removeprefix("launchready::"))["test_roles[GET /admin/members]"]
-    assert OTHER_ROLE in reason and "define a launchready_login fixture" in reason, reason
-    assert short_ids(outcomes, "passed"), result.stdout.str()
+    ini = builtin_ini("review_authz_cookie: cookie session, org_name").replace(
+        "launchready_exclude_routes =\n", "launchready_exclude_routes =\n    POST /orgs/invites\n")
+    make_project(pytester, "review_authz_cookie", ini + COOKIE_ROLES)
+    found, text = verdicts(run_launchready, "roles")
+    assert set(found) == {"test_roles[GET /admin/members]", "test_roles[DELETE /integrations/{integration_id}]"}, text
+    for verdict in found.values():
+        assert verdict.startswith("skipped:") and "needs an invite" in verdict and "no invite routes" in verdict, verdict
+        assert "launchready_invite" in verdict, verdict
 
 
 def test_a_sign_up_it_cannot_fill_is_one_set_up_error_per_test_never_a_fail(
@@ -208,10 +232,11 @@ def _login_for(signup_schema: dict[str, Any], fields: tuple[tuple[str, str], ...
     return BuiltinLogin(settings, routes, client=None, redactor=Redactor())  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("role", ["staff", "member"])
-def test_a_role_other_than_the_tenant_role_is_not_run_naming_launchready_login(role: str) -> None:
+@pytest.mark.parametrize(("role", "then"), [("staff", "define a launchready_login fixture that makes one"),
+                                            ("member", "a member needs an invite, and the app has no invite routes")])
+def test_a_role_other_than_the_tenant_role_is_not_run_naming_launchready_login(role: str, then: str) -> None:
     login = _login_for({"type": "object", "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})
-    with pytest.raises(pytest.skip.Exception, match=f"launchready_tenant_role .owner. only, not a {role}: define a launchready_login"):
+    with pytest.raises(pytest.skip.Exception, match=f"launchready_tenant_role .owner. only, not a {role}: {then}"):
         login("lr-1-main-a", role)
 
 
