@@ -106,9 +106,21 @@ def launchready_delete_user() -> Any:
 
 
 @pytest.fixture(scope="session")
-def launchready_set_role() -> Any:
-    """Optional: ``(tenant, credentials, role) -> None`` changes a user's role (role-change test)."""
-    return NOT_PROVIDED
+def launchready_set_role(request: pytest.FixtureRequest) -> Any:
+    """Optional: ``(tenant, credentials, role) -> None`` changes a user's role (role-change test); built in
+    with the built-in login when the app has a role-change route (``PATCH /admin/users/{user_id} {role}``)."""
+    if not get_state(request.config).settings.builtin_login:
+        return NOT_PROVIDED
+    from pytest_launchready.plugin.planning import routes_for
+    from pytest_launchready.routes.vocabulary import role_change_route
+    from pytest_launchready.tenants.builtin_login import BuiltinLogin
+    from pytest_launchready.tenants.builtin_roles import BuiltinSetRole
+
+    login, routes = request.getfixturevalue("launchready_login"), routes_for(request.config)
+    route = role_change_route(routes)
+    if not isinstance(login, BuiltinLogin) or route is None:
+        return NOT_PROVIDED
+    return BuiltinSetRole(login, route, routes)
 
 
 @pytest.fixture(scope="session")

@@ -343,3 +343,11 @@ def user_read_route(route: Route, routes: Iterable[Route]) -> Route | None:
 
 
 _PRIVILEGED_NORMALISED = frozenset({*(normalise(n) for n in PRIVILEGED_FIELDS), "owner", "org", "organization", "tenant"})
+
+
+def role_change_route(routes: Iterable[Route]) -> Route | None:
+    """The route an org's owner changes a member's role with: a PATCH or PUT of one user or member
+    (``PATCH /admin/users/{user_id}``, ``PUT /members/{member_id}``) whose body takes a ``role``."""
+    found = [r for r in routes if r.method in ("PATCH", "PUT") and names_one_user(r) and r.path.endswith("}")
+             and field_named(envelope(r.body_schema)[1], ("role",)) is not None]
+    return min(found, key=lambda r: (r.method != "PATCH", len(r.path), r.path), default=None)

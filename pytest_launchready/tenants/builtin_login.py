@@ -125,6 +125,16 @@ class BuiltinLogin:
             return self._credentials(accepted.response, values)
         return self._log_in(values)
 
+    def owner_of(self, tenant: str) -> Credentials:
+        """The first (tenant-role) user of ``tenant``, who invites and changes roles."""
+        if tenant not in self._owners:
+            raise SetupError(f"the built-in login has made no user of tenant {tenant} yet, so no owner can change roles in it")
+        return self._owners[tenant]
+
+    def replace_owner(self, tenant: str) -> None:
+        """Invite a new tenant-role user into ``tenant`` and make it the one who invites from now on."""
+        self._owners[tenant] = self._invited(tenant, self.settings.tenant_role)
+
     # --- the bodies ---------------------------------------------------------------------------
 
     def _values(self, tenant: str, role: str) -> dict[str, str]:

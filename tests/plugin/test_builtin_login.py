@@ -280,3 +280,17 @@ def test_a_token_the_who_am_i_route_refuses_is_a_set_up_error_showing_what_was_t
     assert "GET /me refused every way of sending what the login answered (Bearer: 401, Token: 401)" in message
     assert "opaque-token-1234" not in message and '"password": "[REDACTED]"' in message
     assert re.search(r"Lr-[\w-]{10,}", message) is None  # the generated password, redacted by value too
+
+
+@pytest.mark.parametrize("flawed", [False, True], ids=["secure", "role-cached-in-session"])
+def test_the_owner_changes_roles_through_the_apps_role_route_for_the_role_change_test(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flawed: bool,
+) -> None:
+    """With no conftest, launchready_set_role is the org owner's PATCH /admin/members/{member_id} {role}, the member
+    found in GET /admin/members by its email: a session that keeps its old role after a demotion fails."""
+    monkeypatch.setenv("REVIEW_FLAWS", "role-cached-in-session" if flawed else "")
+    ini = builtin_ini("review_authz_cookie: cookie session, org_name")
+    make_project(pytester, "review_authz_cookie", ini + COOKIE_ROLES + "launchready_logout_route = POST /auth/logout\n")
+    found, text = verdicts(run_launchready, "tokens")
+    assert found["test_tokens[role change]"] == ("failed" if flawed else "passed"), text
+    assert "demoted it to 'member'" in text or not flawed, text
