@@ -42,6 +42,8 @@ class Proposal:
     #: The role tenants A and B log in as, when the sign-up tells it, and why; None leaves the default.
     tenant_role: str | None = None
     tenant_role_why: str = ""
+    #: The route that ends a session (``POST /auth/logout``), for the tokens check's revocation test.
+    logout: Route | None = None
 
     @property
     def builtin_login(self) -> bool:
@@ -98,7 +100,13 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
                                     "fixture can make")
     return Proposal(target=target, public=tuple(public.items()), unsure=tuple(unsure.items()), signup=signup,
                     login=login, roles=tuple(roles), roles_ordered=ordered, source=source,
-                    tenant_role=tenant_role, tenant_role_why=why)
+                    tenant_role=tenant_role, tenant_role_why=why, logout=_logout_route(routes))
+
+
+def _logout_route(routes: list[Route]) -> Route | None:
+    """The one POST without path parameters that ends a session (``/auth/logout``, ``/sessions/revoke``), or None."""
+    found = [r for r in routes if r.method == "POST" and not r.path_params and vocabulary.ends_session(r)]
+    return min(found, key=lambda r: (len(r.path), r.path)) if found else None
 
 
 def _tenant_role(roles: list[str], ordered: bool, signup: Route | None, routes: list[Route]) -> tuple[str | None, str]:
@@ -247,6 +255,9 @@ def ini_block(proposal: Proposal) -> str:
         found = proposal.signup or proposal.login
         lines += ["# No sign-up and login pair was found" + (f" (only {found.key})" if found else "")
                   + ": fill in the launchready_login fixture in conftest.py.", ""]
+    if proposal.logout is not None:
+        lines += ["# The route that ends a session: the tokens check logs out and replays the old token.",
+                  f"launchready_logout_route = {proposal.logout.key}", ""]
     if proposal.roles:
         lines.append("# Roles, highest first: seen in the schema" + ("." if proposal.roles_ordered else "; ORDER THEM highest first."))
         lines += ["launchready_roles ="] + [f"    {role}" for role in proposal.roles]

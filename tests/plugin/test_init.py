@@ -78,6 +78,7 @@ def test_the_demo_gets_its_public_routes_login_and_roles(pytester: pytest.Pytest
     assert sorted(p.strip() for p in public) == ["GET /health", "POST /auth/accept-invite", "POST /auth/login", "POST /auth/signup"]
     assert "launchready_signup_route = POST /auth/signup" in lines
     assert "launchready_login_route = POST /auth/login" in lines
+    assert "launchready_logout_route = POST /auth/logout" in lines
     roles = lines.index("launchready_roles =")
     assert lines[roles + 1:roles + 4] == ["    owner", "    admin", "    member"]
     assert "launchready_allowed_origins =" in lines
