@@ -8,6 +8,10 @@ As written it drives the bundled demo (``pytest_launchready/demo``), whose API i
     POST /auth/accept-invite {invite_token, password}    -> {id, ...}           joins the inviter's org
     PATCH /admin/users/{id}  {role}                                             (owner)
 
+This is the long form, for apps whose users no route can make. The demo itself runs with the short
+form (pytest_launchready/demo/conftest.py: only the keys it starts with), because its pytest.ini names
+the sign-up and login routes and the built-in login invites the other roles; both give the same verdicts.
+
 Only ``launchready_login`` is required; the other fixtures switch on more checks (see each docstring).
 Every fixture uses ``launchready_client``: a plain, anonymous ``httpx.Client`` the plugin binds to your
 app (in-process or a running server), so the same code works in both cases.

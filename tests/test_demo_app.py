@@ -419,21 +419,53 @@ def test_demo_folder_holds_no_test_modules() -> None:
     assert (folder / "conftest.py").is_file() and (folder / "pytest.ini").is_file()
 
 
-def test_conftest_example_is_the_demo_conftest_with_comments() -> None:
-    """The template users copy must not drift from the conftest the demo really runs with."""
+def _top_level_code(path: Any) -> dict[str, str]:
+    """A module's top-level statements other than its docstring and imports, docstrings dropped: name -> code."""
     import ast
+
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
+    return {ast.unparse(node).split("(")[0].split("=")[0].strip() if not hasattr(node, "name") else node.name: ast.dump(node)
+            for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom, ast.Pass))}
+
+
+def test_the_demo_conftest_is_the_short_form_and_its_code_is_in_conftest_example() -> None:
+    """The demo runs with the short form (no login or seeding code); the template users copy is the long form
+    and holds every statement of the short one unchanged, so the two cannot drift."""
     from pathlib import Path
 
-    def code(path: Path) -> str:
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            body = getattr(node, "body", None)
-            if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
-        return ast.dump(tree)
-
     demo_folder = Path(demo_app.__file__).parent
-    assert code(demo_folder / "conftest.py") == code(demo_folder.parent.parent / "conftest_example.py")
+    short, long_form = _top_level_code(demo_folder / "conftest.py"), _top_level_code(demo_folder.parent.parent / "conftest_example.py")
+    assert not {"launchready_login", "launchready_seed", "DemoAccounts"} & set(short)
+    assert {"launchready_login", "launchready_seed"} <= set(long_form)
+    assert {name: code for name, code in short.items() if long_form.get(name) != code} == {}
+
+
+def test_the_long_form_conftest_gives_the_demo_the_short_forms_verdicts(pytester: pytest.Pytester,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """conftest_example.py's hand-written login, seeding and role changes, run on the demo beside its ini, fail and
+    pass the same tests as the built-in login the demo's ini switches on."""
+    from pathlib import Path
+
+    from support.runs import junit_verdicts
+
+    def verdicts(*args: str) -> dict[str, str]:
+        xml = pytester.path / f"run{len(list(pytester.path.glob('run*.xml')))}.xml"
+        pytester.runpytest_subprocess("--launchready", *args, checks, f"--junitxml={xml}", "-p", "no:cacheprovider", timeout=300)
+        return {case: v if v in ("passed", "failed", "error") else "skipped" for case, v in junit_verdicts(xml).items()}
+
+    monkeypatch.setenv("LAUNCHREADY_DEMO_SECURE", "0")
+    demo_folder = Path(demo_app.__file__).parent
+    checks = f"--launchready-checks={RUN_CHECKS.replace(',secrets', '')}"
+    short = verdicts(str(demo_folder))
+    pytester.makeini((demo_folder / "pytest.ini").read_text())
+    pytester.makeconftest((demo_folder.parent.parent / "conftest_example.py").read_text())
+    long_form = verdicts()
+    assert "failed" in short.values() and "passed" in short.values() and "error" not in short.values(), short
+    assert long_form == short
 
 
 # --- the checklist run on the demo (README's first command) ---------------------------------------
