@@ -54,6 +54,8 @@ class RunContext:
         self.login_defined = login_defined
         #: Weaknesses found so far (see :meth:`warn`); the plugin puts them on the test's report.
         self.warnings: list[str] = []
+        #: What the test measured, one line (see :meth:`measured`); the plugin puts it on the test's report.
+        self.figures = ""
         self._shared = shared
         #: Seeded per case from ``--launchready-fuzz-seed``: the same run gives the same data.
         self.rng = random.Random(f"{self.settings.fuzz_seed}:{check_name}:{case.id}")
@@ -135,6 +137,10 @@ class RunContext:
         except pytest.FixtureLookupError:
             return None
         return None if value is NOT_PROVIDED else value
+
+    def measured(self, line: str) -> None:
+        """Record what this test measured (p95, requests/s...): shown in the scorecard and the JSON report, pass or fail."""
+        self.figures = self.redact(line)
 
     def warn(self, message: str) -> None:
         """Record a weakness: shown as WARN in the scorecard; fails the test with --launchready-strict."""

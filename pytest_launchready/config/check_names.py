@@ -40,4 +40,5 @@ CHECK_MODULES: dict[str, str] = {
     "mail": "pytest_launchready.checks.mail.check",
     "secrets": "pytest_launchready.checks.secrets.check",
     "prompt": "pytest_launchready.checks.prompt.check",
+    "load": "pytest_launchready.checks.load.check",
 }

@@ -125,6 +125,9 @@ class Settings:
     audit_fields: tuple[str, ...] = _DEFAULT["audit_fields"]
     p95_ms: float = _DEFAULT["p95_ms"]
     load_users: int = _DEFAULT["load_users"]
+    load: bool = _DEFAULT["load"]
+    load_duration: int = _DEFAULT["load_duration"]
+    load_routes: tuple[tuple[int, str], ...] = _DEFAULT["load_routes"]
     max_error_rate: float = _DEFAULT["max_error_rate"]
     allow_hosts: tuple[str, ...] = _DEFAULT["allow_hosts"]
     timeout: float = _DEFAULT["timeout"]
@@ -134,6 +137,8 @@ class Settings:
     checks: tuple[str, ...] = _DEFAULT["checks"]
     strict: bool = _DEFAULT["strict"]
     fuzz_seed: int = _DEFAULT["fuzz_seed"]
+    #: ``--launchready-load-workers``: locust worker processes (0: locust runs in one process).
+    load_workers: int = _DEFAULT["load_workers"]
     report_path: str = _DEFAULT["report_path"]
     #: Not a setting: where relative paths in settings start.
     rootpath: str = field(default=".", compare=False)

@@ -140,6 +140,9 @@ INI_SETTINGS: tuple[IniSetting, ...] = (
     IniSetting("launchready_audit_fields", "linelist", [], "items", "'field: name' where the audit log's entries use other names (user: actor_id, org: tenant, time: ts, ip: remote_addr)."),
     IniSetting("launchready_p95_ms", "string", "500", "number", "p95 latency budget per route under load, in milliseconds.", bounds=(1, 600_000)),
     IniSetting("launchready_load_users", "string", "25", "whole", "Concurrent users for the load check.", bounds=(1, 10_000)),
+    IniSetting("launchready_load", "bool", False, "flag", "Run the load check (--launchready-load): it takes launchready_load_duration seconds and more."),
+    IniSetting("launchready_load_duration", "string", "30", "whole", "Seconds the load check holds launchready_load_users at full load, after a ramp.", bounds=(1, 3600)),
+    IniSetting("launchready_load_routes", "linelist", [], "load_routes", "'WEIGHT: METHOD /path' lines the load check sends (default: the core flows discovery finds: lists, reads and creates of the main collections, and the chat route)."),
     IniSetting("launchready_max_error_rate", "string", "0.01", "number", "Highest error rate allowed under load (0.01 = 1%).", bounds=(0, 1)),
     IniSetting("launchready_allow_hosts", "linelist", [], "lowercase_items", "Hosts other than loopback that state-changing checks may send to."),
     IniSetting("launchready_timeout", "string", "10", "number", "Seconds every request may take.", bounds=(0.1, 600)),
@@ -155,6 +158,8 @@ OPTIONS: tuple[CommandLineOption, ...] = (
     CommandLineOption("--launchready-checks", f"Run only these checks: {_BUILT}.", "checks", "checks_or_all", metavar="a,b", type=_check_list),
     CommandLineOption("--launchready-strict", "WARN and NOT RUN fail the run too.", "strict", "flag", action="store_true", default=False),
     CommandLineOption("--launchready-fuzz-seed", "Seed for generated data (default: fixed, 0).", "fuzz_seed", "number_or_zero", metavar="N", type=_non_negative_int),
+    CommandLineOption("--launchready-load", "Run the load check (same as launchready_load = true).", "load", action="store_true", default=None),
+    CommandLineOption("--launchready-load-workers", "Run the load check's locust with N local worker processes (0: one process).", "load_workers", "number_or_zero", metavar="N", type=_non_negative_int),
     CommandLineOption("--launchready-report", "Also write the JSON report (scorecard, every test's outcome and finding) to PATH.", "report_path", "text_or_empty", metavar="PATH"),
 )
 

@@ -189,6 +189,17 @@ def role_routes(raw: list[str], reading: Reading) -> tuple[RoleRoute, ...]:
     return tuple(result)
 
 
+def load_routes(raw: list[str], reading: Reading) -> tuple[tuple[int, str], ...]:
+    """``WEIGHT: METHOD /path`` lines: how often (relative to the others) each route is sent under load."""
+    result = []
+    for value in _items(raw):
+        weight, sep, route_text = value.partition(":")
+        if not sep or not weight.strip().isdigit():
+            _bad(reading.key, value, "'WEIGHT: METHOD /path' such as '3: GET /conversations' (WEIGHT a whole number)")
+        result.append((_int(weight.strip(), reading.key, 1, 1000), _route(route_text, reading.key)))
+    return tuple(result)
+
+
 def deny_status(raw: list[str], reading: Reading) -> frozenset[int]:
     """4xx status codes, at least one."""
     # A 2xx or 3xx as a "denial" would make an app without authentication pass auth.

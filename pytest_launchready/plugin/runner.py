@@ -12,8 +12,8 @@ from pytest_launchready.checks.context import RunContext
 from pytest_launchready.checks.finding import finding_of
 from pytest_launchready.plugin.state import get_state
 from pytest_launchready.report.fingerprint import fingerprint
-from pytest_launchready.report.protocol import (COVERED_PREFIX, FINDING_PROPERTY, OUTCOME_PROPERTY, SEVERITY_PROPERTY,
-                                                WARN_PROPERTY, WARNED)
+from pytest_launchready.report.protocol import (COVERED_PREFIX, FIGURES_PROPERTY, FINDING_PROPERTY, OUTCOME_PROPERTY,
+                                                SEVERITY_PROPERTY, WARN_PROPERTY, WARNED)
 
 
 def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
@@ -57,6 +57,8 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
             request.node.user_properties.append((OUTCOME_PROPERTY, WARNED))
     finally:
         request.node.user_properties.extend((WARN_PROPERTY, message) for message in ctx.warnings)
+        if ctx.figures:
+            request.node.user_properties.append((FIGURES_PROPERTY, ctx.figures))
 
 
 def _request_failed(error: Exception) -> Exception | None:

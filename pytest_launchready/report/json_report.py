@@ -24,6 +24,7 @@ from pytest_launchready.report.fingerprint import fingerprint
 from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
     COVERED_PREFIX,
+    FIGURES_PROPERTY,
     FINDING_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
@@ -54,6 +55,7 @@ class _Entry:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     finding: dict[str, Any] | None = None
+    figures: str = ""
 
 
 class TestLog:
@@ -72,6 +74,7 @@ class TestLog:
         warnings = prop_values(props, WARN_PROPERTY)
         if len(warnings) >= len(entry.warnings):  # the teardown report carries every warning of the test
             entry.warnings = warnings
+        entry.figures = entry.figures or str(prop_value(props, FIGURES_PROPERTY) or "")
         found = prop_value(props, FINDING_PROPERTY)
         if found is not None and entry.finding is None:
             entry.finding = json.loads(str(found))
@@ -121,6 +124,8 @@ def _as_json(nodeid: str, entry: _Entry) -> dict[str, Any]:
         data["reason"] = entry.reason
     if entry.message:
         data["message"] = entry.message
+    if entry.figures:
+        data["figures"] = entry.figures
     if entry.finding is not None:
         finding = entry.finding
         data.update({key: finding.get(key, "") for key in ("severity", "title", "evidence", "reproduce", "why", "fix", "docs")})

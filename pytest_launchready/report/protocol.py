@@ -27,6 +27,9 @@ OUTCOME_PROPERTY = "launchready_outcome"
 WARNED = "warned"
 #: The reason of a waiver that turned a failure into WAIVED.
 WAIVED_PROPERTY = "launchready_waived"
+#: What a measuring test measured, one line (the load check's p50/p95/p99, requests/s, errors): shown in the
+#: scorecard's notes and the JSON report, pass or fail.
+FIGURES_PROPERTY = "launchready_figures"
 #: Set on a NOT RUN test that ``--launchready-strict`` failed: a FAIL of the check, not a crash.
 STRICT_PROPERTY = "launchready_strict_fail"
 

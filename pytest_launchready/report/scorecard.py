@@ -17,6 +17,7 @@ from pytest_launchready.target.errors import STOPPED, RequestFailed
 from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
     COVERED_PREFIX,
+    FIGURES_PROPERTY,
     FINDING_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
@@ -43,6 +44,7 @@ class _Test:
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
     untested: bool = False  # a NOT RUN that --launchready-strict turned into a failure
+    figures: str = ""  # what a measuring test measured (load), shown whatever its outcome
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Scorecard:
         test.total_routes = int(str(props.get(TOTAL_PROPERTY, 0) or 0))
         test.warnings = prop_values(report.user_properties, WARN_PROPERTY)
         test.untested = test.untested or STRICT_PROPERTY in props
+        test.figures = test.figures or str(props.get(FIGURES_PROPERTY, "") or "")
         if report.when == "call" and report.failed and FINDING_PROPERTY in props:
             self.findings.append({"test": report.nodeid.split("::", 1)[-1], **json.loads(str(props[FINDING_PROPERTY]))})
         if report.when == "call" or report.outcome != "passed":
@@ -206,6 +209,10 @@ def _notes(verdict: str, tests: dict[str, _Test]) -> list[str]:
         if len(reasons) > _REASONS_SHOWN:
             extra = len(reasons) - _REASONS_SHOWN
             parts.append(f"(+{extra} more reason{'s' * (extra > 1)}: -rs lists each test's)")
+    # Measured figures, the overall one first: a pass shows what it measured, a failure how far off it was.
+    measured = sorted(((nodeid.split("::", 1)[-1], t.figures) for nodeid, t in tests.items() if t.figures),
+                      key=lambda item: (not item[0].endswith("[overall]"), item[0]))
+    parts += [f"{test_id.split('[', 1)[-1].removesuffix(']')}: {figures}" for test_id, figures in measured]
     # Gaps before what is public on purpose: the gaps are what a reader must act on.
     designed: dict[str, int] = {}
     for test in tests.values():

@@ -42,6 +42,8 @@ class Target:
                  in_process: bool, closer: Callable[[], None] = lambda: None, guard: HostGuard | None = None,
                  liveness: Liveness | None = None) -> None:
         self.base_url = base_url
+        #: The in-process app itself (None for a live target): the load check serves it on 127.0.0.1.
+        self.app: Any = None
         self.timeout = timeout
         self.allow_hosts = allow_hosts
         self.in_process = in_process
@@ -61,11 +63,14 @@ class Target:
         if is_asgi(app):
             liveness = Liveness()
             bridge = _AsgiBridge(app, timeout, liveness)
-            return cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _AsgiTransport(bridge, address), True, bridge.close,
-                       liveness=liveness)
-        pool = DaemonPool("launchready-wsgi")
-        return cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _WsgiTransport(app, address, timeout, pool), True,
-                   pool.close)
+            target = cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _AsgiTransport(bridge, address), True,
+                         bridge.close, liveness=liveness)
+        else:
+            pool = DaemonPool("launchready-wsgi")
+            target = cls(IN_PROCESS_BASE_URL, timeout, allow_hosts, lambda address: _WsgiTransport(app, address, timeout, pool),
+                         True, pool.close)
+        target.app = app
+        return target
 
     @classmethod
     def for_url(cls, base_url: str, timeout: float, allow_hosts: tuple[str, ...] = (), verify: Any = True,

@@ -43,7 +43,7 @@ from pytest_launchready.tenants.seeding.names import (
     singular,
 )
 from pytest_launchready.tenants.seeding.objects import CREATED, INCIDENTAL, ME, USER, SeededObject, lookup, resolve_ids
-from pytest_launchready.tenants.seeding.seeder import MAX_CREATES, MAX_ME_CALLS, Seeder, explain_missing
+from pytest_launchready.tenants.seeding.seeder import MAX_CREATES, MAX_ME_CALLS, Seeder, explain_missing, query_values
 
 if TYPE_CHECKING:
     from pytest_launchready.config.settings import Settings
@@ -74,6 +74,7 @@ __all__ = [
     "is_user_param",
     "items_of",
     "lookup",
+    "query_values",
     "resolve_ids",
     "seed_body",
     "seed_tenant",

@@ -152,7 +152,7 @@ class Seeder:
     def _create_one(self, tenant: Tenant, route: Route, path_values: dict[str, str]) -> None:
         path = route.format_path(path_values)
         known = lambda name: lookup(tenant, name)  # noqa: E731
-        params, form = _query(route, tenant), _is_form(route)
+        params, form = query_values(route, tenant), _is_form(route)
         sent = seed_body(route, tenant.canary, known, complete=True)
         response = self._request(tenant, route.method, path, sent, route.key, params=params, form=form)
         if response is not None and 400 <= response.status_code < 500:
@@ -186,7 +186,7 @@ class Seeder:
         if listing is None:
             return None, None
         values = {mine: path_values[theirs] for mine, theirs in zip(listing.path_params, create.path_params)}
-        response = self._request(tenant, "GET", listing.format_path(values), None, listing.key, params=_query(listing, tenant))
+        response = self._request(tenant, "GET", listing.format_path(values), None, listing.key, params=query_values(listing, tenant))
         if response is None or not response.is_success:
             return None, None
         data = json_body(response)
@@ -243,7 +243,8 @@ def explain_missing(routes: tuple[Route, ...], settings: Settings, route: Route,
     return f"no POST route creates {collection or 'it'}"
 
 
-def _query(route: Route, tenant: Tenant) -> dict[str, Any]:
+def query_values(route: Route, tenant: Tenant) -> dict[str, Any]:
+    """The query parameters to send ``route`` as ``tenant``: its own ids, and a value for each required one."""
     params: dict[str, Any] = {}
     for param in route.params_in("query"):
         value = lookup(tenant, param.name) if is_id_name(param.name) else None

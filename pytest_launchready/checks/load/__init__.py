@@ -1,0 +1,1 @@
+"""The load check: locust against the core routes (see check.py)."""
