@@ -38,4 +38,5 @@ CHECK_MODULES: dict[str, str] = {
     "headers": "pytest_launchready.checks.headers.check",
     "mail": "pytest_launchready.checks.mail.check",
     "secrets": "pytest_launchready.checks.secrets.check",
+    "webhooks": "pytest_launchready.checks.webhooks.check",
 }
