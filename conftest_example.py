@@ -29,6 +29,8 @@ from pytest_launchready import Credentials, Tenant
 # The app signs tokens with this key. The plugin reads it through `launchready_jwt_key = env:DEMO_JWT_SECRET`
 # in the ini file, so the key itself is never written anywhere. Set it before the app is imported.
 os.environ.setdefault("DEMO_JWT_SECRET", secrets.token_urlsafe(32))
+# The marker the demo writes into its bot's system prompt; launchready_system_prompt_canary reads it.
+os.environ.setdefault("DEMO_PROMPT_CANARY", secrets.token_hex(8))
 
 # One random password per run: a literal password in the tree is exactly what the secrets check flags.
 PASSWORD = secrets.token_urlsafe(18)

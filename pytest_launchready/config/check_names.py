@@ -30,6 +30,7 @@ CHECK_NAMES: tuple[str, ...] = (
 CHECK_MODULES: dict[str, str] = {
     "auth": "pytest_launchready.checks.auth",
     "tokens": "pytest_launchready.checks.tokens.check",
+    "sessions": "pytest_launchready.checks.sessions",
     "tenant_isolation": "pytest_launchready.checks.tenant_isolation.check",
     "roles": "pytest_launchready.checks.roles",
     "validation": "pytest_launchready.checks.validation.check",
@@ -39,4 +40,5 @@ CHECK_MODULES: dict[str, str] = {
     "mail": "pytest_launchready.checks.mail.check",
     "secrets": "pytest_launchready.checks.secrets.check",
     "webhooks": "pytest_launchready.checks.webhooks.check",
+    "prompt": "pytest_launchready.checks.prompt.check",
 }

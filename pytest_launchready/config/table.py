@@ -132,7 +132,7 @@ INI_SETTINGS: tuple[IniSetting, ...] = (
     IniSetting("launchready_strict_mail", "bool", False, "flag", "Mail warnings fail too."),
     IniSetting("launchready_chat_route", "string", "", "route", "'METHOD /path' of the chatbot (POST /chat), for the prompt check when no launchready_chat fixture is defined."),
     IniSetting("launchready_chat_field", "string", "", "text", "Body field the chat message goes in (default: the chat route's only required string field)."),
-    IniSetting("launchready_chat_answer", "string", "", "text", "Dotted JSON path of the bot's answer in the chat route's response (default: its first string field)."),
+    IniSetting("launchready_chat_answer", "string", "", "text", "Dotted JSON path of the bot's answer in the chat route's response (default: its first string field that is not an id, one named answer, reply, content, text... first)."),
     IniSetting("launchready_system_prompt_canary", "string", "", "text", "A marker planted in the system prompt of the test configuration (or env:VARNAME holding it): an answer that holds it leaks the prompt."),
     IniSetting("launchready_system_prompt", "string", "", "text", "The whole system prompt, env:VARNAME or a file path, so partial, encoded and paraphrased leaks are caught too."),
     IniSetting("launchready_prompt_budget", "string", "40", "whole", "Most chat calls the prompt check makes (they cost money on a real model).", bounds=(1, 10_000)),

@@ -20,6 +20,8 @@ from pytest_launchready import Credentials, Tenant
 
 # Set before the plugin imports the app, so the app signs with it and launchready_jwt_key can read it.
 os.environ.setdefault("DEMO_JWT_SECRET", secrets.token_urlsafe(32))
+# The marker the demo writes into its bot's system prompt; launchready_system_prompt_canary reads it.
+os.environ.setdefault("DEMO_PROMPT_CANARY", secrets.token_hex(8))
 
 PASSWORD = secrets.token_urlsafe(18)  # one random password per run: nothing secret is written in the tree
 

@@ -1,7 +1,8 @@
 """``pytest --launchready-init``: inspect the target, write what does not exist, print the rest.
 
-Runs from ``pytest_cmdline_main`` instead of a test session: discovery reads the routes (the only
-request is the GET of the spec), :mod:`~pytest_launchready.plugin.init_proposal` renders the ini block
+Runs from ``pytest_cmdline_main`` instead of a test session: discovery reads the routes, one anonymous
+GET of each route without path parameters shows which answer without credentials (nothing else is
+sent: nobody is signed up), :mod:`~pytest_launchready.plugin.init_proposal` renders the ini block
 and ``conftest.py``, and this module writes each only to a path that does not exist. An existing
 pytest config is never touched: the block is printed for the user to paste.
 """
@@ -12,11 +13,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+import httpx
 import pytest
 
 from pytest_launchready.plugin.init_proposal import Proposal, conftest_text, ini_block, propose
 from pytest_launchready.plugin.planning import routes_for
-from pytest_launchready.plugin.state import get_state
+from pytest_launchready.plugin.state import get_state, load_target_app
+from pytest_launchready.routes import Route
 
 
 def run_init(config: pytest.Config, out: TextIO | None = None) -> int:
@@ -36,7 +39,9 @@ def run_init(config: pytest.Config, out: TextIO | None = None) -> int:
     routes = routes_for(config)
     state = get_state(config)
     discovery = state.discovery
-    proposal = propose(routes, target, discovery.source if discovery else "", discovery.framework_own if discovery else ())
+    own = discovery.framework_own if discovery else ()
+    open_gets = _answering_anonymously(config, [r for r in routes if not r.public and r.key not in set(own)])
+    proposal = propose(routes, target, discovery.source if discovery else "", own, open_gets)
     root = Path(config.rootpath)
     block = ini_block(proposal)
     existing = _existing_config(config, root)
@@ -49,6 +54,43 @@ def run_init(config: pytest.Config, out: TextIO | None = None) -> int:
         written.append(root / "conftest.py")
     _report(out, proposal, written, existing, block, None if conftest_written else conftest, root)
     return 0
+
+
+#: At most this many anonymous GETs: init must stay quick on a large API.
+_MAX_PROBES = 40
+
+
+def _answering_anonymously(config: pytest.Config, routes: list[Route]) -> frozenset[str]:
+    """The keys of the parameterless GET routes that answer 2xx without credentials.
+
+    Such a route is either public by design or a hole; only the user can tell, so the proposal lists it
+    as unsure. A target that cannot be reached is left to the run (the spec was read already)."""
+    from pytest_launchready.target import Target, TargetError
+    from pytest_launchready.target.tls import client_verify
+
+    gets = [r for r in routes if r.method == "GET" and "{" not in r.path][:_MAX_PROBES]
+    if not gets:
+        return frozenset()
+    settings = get_state(config).settings
+    try:
+        app = load_target_app(config)
+        target = (Target.for_app(app, settings.timeout, settings.allow_hosts) if app is not None else
+                  Target.for_url(settings.base_url, settings.timeout, settings.allow_hosts,
+                                 verify=client_verify(settings.ca_bundle, settings.rootpath)))
+    except TargetError:
+        return frozenset()
+    open_keys: set[str] = set()
+    try:
+        client = target.client()
+        for route in gets:
+            try:
+                if client.get(route.path).is_success:
+                    open_keys.add(route.key)
+            except httpx.HTTPError:
+                continue
+    finally:
+        target.close()
+    return frozenset(open_keys)
 
 
 def _existing_config(config: pytest.Config, root: Path) -> Path | None:
@@ -92,4 +134,6 @@ def _report(out: TextIO, proposal: Proposal, written: list[Path], existing: Path
     if proposal.roles:
         out.write(f"launchready-init: roles {', '.join(proposal.roles)}"
                   + ("" if proposal.roles_ordered else " (as found: order them highest first)") + "\n")
+    if proposal.tenant_role:
+        out.write(f"launchready-init: tenants log in as {proposal.tenant_role} (guessed: confirm launchready_tenant_role)\n")
     out.write("launchready-init: fill in launchready_allowed_origins, confirm the rest, then run pytest --launchready\n")

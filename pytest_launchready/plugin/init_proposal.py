@@ -19,6 +19,9 @@ _ROLE_PROPERTIES = ("role", "roles", "user_role", "userrole", "member_role")
 #: Conventional role names, highest first: roles all found here can be ordered; others cannot.
 _RANKING = ("owner", "superuser", "superadmin", "admin", "administrator", "manager", "maintainer", "editor",
             "member", "user", "contributor", "viewer", "reader", "guest", "readonly")
+#: Boolean properties that mark a user as the app's staff, and the role name proposed for them.
+_STAFF_FLAGS = {"issuperuser": "superuser", "superuser": "superuser", "isadmin": "admin", "admin": "admin",
+                "isstaff": "staff", "staff": "staff"}
 #: Last path segments of routes that are usually public (health probes, version pages).
 _USUALLY_PUBLIC = ("health", "healthz", "livez", "readyz", "ping", "status", "version")
 
@@ -36,6 +39,9 @@ class Proposal:
     roles: tuple[str, ...]
     roles_ordered: bool
     source: str = ""
+    #: The role tenants A and B log in as, when the sign-up tells it, and why; None leaves the default.
+    tenant_role: str | None = None
+    tenant_role_why: str = ""
 
     @property
     def builtin_login(self) -> bool:
@@ -43,11 +49,14 @@ class Proposal:
         return self.signup is not None and self.login is not None
 
 
-def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", framework_own: Iterable[str] = ()) -> Proposal:
+def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", framework_own: Iterable[str] = (),
+            open_gets: Iterable[str] = ()) -> Proposal:
     """The proposal for ``routes`` (discovery's, public flags set) of ``target`` (ini key, value).
 
     ``framework_own`` (the framework's docs pages) are public without being listed, so they are left out.
+    ``open_gets`` are the keys of routes that answered an anonymous GET with 2xx: listed as unsure.
     """
+    open_gets = set(open_gets)
     own = set(framework_own)
     routes = [r for r in routes if r.key not in own]
     as_public = [replace(r, public=True) for r in routes]
@@ -70,14 +79,94 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
             unsure[route.key] = "login-like (password reset, token or one-time code): public if anyone may call it"
         elif route.method == "GET" and "{" not in route.path and vocabulary.last_segment(route.path) in _USUALLY_PUBLIC:
             unsure[route.key] = "a health or status page, usually public"
+        elif route.key in open_gets:
+            unsure[route.key] = ("it answered an anonymous GET with 2xx: public by design, or a hole the "
+                                 "auth check will report")
+        elif route.method == "GET" and "{" in route.path and (parent := _open_parent(route, open_gets)) is not None:
+            unsure[route.key] = f"it reads below {parent}, which answered an anonymous GET with 2xx: public too if that one is"
         elif route.method == "POST" and "invite" in route.path.lower() and "accept" in route.path.lower():
             unsure[route.key] = "accepting an invite is usually done before having a session"
     roles = _roles(routes)
     ordered = bool(roles) and all(r.lower() in _RANKING for r in roles)
     if ordered:
         roles = sorted(roles, key=lambda r: _RANKING.index(r.lower()))
+    tenant_role, why = _tenant_role(roles, ordered, signup, routes)
+    if not roles and (flag := _staff_flag(routes)) is not None:
+        roles, ordered = [_STAFF_FLAGS[vocabulary.normalise(flag)], "user"], True
+        tenant_role, why = "user", (f"the schema marks the app's staff with a boolean {flag!r}, so a signed-up user is a "
+                                    f"plain user, its own tenant; {roles[0]} is global staff, which only a launchready_login "
+                                    "fixture can make")
     return Proposal(target=target, public=tuple(public.items()), unsure=tuple(unsure.items()), signup=signup,
-                    login=login, roles=tuple(roles), roles_ordered=ordered, source=source)
+                    login=login, roles=tuple(roles), roles_ordered=ordered, source=source,
+                    tenant_role=tenant_role, tenant_role_why=why)
+
+
+def _tenant_role(roles: list[str], ordered: bool, signup: Route | None, routes: list[Route]) -> tuple[str | None, str]:
+    """The role a sign-up gives, read from the sign-up's shape: an org's creator holds its top role;
+    without an org, the new user is its own tenant in the role the schema defaults to (else the lowest),
+    and the roles above it are the app's staff."""
+    if not ordered or len(roles) < 2 or signup is None:
+        return None, ""
+    _, schema = vocabulary.envelope(signup.body_schema)
+    org = vocabulary.org_name_field(schema)
+    if org is not None:
+        return roles[0], f"the sign-up creates an org ({org!r}) whose first user holds the top role; lower roles join by invite"
+    default = _role_default(routes)
+    role = default if default in roles else roles[-1]
+    source = "the role the schema defaults to" if default in roles else "the lowest role"
+    return role, (f"the sign-up creates no org, so each user is its own tenant in {source}; the roles above it are the "
+                  "app's staff, which only a launchready_login fixture can make")
+
+
+def _role_default(routes: list[Route]) -> str | None:
+    """The ``default`` of a role-like property in any body or answer schema."""
+    names = {vocabulary.normalise(n) for n in _ROLE_PROPERTIES}
+    for route in routes:
+        for schema in (route.body_schema, route.response_schema):
+            for name, prop in _properties(schema):
+                if vocabulary.normalise(name) in names and isinstance(prop, Mapping) and isinstance(prop.get("default"), str):
+                    return str(prop["default"])
+    return None
+
+
+def _staff_flag(routes: list[Route]) -> str | None:
+    """The name of a boolean property that marks staff users (``is_superuser``), in any schema."""
+    for route in routes:
+        for schema in (route.body_schema, route.response_schema):
+            for name, prop in _properties(schema):
+                if vocabulary.normalise(name) in _STAFF_FLAGS and isinstance(prop, Mapping) and prop.get("type") == "boolean":
+                    return name
+    return None
+
+
+def _properties(schema: Any, depth: int = 0) -> Iterable[tuple[str, Any]]:
+    """Every (name, property schema) pair in ``schema``, nested ones included."""
+    if depth > 12:
+        return
+    if isinstance(schema, list):
+        for item in schema:
+            yield from _properties(item, depth + 1)
+    if not isinstance(schema, Mapping):
+        return
+    for name, prop in (schema.get("properties") or {}).items():
+        yield str(name), prop
+    for key, value in schema.items():
+        if key != "properties" and isinstance(value, (Mapping, list)):
+            yield from _properties(value, depth + 1)
+    for prop in (schema.get("properties") or {}).values():
+        yield from _properties(prop, depth + 1)
+
+
+def _open_parent(route: Route, open_gets: set[str]) -> str | None:
+    """The longest parameterless GET above ``route``'s path that answered anonymously (``GET /api/articles``
+    for ``GET /api/articles/{slug}/comments``), or None."""
+    fixed = route.path.split("{", 1)[0].rstrip("/")
+    while fixed:
+        for key in (f"GET {fixed}", f"GET {fixed}/"):
+            if key in open_gets:
+                return key
+        fixed = fixed.rsplit("/", 1)[0]
+    return None
 
 
 def _same_prefix(login: Route, signup: Route | None) -> bool:
@@ -161,8 +250,11 @@ def ini_block(proposal: Proposal) -> str:
     if proposal.roles:
         lines.append("# Roles, highest first: seen in the schema" + ("." if proposal.roles_ordered else "; ORDER THEM highest first."))
         lines += ["launchready_roles ="] + [f"    {role}" for role in proposal.roles]
-        lines += ["# The role tenant_a and tenant_b log in as (default: the first); roles above it are global staff.",
-                  f"# launchready_tenant_role = {proposal.roles[0]}", ""]
+        lines.append("# The role tenant_a and tenant_b log in as (default: the first); roles above it are global staff.")
+        if proposal.tenant_role:
+            lines += [f"# guessed: {proposal.tenant_role_why}", f"launchready_tenant_role = {proposal.tenant_role}", ""]
+        else:
+            lines += [f"# launchready_tenant_role = {proposal.roles[0]}", ""]
     else:
         lines += ["# No roles were seen in the schema: one role, every user alike. List yours, highest first, if you have some.",
                   "launchready_roles = user", ""]

@@ -203,6 +203,15 @@ def field_named(schema: Mapping[str, Any] | None, names: tuple[str, ...]) -> str
     return next((original for norm, original in by_norm.items() if names[0] in norm), None)
 
 
+#: Normalised names of a sign-up field that names the new org (not its id: ids are privileged).
+ORG_NAME = re.compile(r"^(org|organi[sz]ation|company|workspace|team|tenant|household)(name|title|slug)?$")
+
+
+def org_name_field(schema: Mapping[str, Any] | None) -> str | None:
+    """The property of ``schema`` that names a new org (``org_name``, ``company``), or None."""
+    return next((str(k) for k in (schema or {}).get("properties") or {} if ORG_NAME.match(normalise(str(k)))), None)
+
+
 def email_field(schema: Mapping[str, Any] | None) -> str | None:
     """The body field that holds an email address."""
     return field_named(schema, _EMAIL_NAMES)

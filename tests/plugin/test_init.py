@@ -4,6 +4,7 @@ on the secure twins once the allowed origins are filled in."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pytest_launchready.config.table import INI_SETTINGS
+from pytest_launchready.routes import Route
 from support.paths import APPS, load_app
 from support.servers import serve_on_loopback
 
@@ -155,13 +157,17 @@ def test_without_a_target_it_is_a_usage_error_naming_the_options(pytester: pytes
     assert not (pytester.path / "pytest.ini").exists()
 
 
-def test_a_running_server_is_read_with_one_get_of_its_spec(pytester: pytest.Pytester) -> None:
+def test_a_running_server_is_read_with_gets_only_and_open_gets_are_proposed_as_unsure(pytester: pytest.Pytester) -> None:
     seen: list[str] = []
     app = load_app("realworld_shapes").app
 
     async def recording(scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] == "http":
             seen.append(f"{scope['method']} {scope['path']}")
+            if scope["path"] == "/api/articles/":  # this server lists articles to anyone
+                await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": b'{"articles": []}'})
+                return
         await app(scope, receive, send)
 
     with serve_on_loopback(recording) as port:
@@ -170,6 +176,11 @@ def test_a_running_server_is_read_with_one_get_of_its_spec(pytester: pytest.Pyte
     assert f"launchready_base_url = http://127.0.0.1:{port}" in lines
     assert "launchready_login_route = POST /api/users/login" in lines
     assert seen and all(request.startswith("GET ") for request in seen), seen  # it signs nobody up
+    text = (pytester.path / "pytest.ini").read_text()
+    assert "GET /api/articles/" in seen and "GET /api/user" in seen
+    assert ("    # unsure, uncomment if public: it answered an anonymous GET with 2xx: public by design, or a hole the "
+            "auth check will report\n    # GET /api/articles/\n") in text
+    assert "# GET /api/user\n" not in text  # it answered 401
 
 
 def test_python_m_pytest_launchready_init(pytester: pytest.Pytester) -> None:
@@ -217,3 +228,50 @@ def test_roles_come_from_enums_and_x_launchready_roles_highest_first() -> None:
     unknown = propose([Route("POST", "/staff", body_schema_json='{"properties": {"role": {"enum": ["chef", "waiter"]}}}')],
                       ("launchready_app", "myapp:app"))
     assert unknown.roles == ("chef", "waiter") and not unknown.roles_ordered
+
+
+def _fields(*names: str, **extra: object) -> str:
+    return json.dumps({"properties": {**{n: {"type": "string"} for n in names}, **extra}})
+
+
+@pytest.mark.parametrize("signup_fields, roles_route, expected", [
+    (("email", "password", "org_name"), Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["member", "owner"]})), ("owner", "org")),
+    (("email", "password"), Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["admin", "user", "viewer"], "default": "user"})),
+     ("user", "defaults to")),
+    (("email", "password"), Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["admin", "user", "viewer"]})), ("viewer", "lowest")),
+    (("email", "password"), Route("GET", "/users/me", response_schema_json=_fields(is_superuser={"type": "boolean"})), ("user", "is_superuser")),
+], ids=["org sign-up: its creator holds the top role", "own-tenant users: the schema's default role",
+        "own-tenant users: the lowest role", "a boolean staff flag"])
+def test_the_tenant_role_is_guessed_from_what_the_sign_up_makes(signup_fields: tuple[str, ...], roles_route: Route,
+                                                               expected: tuple[str, str]) -> None:
+    """Signing the first role up on a staff app makes A and B 'admins' that are plain users, and every
+    staff-only route reads as a tenant's own: the guess follows what a sign-up really creates."""
+    from pytest_launchready.plugin.init_proposal import ini_block, propose
+
+    routes = [Route("POST", "/auth/signup", public=True, body_schema_json=_fields(*signup_fields)),
+              Route("POST", "/auth/login", public=True, body_schema_json=_fields("email", "password")), roles_route]
+    proposal = propose(routes, ("launchready_app", "myapp:app"))
+    role, why = expected
+    assert proposal.tenant_role == role and why in proposal.tenant_role_why
+    assert f"\nlaunchready_tenant_role = {role}\n" in ini_block(proposal)
+
+
+def test_without_a_sign_up_the_tenant_role_is_left_to_the_user() -> None:
+    from pytest_launchready.plugin.init_proposal import ini_block, propose
+
+    proposal = propose([Route("PATCH", "/users/{id}", body_schema_json=_fields(role={"enum": ["admin", "member"]}))],
+                       ("launchready_app", "myapp:app"))
+    assert proposal.tenant_role is None and "\n# launchready_tenant_role = admin\n" in ini_block(proposal)
+
+
+def test_reads_below_an_open_collection_are_proposed_as_unsure_too() -> None:
+    """RealWorld lists and reads articles to anyone: the item and its comments sit below the open list,
+    while the feed beside them, probed and refused, stays private."""
+    from pytest_launchready.plugin.init_proposal import propose
+
+    routes = [Route("GET", "/api/articles"), Route("GET", "/api/articles/feed"), Route("GET", "/api/articles/{slug}"),
+              Route("GET", "/api/articles/{slug}/comments"), Route("DELETE", "/api/articles/{slug}"), Route("GET", "/api/user"),
+              Route("GET", "/api/user/{id}")]
+    unsure = dict(propose(routes, ("launchready_app", "myapp:app"), open_gets={"GET /api/articles"}).unsure)
+    assert sorted(unsure) == ["GET /api/articles", "GET /api/articles/{slug}", "GET /api/articles/{slug}/comments"]
+    assert "below GET /api/articles" in unsure["GET /api/articles/{slug}/comments"]
