@@ -4,7 +4,9 @@ the event id field of a body, and a body changed after it was signed."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -47,8 +49,14 @@ def with_event_id(body: Any, event_id: str) -> Any:
     if name is None:
         return copy.deepcopy(body)
     fresh = copy.deepcopy(body)
-    fresh[name] = int(event_id.encode().hex()[-12:], 16) if isinstance(body[name], int) else event_id
+    fresh[name] = _number(event_id) if isinstance(body[name], int) else event_id
     return fresh
+
+
+def _number(event_id: str) -> int:
+    """A numeric id made from the random hex tail of ``event_id`` (48 bits: unique enough per run)."""
+    tail = re.search(r"[0-9a-f]+$", event_id)
+    return int(tail.group(0)[-12:], 16) if tail else int(hashlib.sha256(event_id.encode()).hexdigest()[:12], 16)
 
 
 def encode(body: Any) -> bytes:
