@@ -129,6 +129,7 @@ def test_a_finding_says_what_was_sent_what_came_back_and_the_fix(pytester: pytes
     assert "POST /webhooks/stripe accepted it (200): the same valid delivery a second time" in text
     assert "Stripe-Signature: [REDACTED]" in text or "stripe-signature: [REDACTED]" in text
     assert "Store each accepted event id" in text
+    assert "curl -i -X POST -H 'content-type: application/json' -H 'stripe-signature: [REDACTED]' --data-binary" in text
     assert "t=" not in text.split("Sent:", 1)[1].split("\n", 1)[0]  # the signature header is masked whole
     finding = [r for r in outcome.reports if r.failed][0]
     assert ("launchready_severity", "high") in finding.user_properties
