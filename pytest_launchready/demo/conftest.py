@@ -7,6 +7,7 @@ tests/test_demo_app.py checks that the two stay the same code, so change them to
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import secrets
@@ -16,12 +17,14 @@ import httpx
 import jwt
 import pytest
 
-from pytest_launchready import Credentials, Tenant
+from pytest_launchready import Credentials, Tenant, Webhook
 
 # Set before the plugin imports the app, so the app signs with it and launchready_jwt_key can read it.
 os.environ.setdefault("DEMO_JWT_SECRET", secrets.token_urlsafe(32))
 # The marker the demo writes into its bot's system prompt; launchready_system_prompt_canary reads it.
 os.environ.setdefault("DEMO_PROMPT_CANARY", secrets.token_hex(8))
+# The billing webhook's signing secret, shared with the app the same way (launchready_webhooks signs with it).
+os.environ.setdefault("DEMO_WEBHOOK_SECRET", "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode())
 
 PASSWORD = secrets.token_urlsafe(18)  # one random password per run: nothing secret is written in the tree
 
@@ -119,3 +122,10 @@ def launchready_seed(demo_accounts: DemoAccounts) -> Callable[[Tenant], dict[str
         return {"user_id": demo_accounts.add_user(tenant.name, "member")[1]}
 
     return seed
+
+
+@pytest.fixture(scope="session")
+def launchready_webhooks() -> list[Webhook]:
+    """The billing webhook and how its deliveries are signed."""
+    return [Webhook("POST /webhooks/billing", os.environ["DEMO_WEBHOOK_SECRET"], "standard",
+                    body={"type": "invoice.paid", "customer": "cus_demo", "amount_cents": 4200})]
