@@ -228,3 +228,13 @@ def test_tampering_changes_a_value_and_keeps_its_type() -> None:
     assert deliveries.tampered({"event_id": 7}) == ({"event_id": 8}, "field 'event_id' changed")
     assert deliveries.event_id_field({"type": "x", "eventId": "e"}) == "eventId"
     assert deliveries.with_event_id({"id": 5}, "evt_lr00000000000000ff")["id"] == 0xFF
+
+
+def test_a_webhook_record_refuses_what_cannot_be_tested() -> None:
+    with pytest.raises(ValueError, match="not one of standard, stripe, slack, github"):
+        Webhook("POST /h", "k" * 12, "paypal")
+    with pytest.raises(ValueError, match="empty secret"):
+        Webhook("POST /h", "", "stripe")
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        Webhook("POST /h", "k" * 12, "stripe", tolerance=0)
+    assert "k" * 12 not in repr(Webhook("POST /h", "k" * 12, "stripe"))
