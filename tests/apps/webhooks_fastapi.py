@@ -16,6 +16,8 @@ signature is checked over the raw body in constant time, timestamps within 300 s
 - ``replay-by-signature``: deliveries are deduplicated by signature, not by event id.
 - ``refuse-valid``: every delivery is refused (a misconfigured secret).
 - ``crash-on-forged``: a bad signature raises (500) instead of answering 401.
+- ``debug-echo``: an accepted delivery's answer quotes the secret it was checked with (a debug
+  leftover), so the plugin must mask the secret it knows wherever an answer is shown.
 """
 
 from __future__ import annotations
@@ -136,6 +138,9 @@ def create_app() -> FastAPI:
             if key in seen:
                 raise HTTPException(409, "already processed")
             seen.add(key)
+        if "debug-echo" in FLAWS:
+            key = os.environ.get("WEBHOOK_WHSEC" if scheme == "standard" else "WEBHOOK_SECRET", "")
+            return {"received": event.get("type", ""), "debug": f"checked with {key}"}
         return {"received": event.get("type", "")}
 
     extra = {"requestBody": {"required": True, "content": {"application/json": {"schema": BODY_SCHEMA}}}}

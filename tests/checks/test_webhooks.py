@@ -182,15 +182,17 @@ def test_a_body_without_an_event_id_makes_the_re_signed_replay_not_run(pytester:
 
 
 def test_the_secret_is_printed_nowhere(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
-    """Every case failing (the receivers verify nothing), with locals and long tracebacks shown, and the
-    JSON report written: neither secret appears once."""
+    """Every case failing (the receivers verify nothing, and quote their secret in every answer), with
+    locals and long tracebacks shown, and the JSON report written: neither secret appears once."""
     report = pytester.path / "report.json"
-    outcome = run(pytester, monkeypatch, "signature-not-compared,unsigned-accepted,no-replay-store,no-past-check,no-future-check",
+    outcome = run(pytester, monkeypatch, "signature-not-compared,unsigned-accepted,no-replay-store,no-past-check,no-future-check,"
+                  "debug-echo",
                   CONFTEST, "-rA", "--showlocals", "--tb=long", f"--launchready-report={report}")
     assert len(outcome.ids("failed")) == 37  # 8 cases on 4 schemes, 5 on github (no timestamp)
     whsec = "whsec_" + base64.b64encode(secret.encode()).decode()
     text = outcome.output + report.read_text() + "".join(str(r.longrepr) + str(r.user_properties) for r in outcome.reports)
     assert text.count(secret) == 0 and text.count(whsec) == 0 and text.count(whsec[6:]) == 0
+    assert "checked with [REDACTED]" in text  # the answers were shown, masked
 
 
 def test_the_named_schemes_sign_as_their_providers_document() -> None:
