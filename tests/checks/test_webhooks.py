@@ -181,6 +181,16 @@ def test_a_body_without_an_event_id_makes_the_re_signed_replay_not_run(pytester:
         outcome.reasons()["POST /webhooks/stripe: re-signed replay"]
 
 
+def test_two_workers_keep_deliveries_of_a_body_without_an_event_id_apart(pytester: pytest.Pytester,
+                                                                          monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
+    """Without an event id, only the timestamp tells two deliveries apart (the receivers then dedupe by
+    signature): with the cases of a receiver spread over two workers, none is refused as a replay."""
+    conftest = CONFTEST.replace('event = {"id": "evt_1", ', 'event = {"ref": "evt_1", ')
+    outcome = run(pytester, monkeypatch, "", conftest, "-n", "2", "-k", "not standard")
+    assert outcome.ids("failed") == [] and outcome.ids("error") == []
+    assert outcome.ids("skipped") == sorted([*GITHUB_NOT_RUN, *every("re-signed replay", schemes=("custom", "slack", "stripe"))])
+
+
 def test_the_secret_is_printed_nowhere(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
     """Every case failing (the receivers verify nothing, and quote their secret in every answer), with
     locals and long tracebacks shown, and the JSON report written: neither secret appears once."""

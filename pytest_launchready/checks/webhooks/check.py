@@ -14,6 +14,7 @@ since a refusal of everything proves nothing.
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -148,12 +149,14 @@ class _Sender:
         return Delivery(body, {"content-type": "application/json", **headers})
 
     def _now(self) -> int:
-        """Now, but a second before the last "now" this receiver was sent: two deliveries of a body with no
-        event id then never share a signature, so a receiver that dedupes by signature sees distinct
-        events. The drift stays under a quarter of the tolerance."""
-        clock = self.ctx.shared(f"clock {self.route.key}", lambda: [0])
+        """A timestamp a second before the previous one this receiver was sent: two deliveries of a body
+        with no event id then never share a signature, so a receiver that dedupes by signature sees
+        distinct events. The drift stays under a quarter of the tolerance."""
+        # A random start, so two xdist workers sending to one receiver in the same second do not collide.
+        start = int(time.time()) - secrets.randbelow(1 + self.webhook.tolerance // 8)
+        clock = self.ctx.shared(f"clock {self.route.key}", lambda: [start])
         now = int(time.time())
-        when = min(now, clock[0] - 1) if now - clock[0] < self.webhook.tolerance // 4 else now
+        when = clock[0] - 1 if now - clock[0] < self.webhook.tolerance // 4 else now
         clock[0] = when
         return when
 
