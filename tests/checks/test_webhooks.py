@@ -172,6 +172,15 @@ def test_a_webhook_naming_no_receiver_is_a_set_up_error(pytester: pytest.Pyteste
     assert "launchready_webhooks names POST /stripe/events, which is not a discovered webhook receiver" in outcome.output
 
 
+def test_a_sign_callable_that_raises_is_a_set_up_error(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                       secret: str) -> None:
+    conftest = CONFTEST.replace("    digest = hmac.new(", "    raise KeyError('no key ' + secret)\n    digest = hmac.new(")
+    outcome = run(pytester, monkeypatch, "", conftest, "-k", "custom")
+    assert outcome.ids("error") == ids("custom", *KINDS)
+    assert "the sign callable of the Webhook for POST /webhooks/custom raised KeyError on a probe delivery" in outcome.output
+    assert secret not in outcome.output
+
+
 def test_a_body_without_an_event_id_makes_the_re_signed_replay_not_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                                        secret: str) -> None:
     conftest = CONFTEST.replace('event = {"id": "evt_1", ', 'event = {"ref": "evt_1", ')

@@ -68,7 +68,11 @@ def run(ctx: RunContext, case: Case) -> None:
     route = case.route
     assert route is not None
     webhook = _webhook(ctx, route)
-    scheme = scheme_of(webhook)
+    try:
+        scheme = scheme_of(webhook)
+    except Exception as exc:  # the user's sign callable: a set-up error, not a finding
+        raise SetupError(f"the sign callable of the Webhook for {route.key} raised {type(exc).__name__} on a probe "
+                         f"delivery: {ctx.redact(str(exc))}") from None
     ctx.redact.add(webhook.secret)
     sender = _Sender(ctx, route, webhook, scheme)
     baseline = ctx.shared(f"baseline {route.key}", lambda: sender.send(sender.signed()))
@@ -109,7 +113,7 @@ def _records(ctx: RunContext) -> dict[str, Webhook] | None:
     if unknown:
         raise SetupError(
             f"launchready_webhooks names {', '.join(unknown)}, which is not a discovered webhook receiver: the webhooks "
-            "check tests the POST routes whose path has a webhook or hook segment "
+            "check tests the POST routes whose path has a webhook or hook segment, or a sender's name then events "
             f"({', '.join(sorted(receivers)) or 'none discovered'}); write the route as METHOD /path, as in the spec")
     for webhook in value:
         ctx.redact.add(webhook.secret)
