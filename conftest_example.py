@@ -19,6 +19,7 @@ app (in-process or a running server), so the same code works in both cases.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import secrets
@@ -28,13 +29,16 @@ import httpx
 import jwt  # PyJWT; only for launchready_mint_token
 import pytest
 
-from pytest_launchready import Credentials, Tenant
+from pytest_launchready import Credentials, Tenant, Webhook
 
 # The app signs tokens with this key. The plugin reads it through `launchready_jwt_key = env:DEMO_JWT_SECRET`
 # in the ini file, so the key itself is never written anywhere. Set it before the app is imported.
 os.environ.setdefault("DEMO_JWT_SECRET", secrets.token_urlsafe(32))
 # The marker the demo writes into its bot's system prompt; launchready_system_prompt_canary reads it.
 os.environ.setdefault("DEMO_PROMPT_CANARY", secrets.token_hex(8))
+# The signing secret of the demo's billing webhook (Standard Webhooks: whsec_ and base64), shared with
+# the app the same way; launchready_webhooks below signs deliveries with it.
+os.environ.setdefault("DEMO_WEBHOOK_SECRET", "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode())
 
 # One random password per run: a literal password in the tree is exactly what the secrets check flags.
 PASSWORD = secrets.token_urlsafe(18)
@@ -180,3 +184,16 @@ def launchready_seed(demo_accounts: DemoAccounts) -> Callable[[Tenant], dict[str
         return {"user_id": demo_accounts.add_user(tenant.name, "member")[1]}
 
     return seed
+
+
+@pytest.fixture(scope="session")
+def launchready_webhooks() -> list[Webhook]:
+    """Optional (webhooks check). Your inbound webhook receivers and how their deliveries are signed.
+
+    ``scheme`` is "standard" (Standard Webhooks), "stripe", "slack", "github", or your own
+    ``sign(body, timestamp, secret) -> headers``. ``body`` is a payload your receiver accepts (a dict,
+    or ``lambda tenant: {...}``); leave it out to build one from the route's schema.
+    """
+    # ADAPT: one Webhook per receiver, with the secret your test configuration gives the app.
+    return [Webhook("POST /webhooks/billing", os.environ["DEMO_WEBHOOK_SECRET"], "standard",
+                    body={"type": "invoice.paid", "customer": "cus_demo", "amount_cents": 4200})]

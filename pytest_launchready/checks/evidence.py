@@ -17,13 +17,16 @@ EXCERPT_CHARS = 300
 #: Request headers worth repeating in a curl command (the rest is httpx's defaults).
 _CURL_HEADERS = ("authorization", "cookie", "content-type", "origin", "x-api-key", "access-control-request-method",
                  "access-control-request-headers")
+#: ... and every header starting so, or naming a signature (Stripe-Signature): a webhook delivery is
+#: its signature headers (their values are registered secrets, so they print masked).
+_CURL_HEADER_PREFIXES = ("x-", "webhook-")
 
 
 def curl(request: httpx.Request, redact: Redactor) -> str:
     """A curl command that sends ``request`` again, credential values masked."""
     parts = ["curl", "-i", "-X", request.method]
     for name, value in request.headers.items():
-        if name.lower() in _CURL_HEADERS or name.lower().startswith("x-"):
+        if name.lower() in _CURL_HEADERS or name.lower().startswith(_CURL_HEADER_PREFIXES) or "signature" in name.lower():
             shown = MASK if is_secret_header(name) else redact(value)
             if name.lower() == "authorization" and " " in value:
                 shown = f"{value.split(' ', 1)[0]} {MASK}"

@@ -39,6 +39,7 @@ CHECK_MODULES: dict[str, str] = {
     "headers": "pytest_launchready.checks.headers.check",
     "mail": "pytest_launchready.checks.mail.check",
     "secrets": "pytest_launchready.checks.secrets.check",
+    "webhooks": "pytest_launchready.checks.webhooks.check",
     "prompt": "pytest_launchready.checks.prompt.check",
     "load": "pytest_launchready.checks.load.check",
 }

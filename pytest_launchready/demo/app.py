@@ -3,7 +3,7 @@
 Each org (tenant) has users in roles ``owner`` > ``admin`` > ``member``, conversations with the bot,
 and knowledge-base documents the bot cites. There is no real LLM: the bot gives a canned answer.
 
-The app ships with eight deliberate security defects (see ``README.md`` next to this file) so that
+The app ships with nine deliberate security defects (see ``README.md`` next to this file) so that
 ``pytest --launchready pytest_launchready/demo`` has something to find. ``LAUNCHREADY_DEMO_SECURE=1``
 turns all of them off, and then every check passes.
 
@@ -38,6 +38,8 @@ from pytest_launchready.demo.security import (
     verify_password,
 )
 from pytest_launchready.demo.store import INVITE_TTL_SECONDS, Conflict, Conversation, Store, User, role_at_least
+from pytest_launchready.demo.webhooks import BillingInbox
+from pytest_launchready.demo.webhooks import router as webhooks_router
 
 SECURE_ENV = "LAUNCHREADY_DEMO_SECURE"
 ALLOWED_ORIGINS = ("https://app.demo-chatbot.example",)
@@ -72,6 +74,7 @@ class Defects:
     documents_expose_password_hash: bool = True  # validation
     login_not_rate_limited: bool = True  # rate_limits
     bot_repeats_its_instructions: bool = True  # prompt
+    webhook_replays_accepted: bool = True  # webhooks
 
     @classmethod
     def none(cls) -> Defects:
@@ -88,6 +91,7 @@ class Demo:
     limiter: RateLimiter
     defects: Defects
     prompt_canary: str = ""
+    billing: BillingInbox = dataclasses.field(default_factory=BillingInbox)
 
 
 def create_app(secure: bool | None = None, *, defects: Defects | None = None) -> FastAPI:
@@ -111,6 +115,7 @@ def create_app(secure: bool | None = None, *, defects: Defects | None = None) ->
     prompt_canary = os.environ.get(PROMPT_CANARY_ENV) or secrets.token_hex(8)
     app.state.demo = Demo(Store(), TokenService(signing_key), RateLimiter(), defects, prompt_canary)
     app.include_router(router)
+    app.include_router(webhooks_router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     if defects.cors_reflects_any_origin:
         # DEFECT (cors): any origin is echoed back, with credentials.

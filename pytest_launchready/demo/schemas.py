@@ -200,3 +200,18 @@ class Health(BaseModel):
     """Liveness."""
 
     status: Literal["ok"]
+
+
+class BillingEventIn(_Body):
+    """A billing provider's event: a customer's invoice was paid (or failed, or was refunded)."""
+
+    type: Literal["invoice.paid", "invoice.payment_failed", "invoice.refunded"]
+    customer: Id
+    amount_cents: int = Field(ge=0, le=10_000_000)
+
+
+class WebhookAck(BaseModel):
+    """The receiver's answer to a delivery it processed."""
+
+    received: bool
+    event_id: str

@@ -1,8 +1,8 @@
 """The one vocabulary of guesses about an app's routes and fields, which every part asks.
 
-Sign-in, sign-up and credential-guessing routes, the route that ends a session, the "who am I" read
-and the routes that rename, re-password or delete that user, login pages, and the fields of a
-credentials body: heuristics on paths and field names, nothing else.
+Sign-in, sign-up and credential-guessing routes, inbound webhook receivers, the route that ends a
+session, the "who am I" read and the routes that rename, re-password or delete that user, login pages,
+and the fields of a credentials body: heuristics on paths and field names, nothing else.
 Two copies of a guess drift apart and disagree, so each lives here once.
 """
 
@@ -84,6 +84,27 @@ def last_segment(path: str) -> str:
 def is_login_like(route: Route) -> bool:
     """A POST where passwords, tokens or one-time codes are tried: login, token, password reset, OTP."""
     return route.method == "POST" and bool(_LOGIN_SEGMENT.match(last_segment(route.path)))
+
+
+#: A fixed path segment that names an inbound webhook receiver: ``webhooks``, ``webhook``, ``hooks``,
+#: ``stripe-webhook``, ``githook``...
+_WEBHOOK_SEGMENT = re.compile(r"hooks?\b|hooks?[-_.]|web-?hooks?", re.IGNORECASE)
+#: A sender's name and then an ``events`` segment: where SDKs mount receivers by default (``/slack/events``).
+_SENDER_SEGMENT = re.compile(r"(stripe|slack|github|gitlab|twilio|paddle|shopify|svix|sendgrid|postmark|mailgun)\b",
+                             re.IGNORECASE)
+_EVENTS_SEGMENT = re.compile(r"events?", re.IGNORECASE)
+
+
+def is_webhook_receiver(route: Route) -> bool:
+    """A POST whose path has a segment naming a webhook (``POST /webhooks/billing``, ``POST /hooks/slack``),
+    or a sender's name followed by ``events`` (``POST /slack/events``)."""
+    if route.method != "POST":
+        return False
+    fixed = [s for s in route.path.strip("/").split("/") if s and not s.startswith("{")]
+    if any(_WEBHOOK_SEGMENT.search(s) for s in fixed):
+        return True
+    sender = next((i for i, s in enumerate(fixed) if _SENDER_SEGMENT.match(s)), None)
+    return sender is not None and any(_EVENTS_SEGMENT.fullmatch(s) for s in fixed[sender + 1:])
 
 
 def _me_rank(path: str) -> int | None:

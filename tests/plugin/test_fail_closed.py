@@ -82,10 +82,14 @@ def test_selected_checks_that_can_test_nothing_are_a_usage_error(pytester: pytes
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
-def test_checks_not_built_are_refused_by_name(pytester: pytest.Pytester) -> None:
+def test_checks_not_built_are_refused_by_name(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every check of DESIGN.md is built today, so one is taken out of the registry for this run."""
+    from pytest_launchready.config.check_names import CHECK_MODULES
+
+    monkeypatch.delitem(CHECK_MODULES, "load")
     frame_project(pytester)
-    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,webhooks", "-p", "no:cacheprovider")
-    result.stderr.fnmatch_lines(["*--launchready-checks: webhooks: not built in this version*built checks: auth, tokens,*"])
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=auth,load", "-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines(["*--launchready-checks: load: not built in this version*built checks: auth, tokens,*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from pytest_launchready.routes import Route
 from pytest_launchready.routes.vocabulary import (caller_value, ends_session, is_login_like, is_login_page, is_me_route, is_sign_in,
-                                                  me_route)
+                                                  is_webhook_receiver, me_route)
 from pytest_launchready.tenants.seeding.answers import identities
 
 
@@ -80,3 +80,14 @@ def test_the_caller_s_own_values_fill_parameters_named_for_them() -> None:
     me = {"id": 7, "email": "a@example.com", "username": "ann", "slug": "ann-1"}
     assert identities(me, ["user_email", "user_name", "slug", "invitee_email", "item_id"]) == {
         "user_email": "a@example.com", "user_name": "ann", "slug": "ann-1"}
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/webhooks/stripe", True), ("/api/webhook", True), ("/hooks/{integration_id}", True), ("/stripe-webhook", True),
+    ("/integrations/github_hooks", True), ("/slack/events", True), ("/api/stripe/v1/event", True),
+    ("/events", False), ("/books", False), ("/{hook}", False), ("/slack/channels", False), ("/events/slack", False),
+    ("/hookah/orders", False),
+])
+def test_webhook_receivers_are_named_by_a_fixed_segment(path: str, expected: bool) -> None:
+    assert is_webhook_receiver(Route("POST", path)) is expected
+    assert not is_webhook_receiver(Route("GET", path))

@@ -110,7 +110,8 @@ def _report(session: Session, probes: list[Payload], required_sent: int, require
         pytest.skip(f"public route {route.key} answered {session.statuses[0]} to the valid body and {len(denied)} of "
                     f"{len(session.statuses)} requests in all, before any validation (a signature or credential check, as "
                     "on a webhook): no payload reached the schema, so nothing was validated. Test it with correctly "
-                    "signed requests of your own")
+                    "signed requests of your own (the webhooks check tests a receiver's signatures, not its payload "
+                    "validation)")
     if session.refused_valid:
         pytest.skip(f"{session.refused_valid}: the invalid bodies' refusals prove nothing, and privileged fields (mass "
                     "assignment) were not tried. If the answer names a rule the schema does not state, add it to your OpenAPI "

@@ -36,6 +36,10 @@ class Webhook:
     def __post_init__(self) -> None:
         if isinstance(self.scheme, str) and self.scheme not in SCHEMES:
             raise ValueError(f"Webhook scheme {self.scheme!r} is not one of {', '.join(SCHEMES)} (or a callable sign(body, timestamp, secret))")
+        if not self.secret:
+            raise ValueError(f"Webhook {self.route!r} has an empty secret (an env var not set?)")
+        if isinstance(self.tolerance, bool) or not isinstance(self.tolerance, int) or self.tolerance <= 0:
+            raise ValueError(f"Webhook tolerance must be a positive number of seconds, not {self.tolerance!r}")
         object.__setattr__(self, "secret", Secret(self.secret))  # its repr never shows the value
 
     def __repr__(self) -> str:
