@@ -8,6 +8,7 @@ from support.paths import QA_EXAMPLE
 
 
 def make_qa_project(pytester: pytest.Pytester, secure: bool) -> None:
+    # The demo conftest is the short form: its login is the built-in one, set up by these ini lines.
     # An app module of the project's own: the demo module may already be imported with other settings.
     pytester.makepyfile(qaapp=f"from pytest_launchready.demo.app import create_app\napp = create_app(secure={secure})\n")
     pytester.makeini(
@@ -16,6 +17,8 @@ def make_qa_project(pytester: pytest.Pytester, secure: bool) -> None:
         launchready_app = qaapp:app
         launchready_allowed_origins = https://app.demo-chatbot.example
         launchready_jwt_key = env:DEMO_JWT_SECRET
+        launchready_signup_route = POST /auth/signup
+        launchready_login_route = POST /auth/login
         """
     )
     pytester.makeconftest("from pytest_launchready.demo.conftest import *  # noqa: F401,F403\n")
