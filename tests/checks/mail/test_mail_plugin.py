@@ -113,10 +113,21 @@ def test_dmarc_defects_and_inheritance(pytester: pytest.Pytester, world: MailWor
     domains = ["pnone.test", "spweak.test", "norua.test", "unauth.test", "sub.good.test", "sub.spweak.test"]
     result = run(pytester, world, domains, [], "", "-k", "DMARC")
     found = outcomes(result)
-    assert found["FAILED"] == ["norua.test DMARC", "pnone.test DMARC", "spweak.test DMARC", "sub.spweak.test DMARC", "unauth.test DMARC"]
-    assert found["PASSED"] == ["sub.good.test DMARC"]
+    assert found["FAILED"] == ["norua.test DMARC", "pnone.test DMARC", "sub.spweak.test DMARC"]
+    # A weak sp= (the domain's own mail still meets p) and an unauthorized report address (RFC 7489
+    # 7.1: only the reports are lost) warn; the subdomain that inherits sp=none fails.
+    assert found["PASSED"] == ["spweak.test DMARC", "sub.good.test DMARC", "unauth.test DMARC"]
     result.stdout.fnmatch_lines(["*TXT _dmarc.sub.spweak.test -> NXDOMAIN*", '*TXT _dmarc.spweak.test -> "v=DMARC1; p=reject; sp=none*'])
     result.stdout.fnmatch_lines(['*Have collector.test publish "v=DMARC1" as a TXT record at unauth.test._report._dmarc.collector.test*'])
+    strict = run(pytester, world, ["spweak.test", "unauth.test", "nomx.test"], [], "", "-k", "DMARC", "--launchready-strict")
+    assert outcomes(strict) == {"FAILED": ["nomx.test DMARC", "spweak.test DMARC", "unauth.test DMARC"]}
+
+
+def test_an_own_report_address_without_mx_warns_in_dmarc(pytester: pytest.Pytester, world: MailWorld) -> None:
+    result = run(pytester, world, ["nomx.test"], ["s1"])
+    assert outcomes(result) == {"FAILED": ["nomx.test MX"], "PASSED": ["nomx.test DKIM s1", "nomx.test DMARC", "nomx.test SPF"]}
+    result.stdout.re_match_lines([r"mail\s+FAIL\s.*1 failed: test_mail\[nomx.test MX\]",
+                                  r"\s+1 warning: the DMARC report address mailto:dmarc@nomx.test cannot receive mail"])
 
 
 def test_missing_mx_fails(pytester: pytest.Pytester, world: MailWorld) -> None:
