@@ -19,6 +19,7 @@ from pytest_launchready.checks.mail.resolver import MailResolver
 from pytest_launchready.checks.mail.samples import inspect_sample
 from pytest_launchready.checks.mail.spf import inspect_spf
 from pytest_launchready.config.settings import Settings
+from pytest_launchready.config.values import DkimSelector
 from support.dnsserver import MailKeys, MailWorld, message, sign
 
 
@@ -183,7 +184,8 @@ def test_mx(resolver: MailResolver, domain: str, expected: list[str], hosts: tup
 # --- the whole domain (the mail_domain fixture's value) ---------------------------------------------
 
 def test_inspect_domain_good(world: MailWorld) -> None:
-    settings = Settings(mail_domains=("good.test",), dkim_selectors=("s1", "ed"), nameservers=(world.server.address,))
+    settings = Settings(mail_domains=("good.test",), dkim_selectors=(DkimSelector("s1"), DkimSelector("ed")),
+                        nameservers=(world.server.address,))
     report = inspect_domain("Good.Test.", settings)
     assert report.domain == "good.test" and report.passed and report.findings == ()
     assert report.spf.all_qualifier == "-" and report.dmarc.policy == "reject" and report.mx.hosts
@@ -192,7 +194,7 @@ def test_inspect_domain_good(world: MailWorld) -> None:
 
 
 def test_inspect_domain_collects_every_aspects_findings(world: MailWorld) -> None:
-    settings = Settings(dkim_selectors=("s1", "tiny"), nameservers=(world.server.address,))
+    settings = Settings(dkim_selectors=(DkimSelector("s1"), DkimSelector("tiny", "pnone.test")), nameservers=(world.server.address,))
     report = inspect_domain("pnone.test", settings)
     assert not report.passed
     assert [f.level for f in report.findings] == ["fail", "fail"]  # the missing tiny key, p=none

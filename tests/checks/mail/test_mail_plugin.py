@@ -46,12 +46,15 @@ def test_cases_are_made_offline_one_per_domain_and_aspect() -> None:
     from pytest_launchready.checks.mail.check import CHECK
     from pytest_launchready.config.settings import Settings
 
-    settings = Settings(mail_domains=("a.test", "b.test", "a.test"), dkim_selectors=("s1", "ed"), mail_samples=("x.eml",),
+    from pytest_launchready.config.values import DkimSelector
+
+    selectors = (DkimSelector("s1"), DkimSelector("ed"), DkimSelector("s1", "b.test"), DkimSelector("b2", "b.test"))
+    settings = Settings(mail_domains=("a.test", "b.test", "a.test"), dkim_selectors=selectors, mail_samples=("x.eml",),
                         nameservers=(("127.0.0.1", 9),))  # nothing answers there: cases() must not ask
     cases = list(CHECK.cases(Plan(settings, (), has_target=False)))
     assert [c.id for c in cases] == [
         "a.test SPF", "a.test DKIM s1", "a.test DKIM ed", "a.test DMARC", "a.test MX",
-        "b.test SPF", "b.test DKIM s1", "b.test DKIM ed", "b.test DMARC", "b.test MX", "x.eml",
+        "b.test SPF", "b.test DKIM s1", "b.test DKIM ed", "b.test DKIM b2", "b.test DMARC", "b.test MX", "x.eml",
     ]
     assert not any(c.counts_as_route or c.not_run for c in cases)
     assert not CHECK.needs_target and CHECK.enable_hint == "set launchready_mail_domains"
@@ -159,7 +162,7 @@ def test_no_selectors_leaves_dkim_not_run(pytester: pytest.Pytester, world: Mail
     result = run(pytester, world, ["good.test"], [], "", "-v")
     found = outcomes(result)
     result.stdout.fnmatch_lines(["*test_mail[[]good.test DKIM[]] SKIPPED (NOT RUN*"])
-    result.stdout.re_match_lines([r"mail\s+PASS \(1 not run\)\s+3/4 tests\s+1 not run: no DKIM selector to check: set launchready_dkim_selectors"])
+    result.stdout.re_match_lines([r"mail\s+PASS \(1 not run\)\s+3/4 tests\s+1 not run: no DKIM selector to check for good.test: set launchready_dkim_selectors"])
     assert found["PASSED"] == ["good.test DMARC", "good.test MX", "good.test SPF"]
 
 
