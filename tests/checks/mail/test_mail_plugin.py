@@ -175,6 +175,8 @@ def test_signed_samples(pytester: pytest.Pytester, world: MailWorld) -> None:
         "mail/wrong-key.eml": sign(message(), world.keys.stranger),
         "mail/provider-signed.eml": sign(message(), world.keys.provider, "p1", "provider.test"),
         "mail/esp-bounce.eml": sign(message(return_path="bounces@esp.test"), world.keys.rsa2048),
+        "mail/ed25519.eml": sign(message(), world.keys.ed, "ed"),
+        "mail/unknown-algorithm.eml": good.replace(b"a=rsa-sha256", b"a=rsa-sha512"),
     }
     for name, raw in files.items():
         pytester.path.joinpath(name).write_bytes(raw)
@@ -182,9 +184,11 @@ def test_signed_samples(pytester: pytest.Pytester, world: MailWorld) -> None:
     pytester.makeini(f"[pytest]\nlaunchready_nameservers = {world.server.setting}\n{samples}")
     result = pytester.runpytest_inprocess(*ARGS)
     assert outcomes(result) == {
-        "FAILED": ["mail/missing.eml", "mail/provider-signed.eml", "mail/tampered.eml", "mail/wrong-key.eml"],
-        "PASSED": ["mail/esp-bounce.eml", "mail/good.eml"],
+        "FAILED": ["mail/missing.eml", "mail/provider-signed.eml", "mail/tampered.eml", "mail/unknown-algorithm.eml",
+                   "mail/wrong-key.eml"],
+        "PASSED": ["mail/ed25519.eml", "mail/esp-bounce.eml", "mail/good.eml"],
     }
+    result.stdout.fnmatch_lines(["*d=good.test s=s1 a=rsa-sha512: not checked (its algorithm a=rsa-sha512 is not one verifiers know*"])
     result.stdout.fnmatch_lines(["*d=good.test s=s1 a=rsa-sha256: FAILED (the body was changed after signing*"])
     result.stdout.fnmatch_lines(["*no valid DKIM signature in mail/provider-signed.eml is aligned with its From domain good.test*"])
     result.stdout.fnmatch_lines(["*Read the mail sample mail/missing.eml (relative to the rootdir): No such file*"])
