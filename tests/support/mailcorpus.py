@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from support.dnsserver import LocalDNSServer, LocalZone, MailKeys, dkim_record, sign
+from support.dnsserver import LocalDNSServer, LocalZone, MailKeys, dkim_record, shared_mail_world, sign
 
 #: ``(aspect, grade)``: an aspect is ``SPF``, ``DKIM <selector>``, ``DMARC``, ``MX`` or ``sample``.
 Label = tuple[str, str]
@@ -283,8 +283,8 @@ def sign_relaxed(raw: bytes, key: rsa.RSAPrivateKey) -> bytes:
 
 @functools.cache
 def shared_corpus() -> Corpus:
-    """The corpus zone on its own server, once per process."""
-    keys = MailKeys.generate()
+    """The corpus zone on its own server, once per process (keys shared with the main test world)."""
+    keys = shared_mail_world().keys
     big = rsa.generate_private_key(65537, 4096)
     ed = ed25519.Ed25519PrivateKey.generate()
     server = LocalDNSServer(corpus_zone(keys, big, ed)).__enter__()
