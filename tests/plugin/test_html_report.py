@@ -144,6 +144,7 @@ def test_the_load_check_draws_latency_per_route_against_the_budget(
 
 HOSTILE = "<script>alert('x')</script>"
 SECRET = "sk_live_not-a-real-key-123456"
+URL_PASSWORD = "pw-staging-9"  # a base URL's password: masked by shape, never registered
 
 
 def hostile_report() -> dict[str, Any]:
@@ -155,7 +156,7 @@ def hostile_report() -> dict[str, Any]:
             "docs": "docs/checks/auth.md", "fingerprint": "0123456789abcdef", "warnings": []}
     load = {"id": "test_load[GET /y]", "check": "load", "route": f"GET /y{HOSTILE}", "outcome": "passed",
             "figures": "10 requests, 2.0/s, p50 1 ms, p95 2 ms, p99 3 ms, 0 errors (0.0%)", "warnings": []}
-    return {"verdict": "not_ready", "target": {"name": HOSTILE, "reached_by": "ini launchready_app"},
+    return {"verdict": "not_ready", "target": {"name": f"https://deploy:{URL_PASSWORD}@staging.example/{HOSTILE}", "reached_by": "--launchready-url"},
             "versions": {"plugin": "0", "python": "3", "pytest": "8"}, "started_at": "2026-01-01T00:00:00Z",
             "exit_status": 1, "counts": {"failed": 1}, "checks": [row], "tests": [test, load]}
 
@@ -168,7 +169,7 @@ def test_every_text_is_escaped_and_the_sessions_secrets_are_masked() -> None:
     redactor.add(SECRET)
     for page in (render(hostile_report(), redact=redactor, p95_budget_ms=500),
                  summary_fragment(hostile_report()["checks"], redact=redactor)):
-        assert "<script" not in page and SECRET not in page
+        assert "<script" not in page and SECRET not in page and URL_PASSWORD not in page
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     page = render(hostile_report(), redact=redactor)
     assert "body: [REDACTED] &amp; &lt;script&gt;" in page and "x-key: [REDACTED]" in page
