@@ -188,3 +188,36 @@ def test_pytest_html_reports_carry_the_launch_scorecard(pytester: pytest.Pyteste
     assert "Launch verdict: NOT READY" in scorecard.find("p", "launchready-verdict")[0].text
     rows = scorecard.find("tr", "row")
     assert rows[0].attrs == {"class": "row", "data-check": "auth", "data-verdict": "FAIL"} and len(rows) > 10
+
+
+RECORDING_LOGIN = '''
+import pytest
+from pytest_launchready import Credentials
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        token = launchready_client.post("/auth/login", json={"org": tenant, "role": role}).json()["access_token"]
+        with open("issued_tokens.txt", "a") as handle:
+            handle.write(token + "\\n")
+        return Credentials(headers={"Authorization": f"Bearer {token}"})
+    return login
+'''
+
+
+def test_no_token_or_key_of_the_run_reaches_the_page(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token still accepted after logout is a finding whose curl carries that token: the page shows it
+    masked, and neither any token the run was issued nor the JWT key appears anywhere in it."""
+    key = "k3y-for-the-html-test-" + "x" * 24
+    monkeypatch.setenv("TOKENS_FLAWS", "no-revoke")
+    monkeypatch.setenv("TOKENS_SECRET", key)
+    make_project(pytester, "tokens_app", "launchready_public_routes =\n    POST /auth/login\n    GET /health\n"
+                 "launchready_jwt_key = env:TOKENS_SECRET\nlaunchready_logout_route = POST /auth/logout\n", RECORDING_LOGIN)
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=tokens", "-p", "no:cacheprovider",
+                                          "-k", "revoked or expired", "--launchready-html=scorecard.html")
+    assert result.ret == 1, result.stdout.str()
+    page = (pytester.path / "scorecard.html").read_text()
+    issued = (pytester.path / "issued_tokens.txt").read_text().split()
+    assert issued and not [token for token in issued if token in page] and key not in page
+    (curl,) = parse(page).find("pre", "curl")
+    assert "Bearer [REDACTED]" in curl.text, curl.text
