@@ -140,6 +140,8 @@ class Settings:
     #: ``--launchready-load-workers``: locust worker processes (0: locust runs in one process).
     load_workers: int = _DEFAULT["load_workers"]
     report_path: str = _DEFAULT["report_path"]
+    #: ``--launchready-html``: where the HTML scorecard goes ("" for none).
+    html_path: str = _DEFAULT["html_path"]
     #: Not a setting: where relative paths in settings start.
     rootpath: str = field(default=".", compare=False)
 

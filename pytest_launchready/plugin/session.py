@@ -184,13 +184,34 @@ class LaunchreadySession:
             terminalreporter.write_line(routes_line)
         for line, markup in render(rows):
             terminalreporter.write_line(line, **markup)
-        if self.state.settings.report_path:
-            path = Path(self.state.settings.rootpath) / self.state.settings.report_path
+        settings = self.state.settings
+        if settings.report_path or settings.html_path:
             from pytest_launchready.report import json_report
 
-            json_report.write(path, json_report.build(rows, self.test_log, target=self._target(), started_at=self.started_at,
-                                                      exit_status=exitstatus, findings=self.scorecard.findings))
-            terminalreporter.write_line(f"scorecard written to {path}")
+            data = json_report.build(rows, self.test_log, target=self._target(), started_at=self.started_at,
+                                     exit_status=exitstatus, findings=self.scorecard.findings)
+            if settings.report_path:
+                path = Path(settings.rootpath) / settings.report_path
+                json_report.write(path, data)
+                terminalreporter.write_line(f"scorecard written to {path}")
+            if settings.html_path:
+                from pytest_launchready.report import html_report
+
+                path = Path(settings.rootpath) / settings.html_path
+                html_report.write(path, html_report.render(data, redact=self.state.redactor, p95_budget_ms=settings.p95_ms))
+                terminalreporter.write_line(f"HTML scorecard written to {path}")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session) -> None:
+        """With pytest-html installed and ``--html`` given: the launch scorecard at the top of its report."""
+        if hasattr(self.config, "workerinput"):
+            return
+        from dataclasses import asdict
+
+        from pytest_launchready.report.html_report import summary_fragment
+
+        rows = [asdict(row) for row in self.scorecard.rows(self.state.settings.checks)]
+        prefix.append(summary_fragment(rows, redact=self.state.redactor))
 
     def _target(self) -> dict[str, str]:
         """What the run tested and how it was reached: the report header's and the JSON report's facts."""
