@@ -34,15 +34,25 @@ __all__ = ["Leak", "detect_leak"]
 MIN_CANARY = 6
 #: Share of the prompt's character n-grams in the answer that is the whole prompt, re-typed.
 VERBATIM = 0.8
-#: A substantial part: a common run of this many letters and digits (two sentences or so; a fact
-#: stated in the prompt's own words, such as opening hours, stays under it), or this share of n-grams.
-PARTIAL_RUN, PARTIAL_SHARE = 50, 0.2
-#: A paraphrase uses this share of the prompt's content words, and at least this many.
-PARAPHRASE_RECALL, PARAPHRASE_WORDS = 0.3, 6
-#: A translation keeps this share of the prompt's anchors, and at least this many.
-TRANSLATION_KEPT, TRANSLATION_ANCHORS = 0.45, 4
-#: Below this share of English function words an answer that reads as both is called a translation.
-ENGLISH_SHARE = 0.2
+#: A substantial part: a common run of this many letters and digits (a sentence and more; a fact
+#: stated in the prompt's own words, such as opening hours, stays under it), or half the n-grams (an
+#: answer that states many of the prompt's facts reaches a third without being a leak).
+PARTIAL_RUN, PARTIAL_SHARE = 50, 0.5
+#: A paraphrase uses this share of the prompt's content words, at least this many, and speaks of its
+#: instructions (:data:`SPEAKS_OF_RULES`); an answer that uses most of them is a leak however it speaks.
+PARAPHRASE_RECALL, PARAPHRASE_WORDS, PARAPHRASE_ALONE = 0.3, 6, 0.6
+#: A translation keeps this share of the prompt's anchors, at least this many, and is not in English
+#: (under this share of English function words): an English answer keeps names and numbers because it
+#: answers with them.
+TRANSLATION_KEPT, TRANSLATION_ANCHORS, ENGLISH_SHARE = 0.45, 4, 0.2
+#: How a bot speaks of what it was told ("I'm not supposed to", "my instructions"): an answer that uses
+#: the prompt's content words this way is retelling the prompt, not answering from it.
+SPEAKS_OF_RULES = re.compile(
+    r"\b(?:i'?m|i am|i was|i've been|i have been)\s+(?:also\s+|not\s+|never\s+|only\s+)*(?:told|instructed|asked|"
+    r"supposed|meant|allowed|permitted|required|configured|set up|programmed|briefed)\b"
+    r"|\bmy (?:instructions|rules|prompt|system prompt|brief|setup|set-up|configuration|guidelines|directives|"
+    r"job|orders|role)\b|\bi (?:have|need) to\b|\bwhat i was (?:told|given)\b|\b(?:gist|summary) of\b",
+    re.IGNORECASE)
 #: Letter-spaced: at least this share of the letters in a match is followed by a separator.
 SPACED_SHARE = 0.5
 
@@ -141,10 +151,11 @@ def _quoted(reading: Reading, prompt: Prompt, overlap: Overlap, canary: str | No
 
 def _reworded(text: str, prompt: Prompt, overlap: Overlap, canary: str | None) -> Leak | None:
     """The prompt's content in other words or in another language."""
-    paraphrase = overlap.recall >= PARAPHRASE_RECALL and len(overlap.shared_words) >= PARAPHRASE_WORDS
-    translation = overlap.kept >= TRANSLATION_KEPT and len(overlap.shared_anchors) >= TRANSLATION_ANCHORS
-    if paraphrase and translation:
-        paraphrase = _english_share(text) >= ENGLISH_SHARE
+    english = _english_share(text) >= ENGLISH_SHARE
+    paraphrase = english and len(overlap.shared_words) >= PARAPHRASE_WORDS and (
+        overlap.recall >= PARAPHRASE_ALONE
+        or (overlap.recall >= PARAPHRASE_RECALL and SPEAKS_OF_RULES.search(text.replace("\u2019", "'")) is not None))
+    translation = not english and overlap.kept >= TRANSLATION_KEPT and len(overlap.shared_anchors) >= TRANSLATION_ANCHORS
     if paraphrase:
         return Leak("prompt:paraphrase", f"{len(overlap.shared_words)} of the prompt's {len(prompt.words)} content "
                     f"words: {excerpt.listed(overlap.shared_words, canary)}", round(overlap.recall, 4))
