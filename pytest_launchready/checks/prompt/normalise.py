@@ -21,6 +21,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\
 # Latin look-alikes from Cyrillic and Greek that a model (or a filter-dodging prompt) swaps in.
 _LOOKALIKES = str.maketrans("асеіјорхуАВСЕНІЈКМОРТХУαβεικνορτυχ", "aceijopxyABCEHIJKMOPTXYabeiknoptux")
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
 
 #: Function words and chatbot filler that say nothing about what a prompt contains. Written for this
 #: project; compared after folding.
@@ -48,6 +49,7 @@ GENERIC_PHRASES = (
 )
 
 
+@lru_cache(maxsize=65536)
 def fold_char(char: str) -> str:
     """One character folded: compatibility forms, look-alikes, case and accents; invisible ones vanish."""
     text = unicodedata.normalize("NFKD", char.translate(_INVISIBLE).translate(_LOOKALIKES))
@@ -56,21 +58,33 @@ def fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """``text`` folded character by character (see :func:`fold_char`)."""
-    return "".join(fold_char(c) for c in text)
+    if text.isascii():
+        return text.lower()
+    return "".join(map(fold_char, text))
 
 
-def compact_map(text: str) -> tuple[str, list[int]]:
-    """The compact form of ``text`` and, for each of its characters, the index in ``text`` it came from."""
+@lru_cache(maxsize=32)
+def compact_map(text: str) -> tuple[str, tuple[int, ...]]:
+    """The compact form of ``text`` and, for each of its characters, the index in ``text`` it came from
+    (kept for the last few texts: one answer's readings are looked at several times)."""
     chars: list[str] = []
     where: list[int] = []
+    if text.isascii():
+        for run in _ASCII_RUN.finditer(text):
+            chars.append(run.group())
+            where.extend(range(run.start(), run.end()))
+        return "".join(chars).lower(), tuple(where)
     for index, char in enumerate(text):
-        if char.isascii() and not char.isalnum():
+        if char.isascii():
+            if char.isalnum():
+                chars.append(char.lower())
+                where.append(index)
             continue
         for folded in fold_char(char):
             if folded.isalnum():
                 chars.append(folded)
                 where.append(index)
-    return "".join(chars), where
+    return "".join(chars), tuple(where)
 
 
 def compact(text: str) -> str:
