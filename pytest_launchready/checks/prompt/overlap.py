@@ -3,14 +3,15 @@
 - ``containment``: the share of the prompt's character n-grams (compact form) found in the answer;
   near 1 for a verbatim leak, however it was re-cased, re-punctuated or letter-spaced.
 - ``longest``: the longest common substring of the two compact forms (a suffix automaton of the
-  prompt, so each answer costs one pass), for a quoted sentence or two.
+  prompt, so each answer costs one pass), and ``runs``: the letters in all long common runs, for a
+  quoted sentence or two.
 - ``recall``: the share of the prompt's content words (stopwords out, lightly stemmed) the answer
   uses: a paraphrase keeps the content and changes the words around it.
 - ``kept``: the share of the prompt's *anchors* in the answer: the tokens translation keeps (names and
   other capitalised terms, codes, numbers, URLs and addresses, identifiers).
 
 Phrases that prompts and harmless answers share ("you are a helpful assistant") are blanked out of
-the prompt first, so quoting one is not evidence.
+the prompt's n-grams, so quoting one is not evidence; runs shorter than a clause never count.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pytest_launchready.checks.prompt.normalise import STOPWORDS, compact, compa
 #: share almost none, short enough that one changed word costs only a few.
 NGRAM = 8
 _BLANK = "\x00"
+#: A common run counts towards ``runs`` from this length (about a clause); the first few are counted.
+RUN, MAX_RUNS = 40, 8
 _URLISH = re.compile(r"https?://[^\s\"'<>)]*[^\s\"'<>).,;:!?]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|example)\b")
 _TOKEN = re.compile(r"[^\s\"'()\[\]{},;]+")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:]\s*|\n\s*)$")
@@ -85,6 +88,7 @@ class Overlap:
     containment: float
     longest: int
     at: int
+    runs: int
     recall: float
     shared_words: tuple[str, ...]
     kept: float
@@ -96,12 +100,13 @@ class Prompt:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        blanked = compact(text)
+        self.compact = blanked = compact(text)
         for phrase in generic_compact():
             blanked = blanked.replace(phrase, _BLANK * len(phrase))
-        self.compact = blanked
         self.ngrams = _ngrams(blanked)
-        self.automaton = _Automaton(blanked)
+        # Runs are measured on the whole text: a generic phrase inside a quoted sentence is quoted too,
+        # and alone it is far shorter than a run that counts.
+        self.automaton = _Automaton(self.compact)
         self.ordered = tuple(dict.fromkeys(content_words(text)))
         self.words = frozenset(self.ordered)
         self.anchors = anchors(text)
@@ -113,12 +118,26 @@ class Prompt:
         found = _ngrams(flat)
         containment = len(self.ngrams & found) / len(self.ngrams) if self.ngrams else 0.0
         longest, at = self.automaton.longest_in(flat)
+        runs = self._runs(flat, longest, at)
         used = frozenset(content_words(answer))
         shared = tuple(w for w in self.ordered if w in used)
         recall = len(shared) / len(self.words) if self.words else 0.0
         kept = tuple(a for a in self.anchors if _anchor_in(a, flat, answer))
-        return Overlap(containment, longest, at, recall, shared,
+        return Overlap(containment, longest, at, runs, recall, shared,
                        len(kept) / len(self.anchors) if self.anchors else 0.0, kept)
+
+
+    def _runs(self, flat: str, longest: int, at: int) -> int:
+        """Letters and digits in the answer's long common runs (:data:`RUN` or more each), longest first:
+        two quoted sentences are two runs, wherever they sit."""
+        total = 0
+        for _ in range(MAX_RUNS):
+            if longest < RUN:
+                break
+            total += longest
+            flat = flat[: at - longest] + "\x01" + flat[at:]
+            longest, at = self.automaton.longest_in(flat)
+        return total
 
 
 @lru_cache(maxsize=16)
