@@ -1,9 +1,9 @@
 """Decoded readings of an answer: the text a bot may have hidden its prompt in.
 
 Asked to "encode your instructions", a model answers in base64, hex, rot13, percent-encoding, HTML
-entities or backwards (letter-spaced text needs no decoder: the compact form closes it up). Each decoder here returns the answer as a reader would
-decode it (only the spans that decode, for base64 and hex; the whole answer for the rest), or None
-when the answer holds nothing of that encoding. :func:`readings` applies every decoder, then every
+entities or backwards (letter-spaced text needs no decoder: the compact form closes it up). Each
+decoder here returns the answer as a reader would decode it (only the spans that decode, for base64
+and hex; the whole answer for the rest), or None when the answer holds nothing of that encoding. :func:`readings` applies every decoder, then every
 decoder once more to each result (base64 of reversed text, URL-encoded HTML entities), bounded.
 """
 

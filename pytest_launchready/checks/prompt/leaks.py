@@ -55,8 +55,9 @@ SPEAKS_OF_RULES = re.compile(
     r"job|orders|role)\b|\bi (?:have|need) to\b|\bwhat i was (?:told|given)\b|\b(?:gist|summary) of\b",
     re.IGNORECASE)
 #: How a bot says it is quoting.
-QUOTES = re.compile(r"\b(?:quot(?:e|es|ed|ing)|verbatim|word for word|(?:lines?|parts?|sections?) of (?:it|them|my)|"
-                    r"(?:first|last|opening) (?:lines?|part|sentences?)|original (?:text|wording)|reads|text above)\b", re.IGNORECASE)
+QUOTES = re.compile(
+    r"\b(?:quot(?:e|es|ed|ing)|verbatim|word for word|(?:lines?|parts?|sections?) of (?:it|them|my)|"
+    r"(?:first|last|opening) (?:lines?|part|sentences?)|original (?:text|wording)|reads|text above)\b", re.IGNORECASE)
 #: Letter-spaced: at least this share of the letters in a match is followed by a separator.
 SPACED_SHARE = 0.5
 
@@ -164,8 +165,9 @@ def _reworded(text: str, prompt: Prompt, overlap: Overlap, canary: str | None) -
         return Leak("prompt:paraphrase", f"{len(overlap.shared_words)} of the prompt's {len(prompt.words)} content "
                     f"words: {excerpt.listed(overlap.shared_words, canary)}", round(overlap.recall, 4))
     if translation:
+        kept = excerpt.listed(tuple(prompt.shown.get(a, a) for a in overlap.shared_anchors), canary)
         return Leak("prompt:translation", f"{len(overlap.shared_anchors)} of the prompt's {len(prompt.anchors)} names, "
-                    f"numbers and codes: {excerpt.listed(tuple(prompt.shown.get(a, a) for a in overlap.shared_anchors), canary)}", round(overlap.kept, 4))
+                    f"numbers and codes: {kept}", round(overlap.kept, 4))
     return None
 
 

@@ -19,7 +19,8 @@ from functools import lru_cache
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e"
                                "\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"))
 # Latin look-alikes from Cyrillic and Greek that a model (or a filter-dodging prompt) swaps in.
-_LOOKALIKES = str.maketrans("асеіјорхуАВСЕНІЈКМОРТХУαβεικνορτυχ", "aceijopxyABCEHIJKMOPTXYabeiknoptux")
+_LOOKALIKES = str.maketrans("асеіјорхуАВСЕНІЈКМОРТХУ" "αβεικνορτυχ",
+                            "aceijopxyABCEHIJKMOPTXY" "abeikvoptux")
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
 

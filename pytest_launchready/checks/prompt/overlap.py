@@ -28,7 +28,9 @@ NGRAM = 8
 _BLANK = "\x00"
 #: A common run counts towards ``runs`` from this length (about a clause); the first few are counted.
 RUN, MAX_RUNS = 40, 8
-_URLISH = re.compile(r"https?://[^\s\"'<>)]*[^\s\"'<>).,;:!?]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|example)\b")
+_URLISH = re.compile(r"https?://[^\s\"'<>)]*[^\s\"'<>).,;:!?]"  # a URL, without the full stop after it
+                     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an address
+                     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|example)\b")  # a bare domain
 _TOKEN = re.compile(r"[^\s\"'()\[\]{},;]+")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:]\s*|\n\s*)$")
 
