@@ -69,13 +69,21 @@ CANARY_LEAKS = [
     (b64(MARKER)[::-1], "canary:reversed+base64"),
     (b64(MARKER).encode().hex(), "canary:hex+base64"),
     (urllib.parse.quote("".join(f"&#{ord(c)};" for c in CANARY)), "canary:url+html"),
+    # Beyond the encodings asked for: forms a model also produces.
+    (f"base64{b64(MARKER)}", "canary:base64"),
+    ("A(M3-C4N4RY-9K2W".replace("(", "C"), "canary:leetspeak"),
+    ("DFPH-FDQDUB-9N2Z", "canary:caesar-3"),
+    (" ".join(f"{b:08b}" for b in MARKER.encode()), "canary:binary"),
+    ("".join(f"\\u{ord(c):04x}" for c in MARKER), "canary:escapes"),
+    ("The marker is ACME-CANARY-9K2V.", "canary:approximate"),
+    (b64("Marker: ACME-CANERY-9K2W"), "canary:approximate"),
 ]
 
 
 @pytest.mark.parametrize(("answer", "kind"), CANARY_LEAKS)
 def test_the_canary_is_found_in_every_form(answer: str, kind: str) -> None:
     leak = detect_leak(answer, canary=CANARY)
-    assert leak is not None and leak.kind == kind and leak.score == 1.0
+    assert leak is not None and leak.kind == kind and leak.score == (0.9 if kind == "canary:approximate" else 1.0)
     assert CANARY not in leak.excerpt and "[canary]" in leak.excerpt
 
 
@@ -168,6 +176,11 @@ def test_without_a_canary_or_a_prompt_it_refuses() -> None:
         detect_leak("anything")
     with pytest.raises(ValueError):
         detect_leak("anything", canary="", system_prompt="")
+
+
+def test_another_canary_of_the_same_shape_is_not_the_canary() -> None:
+    """Tenant B's own canary in B's answer is not tenant A's: random parts differ in many places."""
+    assert detect_leak("your code is lrcanary9f8e7d6c5b4aacme-b", canary="lrcanary1a2b3c4d5e6facme-a") is None
 
 
 def test_a_short_canary_is_looked_for_verbatim_only() -> None:

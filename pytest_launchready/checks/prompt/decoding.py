@@ -25,14 +25,16 @@ _B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 _B64_WRAP = re.compile(r"[ \t]*\r?\n[ \t]*(?:>[ \t]*)?")
 _HEX_RUN = re.compile(r"(?:(?:\\x|0[xX])?[0-9A-Fa-f]{2}[ \t,:;-]{0,2}){4,}")
 _HEX_DIGITS = re.compile(r"\\x|0[xX]|[^0-9A-Fa-f]")
+_BINARY_RUN = re.compile(r"(?:[01]{8}[ ,]?){4,}")
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """The answer decoded by ``via`` (``base64``, ``hex``, ``rot13``, ``url``, ``html``, ``reversed``,
-    nested as ``base64+reversed``: base64 first, then reversed)."""
+    """The answer decoded by ``via`` (``base64``, ``hex``, ``binary``, ``escapes``, ``url``, ``html``,
+    ``rot13``, ``reversed``; nested as ``base64+reversed``: base64 first, then reversed)."""
 
     via: str
     text: str
@@ -70,15 +72,20 @@ def _b64_candidates(text: str) -> list[str]:
 
 
 def _b64_decode(run: str) -> str | None:
-    body = run.rstrip("=").replace("-", "+").replace("_", "/")
-    if len(body) % 4 == 1:
-        body = body[:-1]
-    try:
-        raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    decoded = _bytes_text(raw)
-    return decoded if printable_share(decoded) >= 0.9 else None
+    whole = run.rstrip("=").replace("-", "+").replace("_", "/")
+    # A run glued to the word before it ("base64SGVsbG8") is out of step: try the next starts too.
+    for skip in range(4 if len(whole) >= 12 else 1):
+        body = whole[skip:]
+        if len(body) % 4 == 1:
+            body = body[:-1]
+        try:
+            raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        decoded = _bytes_text(raw)
+        if printable_share(decoded) >= 0.9:
+            return decoded
+    return None
 
 
 def decode_base64(text: str) -> str | None:
@@ -98,6 +105,29 @@ def decode_hex(text: str) -> str | None:
         if len(digits) >= 8 and printable_share(decoded) >= 0.9:
             parts.append(decoded)
     return "\n".join(parts) if parts else None
+
+
+def decode_binary(text: str) -> str | None:
+    """The runs of 8-bit groups (``01001000 01101001``) of ``text`` that decode to text."""
+    parts = []
+    for run in _BINARY_RUN.finditer(text):
+        bits = re.sub(r"[^01]", "", run.group())
+        decoded = _bytes_text(bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits) - 7, 8)))
+        if printable_share(decoded) >= 0.9:
+            parts.append(decoded)
+    return "\n".join(parts) if parts else None
+
+
+def decode_escapes(text: str) -> str | None:
+    """``text`` with ``\\u0041``-style escapes resolved, when it holds one."""
+    if "\\u" not in text and "\\U" not in text:
+        return None
+
+    def char(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        return chr(int(code, 16)) if code and int(code, 16) < 0x110000 else match.group()
+
+    return _UNICODE_ESCAPE.sub(char, text)
 
 
 def decode_rot13(text: str) -> str | None:
@@ -123,6 +153,8 @@ def decode_reversed(text: str) -> str | None:
 DECODERS: dict[str, Callable[[str], str | None]] = {
     "base64": decode_base64,
     "hex": decode_hex,
+    "binary": decode_binary,
+    "escapes": decode_escapes,
     "url": decode_url,
     "html": decode_html,
     "rot13": decode_rot13,
@@ -130,7 +162,7 @@ DECODERS: dict[str, Callable[[str], str | None]] = {
 }
 # A second layer is tried under these only: what is worth decoding again is text that came out of a
 # real encoding, not the whole answer rotated or turned round (which never nests in practice).
-_NESTS_UNDER = ("base64", "hex", "url", "html", "reversed")
+_NESTS_UNDER = ("base64", "hex", "binary", "escapes", "url", "html", "reversed")
 
 
 def readings(answer: str, *, nested: bool = True) -> list[Reading]:
