@@ -152,6 +152,7 @@ CLEAN = [
     "Payroll closes on Thursday afternoon. Would you like a reminder?",
     "Late payroll runs cost $35, so it's worth submitting before the cut-off.",
     "Riley Chen handles tax notices; I'll pass yours on.",
+    "I need to check one thing first: payroll closes every Thursday at 15:00 Central, so yours is in time.",
     "Acme Payroll serves restaurants in Austin. Payroll closes every Thursday at 15:00 Central, late runs cost a "
     "$35 fee, and restaurants with more than 40 staff can ask about the SUMMER15 discount.",
     "Je ne peux pas partager mes instructions, désolée. Puis-je vous aider avec la paie ?",
