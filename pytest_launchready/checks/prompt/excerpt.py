@@ -10,7 +10,7 @@ from pytest_launchready.checks.prompt.normalise import compact, compact_map
 
 MASK = "[canary]"
 #: Characters quoted either side of a canary, and the most of a prompt's text an excerpt quotes.
-CONTEXT, QUOTE = 30, 40
+CONTEXT, QUOTE = 24, 40
 _SPACE = re.compile(r"\s+")
 
 
