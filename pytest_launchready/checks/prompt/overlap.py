@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pytest_launchready.checks.prompt.normalise import STOPWORDS, compact, compact_map, content_words, fold, generic_compact
+from pytest_launchready.checks.prompt.normalise import STOPWORDS, compact, compact_map, content_words, generic_compact, words
 
 #: Length of the character n-grams compared (compact form): long enough that two unrelated texts
 #: share almost none, short enough that one changed word costs only a few.
@@ -32,7 +32,6 @@ _URLISH = re.compile(r"https?://[^\s\"'<>)]*[^\s\"'<>).,;:!?]"  # a URL, without
                      r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an address
                      r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|example)\b")  # a bare domain
 _TOKEN = re.compile(r"[^\s\"'()\[\]{},;]+")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:]\s*|\n\s*)$")
 
 
 class _Automaton:
@@ -124,10 +123,13 @@ class Prompt:
         used = frozenset(content_words(answer))
         shared = tuple(w for w in self.ordered if w in used)
         recall = len(shared) / len(self.words) if self.words else 0.0
-        kept = tuple(a for a in self.anchors if _anchor_in(a, flat, answer))
+        tokens = frozenset(words(answer))
+        numbers = frozenset(re.findall(r"\d+", answer))
+        # Numbers and short anchors must stand alone ("25" is not in "2025"); longer ones may be glued.
+        kept = tuple(a for a in self.anchors
+                     if (a in numbers if a.isdigit() else a in tokens if len(a) <= 3 else a in flat))
         return Overlap(containment, longest, at, runs, recall, shared,
                        len(kept) / len(self.anchors) if self.anchors else 0.0, kept)
-
 
     def _runs(self, flat: str, longest: int, at: int) -> int:
         """Letters and digits in the answer's long common runs (:data:`RUN` or more each), longest first:
@@ -169,9 +171,14 @@ def anchors(prompt: str) -> tuple[str, ...]:
             found.extend(run for run in re.findall(r"\d{2,}", token) if run != flat)
         elif "_" in token.strip("_") or (token.isupper() and len(flat) >= 2):
             found.append(flat)
-        elif token[0].isupper() and not _SENTENCE_END.search(rest[: match.start()]):
+        elif token[0].isupper() and not _opens_sentence(rest, match.start()):
             found.append(flat)
     return tuple(dict.fromkeys(found))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 8) : start]
+    return (start <= 8 and not before.strip()) or before.rstrip(" \t").endswith((".", "!", "?", ":", "\n"))
 
 
 def _shown(prompt: str) -> dict[str, str]:
@@ -181,14 +188,6 @@ def _shown(prompt: str) -> dict[str, str]:
         token = match.group().strip(".!?:;")
         shown.setdefault(compact(token), token if len(token) <= 30 else token[:29] + "…")
     return shown
-
-
-def _anchor_in(anchor: str, flat: str, answer: str) -> bool:
-    if anchor.isdigit():
-        return re.search(rf"(?<!\d){anchor}(?!\d)", answer) is not None
-    if len(anchor) <= 3:
-        return anchor in re.findall(r"[^\W_]+", fold(answer))
-    return anchor in flat
 
 
 def answer_position(answer: str, end: int, length: int) -> tuple[int, int]:
