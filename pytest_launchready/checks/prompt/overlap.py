@@ -20,7 +20,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pytest_launchready.checks.prompt.normalise import STOPWORDS, compact, compact_map, content_words, generic_compact, words
+from pytest_launchready.checks.prompt.normalise import (
+    STOPWORDS, compact, compact_map, content_words, generic_compact, words,
+)
 
 #: Length of the character n-grams compared (compact form): long enough that two unrelated texts
 #: share almost none, short enough that one changed word costs only a few.
