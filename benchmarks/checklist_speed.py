@@ -108,11 +108,11 @@ def run_checklist(url: str, out: Path, *xdist: str) -> tuple[float, Path]:
     return elapsed, junit
 
 
-def run_schemathesis(st: str, url: str) -> tuple[float, str]:
+def run_schemathesis(st: str, url: str, folder: Path) -> tuple[float, str]:
     """``st run --checks all`` on the server's schema: its wall time and its summary line of failures."""
     command = [st, "run", f"{url}/openapi.json", "--checks", "all", "--url", url]
     started = time.perf_counter()
-    done = subprocess.run(command, env=run_env(), capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(command, env=run_env(), cwd=folder, capture_output=True, text=True, timeout=1800)
     elapsed = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if re.search(r"\d+ (failures?|unique|passed|errors?)", line)]
     return elapsed, lines[-1].strip() if lines else f"exit code {done.returncode}"
@@ -152,7 +152,7 @@ def main() -> None:
                 double.append(elapsed)
                 cpu2 = children_cpu() - before[0], server_cpu(server) - before[1]
                 if schemathesis:
-                    elapsed, st_summary = run_schemathesis(args.st, url)
+                    elapsed, st_summary = run_schemathesis(args.st, url, out)
                     st_times.append(elapsed)
             failed, total, per_check = verdicts(junit)
             failed2, total2, _ = verdicts(junit2)
