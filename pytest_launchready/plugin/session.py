@@ -84,6 +84,16 @@ class LaunchreadySession:
         if needing and not visible:
             raise _missing_login(needing, unreachable)
 
+    @pytest.hookimpl(tryfirst=True, optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        """Under ``-n`` with no ``--dist`` written, one unit of work per check: see :mod:`pytest_launchready.plugin.scheduling`."""
+        from pytest_launchready.plugin.scheduling import dist_chosen, make_scheduler
+
+        if config.getvalue("dist") != "load" or dist_chosen(config):
+            return None
+
+        return make_scheduler(config, log)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
         from pytest_launchready.plugin.generated import make_module

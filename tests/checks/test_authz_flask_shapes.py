@@ -114,7 +114,7 @@ def test_under_xdist_the_same_flask_shapes_tests_fail(pytester: pytest.Pytester,
     flaws = ["project-any", "profile-any", "preferences-by-body", "admin-any"]
     monkeypatch.setenv("FLASK_SHAPES_FLAWS", ",".join(flaws))
     flask_project(pytester)
-    result = pytester.runpytest_subprocess("--launchready", CHECKS, "-n", "2", "-p", "no:cacheprovider", "-rf")
+    result = pytester.runpytest_subprocess("--launchready", CHECKS, "-n", "2", "--dist=load", "-p", "no:cacheprovider", "-rf")
     expected = sorted(test_id for flaw in flaws for test_id in FLAWS[flaw])
     failed = sorted(m.group(1) for line in result.stdout.lines
                     if (m := re.match(r"^FAILED launchready::(test_\w+\[.*?\])(?: - |$)", line)))

@@ -277,7 +277,7 @@ def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkey
     monkeypatch.setenv("CORS_FLAW", flaw)
     make_project(pytester, "cors_fastapi", f"launchready_allowed_origins =\n    {FRONTEND}\n")
     pytester.runpytest_subprocess(*ARGS, "--junitxml=alone.xml")
-    spread = pytester.runpytest_subprocess(*ARGS, "-n", "2", "-rf", "--junitxml=spread.xml")
+    spread = pytester.runpytest_subprocess(*ARGS, "-n", "2", "--dist=load", "-rf", "--junitxml=spread.xml")
     verdicts = junit_verdicts(pytester.path / "spread.xml")
     assert verdicts == junit_verdicts(pytester.path / "alone.xml")
     failing = {"subdomain": {APP_WIDE_ID}, "one-route-differs": {APP_WIDE_ID, "GET /health"}}[flaw]

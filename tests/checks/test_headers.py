@@ -224,7 +224,7 @@ def test_xdist_gives_the_same_ids_and_verdicts(pytester: pytest.Pytester, monkey
     make_project(pytester, "headers_fastapi", "launchready_public_routes =\n    GET /health\n    GET /legacy\n"
                  "    GET /csrf\n    POST /auth/login\n")
     pytester.runpytest_subprocess(*ARGS, "--junitxml=alone.xml")
-    spread = pytester.runpytest_subprocess(*ARGS, "-n", "2", "--junitxml=spread.xml")
+    spread = pytester.runpytest_subprocess(*ARGS, "-n", "2", "--dist=load", "--junitxml=spread.xml")
     verdicts = junit_verdicts(pytester.path / "spread.xml")
     assert verdicts == junit_verdicts(pytester.path / "alone.xml")
     assert {case for case, verdict in verdicts.items() if verdict == "failed"} == {APP_WIDE_ID, "GET /legacy"}

@@ -107,7 +107,7 @@ def test_under_xdist_one_locust_run_serves_the_load_tests_of_every_worker(pytest
     seen = pytester.path / "seen.txt"
     monkeypatch.setenv("LOAD_FLAWS", "slow-list")
     monkeypatch.setenv("LOAD_SEEN", str(seen))
-    result, outcomes, _ = load_run(pytester, run_launchready, "-n", "2")
+    result, outcomes, _ = load_run(pytester, run_launchready, "-n", "2", "--dist=load")
     assert "test_load[GET /notes]" in short_ids(outcomes, "failed"), result.stdout.str()
     assert "test_load[POST /notes]" in short_ids(outcomes, "passed"), result.stdout.str()
     assert len(seen.read_text().splitlines()) == 4

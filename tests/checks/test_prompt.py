@@ -244,7 +244,7 @@ def test_the_knowledge_fixture_plants_instead(pytester: pytest.Pytester, monkeyp
 
 def test_two_workers_give_the_same_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     project(pytester)
-    outcome = run(pytester, monkeypatch, "repeat,cross-tenant", "-n", "2")
+    outcome = run(pytester, monkeypatch, "repeat,cross-tenant", "-n", "2", "--dist=load")
     assert outcome.ids("failed") == sorted(["system prompt: repeat above", *CROSS])
 
 

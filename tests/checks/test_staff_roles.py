@@ -119,7 +119,7 @@ def test_under_xdist_each_worker_has_its_own_staff_and_the_same_tests_fail(
 ) -> None:
     monkeypatch.setenv("RESTAURANT_FLAWS", ",".join(FLAWS))
     restaurant_project(pytester)
-    result = pytester.runpytest_subprocess("--launchready", CHECKS, "-n", "2", "-p", "no:cacheprovider", "-rf")
+    result = pytester.runpytest_subprocess("--launchready", CHECKS, "-n", "2", "--dist=load", "-p", "no:cacheprovider", "-rf")
     result.stdout.fnmatch_lines_random([f"FAILED launchready::{test_id.replace('[', '?').replace(']', '?')}*"
                                         for test_id in FLAWS.values()])
     assert result.parseoutcomes()["failed"] == len(FLAWS) and "error" not in result.parseoutcomes()

@@ -133,7 +133,7 @@ def test_custom_deny_status_and_xdist(pytester: pytest.Pytester, monkeypatch: py
     """Each xdist worker seeds its own tenants; the same ids fail."""
     monkeypatch.setenv("ISOLATION_FLAWS", "read-any-conversation,patch-foreign")
     isolation_project(pytester, extra_ini="launchready_deny_status =\n    403")
-    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tenant_isolation", "-n", "2",
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tenant_isolation", "-n", "2", "--dist=load",
                                            "-p", "no:cacheprovider", "-rf")
     result.stdout.fnmatch_lines_random([
         "FAILED launchready::test_tenant_isolation[[]GET /conversations/{conversation_id}[]]*",

@@ -441,7 +441,7 @@ def test_a_cracked_or_configured_key_never_prints(pytester: pytest.Pytester, mon
     monkeypatch.setenv("TOKENS_SECRET", WEAK_KEY)  # the app's signing key and launchready_jwt_key both
     tokens_project(pytester, HS256_INI)
     result = pytester.runpytest_subprocess(
-        "--launchready", "--launchready-checks=tokens", "-p", "no:cacheprovider", "-n", "2",
+        "--launchready", "--launchready-checks=tokens", "-p", "no:cacheprovider", "-n", "2", "--dist=load",
         "--showlocals", "--tb=long", "-rA", "--junitxml=report.xml", timeout=120,
     )
     result.stdout.fnmatch_lines(["*FAILED*test_tokens[[]weak secret[]]*"])

@@ -319,7 +319,7 @@ def test_keys_and_tokens_are_expected_once_from_a_write_not_from_a_read() -> Non
 def test_xdist_gives_the_same_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VALIDATION_FLAWS", "hash,crash")
     fastapi_project(pytester)
-    result = pytester.runpytest_subprocess(*RUN, "-n", "2", "-rf")
+    result = pytester.runpytest_subprocess(*RUN, "-n", "2", "--dist=load", "-rf")
     result.stdout.fnmatch_lines(["FAILED launchready::test_validation[[]GET /me[]]*", "validation*FAIL*"])
     result.stdout.fnmatch_lines(["FAILED launchready::test_validation[[]POST /notes[]]*"])
     result.assert_outcomes(passed=15, failed=2)

@@ -195,7 +195,7 @@ def test_two_workers_keep_deliveries_of_a_body_without_an_event_id_apart(pyteste
     """Without an event id, only the timestamp tells two deliveries apart (the receivers then dedupe by
     signature): with the cases of a receiver spread over two workers, none is refused as a replay."""
     conftest = CONFTEST.replace('event = {"id": "evt_1", ', 'event = {"ref": "evt_1", ')
-    outcome = run(pytester, monkeypatch, "", conftest, "-n", "2", "-k", "not standard")
+    outcome = run(pytester, monkeypatch, "", conftest, "-n", "2", "--dist=load", "-k", "not standard")
     assert outcome.ids("failed") == [] and outcome.ids("error") == []
     assert outcome.ids("skipped") == sorted([*GITHUB_NOT_RUN, *every("re-signed replay", schemes=("custom", "slack", "stripe"))])
 

@@ -174,7 +174,7 @@ def test_an_explicit_launchready_login_fixture_wins(pytester: pytest.Pytester, r
 def test_the_built_in_login_counts_as_defined_on_the_xdist_controller(pytester: pytest.Pytester) -> None:
     """The controller's start-up check (is launchready_login defined?) gives the workers' answer."""
     make_project(pytester, "realworld_shapes", builtin_ini("realworld_shapes: wrapped, Token, sign-up answers the token"))
-    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tenant_isolation", "-n", "2",
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tenant_isolation", "-n", "2", "--dist=load",
                                            "-p", "no:cacheprovider")
     assert result.ret == 0, result.stdout.str()
     result.stdout.fnmatch_lines(["tenant_isolation*PASS*11/11 routes*"])

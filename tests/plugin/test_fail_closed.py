@@ -165,7 +165,7 @@ def test_fail_closed_errors_under_xdist_are_usage_errors(pytester: pytest.Pytest
         pytester.makepyfile(myapp="from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n")
         pytester.makeini("[pytest]\nlaunchready_app = myapp:app\n")
     paths = ["sub"] if setup == "login-in-subfolder" else []  # loads sub/conftest.py on the controller too
-    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=auth,tokens", "-n", "2", "-p", "no:cacheprovider", *paths)
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=auth,tokens", "-n", "2", "--dist=load", "-p", "no:cacheprovider", *paths)
     result.stderr.fnmatch_lines([message])
     assert result.ret == 4
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()

@@ -9,7 +9,7 @@ import pytest
 from support.projects import make_project
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "--dist=load"]], ids=["one process", "xdist"])
 def test_the_json_report_lists_each_finding_with_its_check_route_and_reproduction(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, workers: list[str],
 ) -> None:

@@ -80,7 +80,7 @@ def test_fingerprints_and_outcomes_are_the_same_in_another_run_and_under_xdist(
     isolation_project(pytester)
     args = ("--launchready", "--launchready-checks=tenant_isolation", "-p", "no:cacheprovider", "-k", "conversation_id")
     pytester.runpytest_inprocess(*args, "--launchready-report=one.json")
-    pytester.runpytest_subprocess(*args, "--launchready-report=two.json", "-n", "2")
+    pytester.runpytest_subprocess(*args, "--launchready-report=two.json", "-n", "2", "--dist=load")
     one, two = read_report(pytester, "one.json"), read_report(pytester, "two.json")
 
     def facts(report: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -46,7 +46,7 @@ def test_vulnerable_route_fails_by_name(pytester: pytest.Pytester, monkeypatch: 
 def test_xdist_gives_same_ids_and_scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRAME_FLAWS", "open-items")
     frame_project(pytester)
-    result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-n", "2", "-p", "no:cacheprovider", "-rf")
+    result = pytester.runpytest_subprocess("--launchready", AUTH_ONLY, "-n", "2", "--dist=load", "-p", "no:cacheprovider", "-rf")
     result.stdout.fnmatch_lines(["FAILED launchready::test_auth[[]GET /items[]]*", "*launch scorecard*", "auth*FAIL*"])
     result.assert_outcomes(passed=2, failed=1, skipped=6)
 

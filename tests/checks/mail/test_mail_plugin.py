@@ -237,7 +237,7 @@ def test_an_unreachable_nameserver_fails_rather_than_passes(pytester: pytest.Pyt
 
 
 def test_xdist_gives_the_same_verdicts(pytester: pytest.Pytester, world: MailWorld) -> None:
-    result = run(pytester, world, ["good.test", "plusall.test"], ["s1"], "", "-n", "2")
+    result = run(pytester, world, ["good.test", "plusall.test"], ["s1"], "", "-n", "2", "--dist=load")
     found = outcomes(result)
     assert found["FAILED"] == ["plusall.test SPF"]
     assert found["PASSED"] == sorted(f"{d} {a}" for d in ("good.test", "plusall.test") for a in ("SPF", "DKIM s1", "DMARC", "MX")
