@@ -20,6 +20,7 @@ from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
     CHECK_PROPERTY,
     COVERED_PREFIX,
+    KIND_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
     STRICT_PROPERTY,
@@ -123,6 +124,7 @@ class LaunchreadySession:
         item.user_properties.append((CHECK_PROPERTY, name))
         item.user_properties.append((ROUTE_PROPERTY, case.route.key if case.route is not None and case.counts_as_route else ""))
         item.user_properties.append((TOTAL_PROPERTY, str(total)))
+        item.user_properties.append((KIND_PROPERTY, case.variant))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         generated = [item for item in session.items if prop_value(item.user_properties, CHECK_PROPERTY) is not None]
@@ -184,13 +186,20 @@ class LaunchreadySession:
             terminalreporter.write_line(routes_line)
         for line, markup in render(rows):
             terminalreporter.write_line(line, **markup)
-        if self.state.settings.report_path:
-            path = Path(self.state.settings.rootpath) / self.state.settings.report_path
+        settings = self.state.settings
+        if settings.report_path or settings.sarif_path:
             from pytest_launchready.report import json_report
 
-            json_report.write(path, json_report.build(rows, self.test_log, target=self._target(), started_at=self.started_at,
-                                                      exit_status=exitstatus, findings=self.scorecard.findings))
-            terminalreporter.write_line(f"scorecard written to {path}")
+            data = json_report.build(rows, self.test_log, target=self._target(), started_at=self.started_at,
+                                     exit_status=exitstatus, findings=self.scorecard.findings)
+            if settings.report_path:
+                path = Path(settings.rootpath) / settings.report_path
+                json_report.write(path, data)
+                terminalreporter.write_line(f"scorecard written to {path}")
+            if settings.sarif_path:
+                path = Path(settings.rootpath) / settings.sarif_path
+                _write_sarif(path, data, settings, self.config)
+                terminalreporter.write_line(f"SARIF written to {path}")
 
     def _target(self) -> dict[str, str]:
         """What the run tested and how it was reached: the report header's and the JSON report's facts."""
@@ -213,6 +222,15 @@ class LaunchreadySession:
             target = "none"
         checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"
         return [f"launchready: target {target}; checks {checks}"]
+
+
+def _write_sarif(path: Path, data: dict[str, Any], settings: Any, config: pytest.Config) -> None:
+    from pytest_launchready.report import rule_help, sarif
+    from pytest_launchready.report.sarif_locations import route_anchor, source_root
+
+    srcroot = source_root(settings.rootpath)
+    anchor = route_anchor("" if settings.base_url else settings.app, config.inipath, srcroot)
+    sarif.write(path, sarif.build(data, rule_help.load(), srcroot, anchor))
 
 
 def _skip_marks(case: Case) -> list[pytest.MarkDecorator]:
