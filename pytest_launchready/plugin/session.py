@@ -221,7 +221,19 @@ class LaunchreadySession:
         else:
             target = "none"
         checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"
-        return [f"launchready: target {target}; checks {checks}"]
+        return [f"launchready: target {target}; checks {checks}", *self._generated_line()]
+
+    def _generated_line(self) -> list[str]:
+        """How many tests each check generates, from the plan (made here, before collection, on a run
+        without xdist; a plan that cannot be made says nothing here and fails at collection as always)."""
+        from pytest_launchready.plugin.planning import plan_cases
+
+        try:
+            _, planned = plan_cases(self.config)
+        except Exception:  # noqa: BLE001 - collection raises it again, with its own clear message
+            return []
+        counts = ", ".join(f"{name} {len(cases)}" for name, cases in planned.items())
+        return [f"launchready: {sum(map(len, planned.values()))} generated tests: {counts}"]
 
 
 def _write_sarif(path: Path, data: dict[str, Any], settings: Any, config: pytest.Config) -> None:

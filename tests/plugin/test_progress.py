@@ -1,0 +1,38 @@
+"""Checks that take seconds say how far they got, and the run header says how many tests each check
+generated: a long burst or key guess never looks like a hung run. Nothing extra with -q."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.projects import demo_project
+
+#: The two bursts and the weak-key guess of the demo: the checks that take seconds.
+ARGS = ("--launchready", "--launchready-checks=tokens,rate_limits", "-k", "rate_limits or weak", "-p", "no:cacheprovider")
+
+
+def test_bursts_and_the_key_guess_show_progress_and_the_header_counts_tests(pytester: pytest.Pytester) -> None:
+    demo_project(pytester)
+    result = pytester.runpytest_inprocess(*ARGS)
+    assert result.ret == 1  # the demo's login is not throttled
+    result.stdout.fnmatch_lines([
+        "launchready: 14 generated tests: tokens 12, rate_limits 2",
+        "collected 14 items / 11 deselected / 3 selected",
+    ])
+    result.stdout.fnmatch_lines([
+        "  test_tokens[[]weak secret[]]: 0/*candidate keys, * s",
+        "  test_tokens[[]weak secret[]]: 1??,???/1??,??? candidate keys in * s, none signs the token",
+    ])
+    result.stdout.fnmatch_lines([
+        "  test_rate_limits[[]POST /auth/login[]]: 0/50 requests, 0.0 s",
+        "  test_rate_limits[[]POST /auth/login[]]: 50/50 requests in * s, no 429",
+    ])
+    result.stdout.fnmatch_lines(["  test_rate_limits[[]POST /chat[]]: */50 requests in * s, answered 429"])
+
+
+def test_quiet_runs_show_neither(pytester: pytest.Pytester) -> None:
+    demo_project(pytester)
+    result = pytester.runpytest_inprocess(*ARGS, "-q")
+    assert result.ret == 1
+    output = result.stdout.str()
+    assert "requests in" not in output and "candidate keys" not in output and "generated tests" not in output
