@@ -32,7 +32,9 @@ class RuleHelp(NamedTuple):
 def from_page(text: str) -> RuleHelp:
     """The parts of one docs page: the H1's title, the first paragraph after it, the first section
     whose heading starts with "Why" and the first whose heading names the fix ("" when missing)."""
-    title, intro, sections = "", [], []
+    title = ""
+    intro: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
     current: list[str] | None = None
     for line in text.splitlines():
         heading = _HEADING.match(line)
