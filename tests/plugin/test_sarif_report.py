@@ -145,6 +145,10 @@ def test_rule_help_shipped_with_the_package_matches_the_docs_pages() -> None:
     assert shipped == rule_help.as_json(rule_help.from_docs(DOCS / "checks")), (
         "rule_help.json is stale: run python -m pytest_launchready.report.rule_help docs/checks")
     helps = rule_help.load()
+    from pytest_launchready.config.check_names import CHECK_MODULES
+
+    incomplete = [name for name in CHECK_MODULES if not all(helps[name])]
+    assert not incomplete, f"pages without a title, first paragraph, 'Why' section or fix section: {incomplete}"
     assert helps["webhooks"].why.startswith("A receiver URL is public")  # its "## Why it matters" section
     assert helps["auth"].fix.startswith("Put authentication in front of every private route")
 
