@@ -159,3 +159,24 @@ def test_rule_ids_one_per_check_and_kind() -> None:
     assert rule_id("auth", "route") == rule_id("auth", "") == rule_id("cors", "app-wide").replace("cors", "auth")
     assert rule_id("tokens", "revoked after logout") == "launchready/tokens/revoked-after-logout"
     assert rule_id("tenant_isolation", "write") != rule_id("tenant_isolation", "read")
+
+
+def test_a_live_targets_results_point_at_the_ini_line_that_names_it(tmp_path: Path) -> None:
+    from pytest_launchready.report.sarif_locations import route_anchor
+
+    ini = tmp_path / "pytest.ini"
+    ini.write_text("[pytest]\n# the staging API\nlaunchready_base_url = https://staging.example.com\n")
+    anchor = route_anchor("", ini, tmp_path)
+    assert anchor is not None and (anchor.path, anchor.line_of("GET /items/{item_id}")) == ("pytest.ini", 3)
+    assert route_anchor("", tmp_path.parent / "elsewhere.ini", tmp_path) is None  # outside the repository: no file
+
+
+def test_a_route_is_found_in_each_frameworks_spelling_of_its_path() -> None:
+    from pytest_launchready.report.sarif_locations import Anchor
+
+    source = 'app = Flask(__name__)\n\n@app.get("/items/<int:item_id>")\ndef item(item_id): ...\n' \
+             "urlpatterns = [path('orgs/<slug:org>/members/', members)]\n@router.get('/users/:id')\n"
+    anchor = Anchor("app.py", source)
+    assert anchor.line_of("GET /items/{item_id}") == 3
+    assert anchor.line_of("GET /users/{id}") == 6
+    assert anchor.line_of("POST /nowhere") == 1 and anchor.line_of("app-wide") == 1
