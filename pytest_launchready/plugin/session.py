@@ -221,19 +221,21 @@ class LaunchreadySession:
         else:
             target = "none"
         checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"
-        return [f"launchready: target {target}; checks {checks}", *self._generated_line()]
+        # The xdist controller planned at session start (it collects nothing); a run without xdist
+        # plans at collection, so its counts follow the "collected" line instead.
+        planned = self.state.plan[1] if self.state.plan is not None else None
+        return [f"launchready: target {target}; checks {checks}", *(_generated_line(planned) if planned else [])]
 
-    def _generated_line(self) -> list[str]:
-        """How many tests each check generates, from the plan (made here, before collection, on a run
-        without xdist; a plan that cannot be made says nothing here and fails at collection as always)."""
-        from pytest_launchready.plugin.planning import plan_cases
-
-        try:
-            _, planned = plan_cases(self.config)
-        except Exception:  # noqa: BLE001 - collection raises it again, with its own clear message
+    def pytest_report_collectionfinish(self, config: pytest.Config) -> list[str]:
+        """How many tests each check generated, under the "collected" line (not with -q)."""
+        if config.option.verbose < 0 or hasattr(config, "workerinput") or not self.cases:
             return []
-        counts = ", ".join(f"{name} {len(cases)}" for name, cases in planned.items())
-        return [f"launchready: {sum(map(len, planned.values()))} generated tests: {counts}"]
+        return _generated_line(self.cases)
+
+
+def _generated_line(planned: dict[str, list[Case]]) -> list[str]:
+    counts = ", ".join(f"{name} {len(cases)}" for name, cases in planned.items())
+    return [f"launchready: {sum(map(len, planned.values()))} generated tests: {counts}"]
 
 
 def _write_sarif(path: Path, data: dict[str, Any], settings: Any, config: pytest.Config) -> None:

@@ -16,8 +16,8 @@ def test_bursts_and_the_key_guess_show_progress_and_the_header_counts_tests(pyte
     result = pytester.runpytest_inprocess(*ARGS)
     assert result.ret == 1  # the demo's login is not throttled
     result.stdout.fnmatch_lines([
-        "launchready: 14 generated tests: tokens 12, rate_limits 2",
         "collected 14 items / 11 deselected / 3 selected",
+        "launchready: 14 generated tests: tokens 12, rate_limits 2",
     ])
     result.stdout.fnmatch_lines([
         "  test_tokens[[]weak secret[]]: 0/*candidate keys, * s",
@@ -36,3 +36,14 @@ def test_quiet_runs_show_neither(pytester: pytest.Pytester) -> None:
     assert result.ret == 1
     output = result.stdout.str()
     assert "requests in" not in output and "candidate keys" not in output and "generated tests" not in output
+
+
+def test_under_xdist_the_header_itself_counts_the_tests(pytester: pytest.Pytester) -> None:
+    """The xdist controller plans before its workers start (to fail closed once), so the header has the counts."""
+    demo_project(pytester)
+    result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tokens,rate_limits", "-n", "2",
+                                           "-p", "no:cacheprovider", "--collect-only")
+    result.stdout.fnmatch_lines([
+        "launchready: target demoapp:app (in-process, from ini launchready_app); checks tokens, rate_limits (--launchready-checks)",
+        "launchready: 14 generated tests: tokens 12, rate_limits 2",
+    ])
