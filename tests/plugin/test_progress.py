@@ -42,8 +42,10 @@ def test_under_xdist_the_header_itself_counts_the_tests(pytester: pytest.Pyteste
     """The xdist controller plans before its workers start (to fail closed once), so the header has the counts."""
     demo_project(pytester)
     result = pytester.runpytest_subprocess("--launchready", "--launchready-checks=tokens,rate_limits", "-n", "2",
-                                           "-p", "no:cacheprovider", "--collect-only")
+                                           "-p", "no:cacheprovider", "-k", "alg")
     result.stdout.fnmatch_lines([
         "launchready: target demoapp:app (in-process, from ini launchready_app); checks tokens, rate_limits (--launchready-checks)",
         "launchready: 14 generated tests: tokens 12, rate_limits 2",
+        "created: 2/2 workers",
     ])
+    assert result.stdout.str().count("generated tests") == 1
