@@ -49,3 +49,14 @@ def test_under_xdist_the_header_itself_counts_the_tests(pytester: pytest.Pyteste
         "created: 2/2 workers",
     ])
     assert result.stdout.str().count("generated tests") == 1
+
+
+def test_the_load_run_shows_its_users_and_figures_so_far(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support.logins import ORG_ROLE_LOGIN
+    from support.projects import make_project
+
+    monkeypatch.setenv("LOAD_FLAWS", "")
+    make_project(pytester, "load_fastapi", "launchready_public_routes =\n    POST /auth/login\n"
+                 "launchready_load = true\nlaunchready_load_users = 3\nlaunchready_load_duration = 2\n", ORG_ROLE_LOGIN)
+    result = pytester.runpytest_inprocess("--launchready", "--launchready-checks=load", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["load: 3 users, * req/s, p95 * ms so far"])
