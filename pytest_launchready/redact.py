@@ -35,6 +35,8 @@ _SECRET_FIELD = re.compile(
 _JSON_FIELD_VALUE = re.compile(r'("(?P<key>[^"\\]{1,64})"\s*:\s*)"(?P<value>(?:[^"\\]|\\.)*)"')
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+#: A password in a URL (``https://deploy:pw@staging.example``): a base URL or a curl line may carry one.
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):[^/\s@]+@")
 
 _MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
 
@@ -78,6 +80,7 @@ class Redactor:
             text = self._pattern.sub(MASK, text)
         text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
         text = _JWT.sub(MASK, text)
+        text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
         return _JSON_FIELD_VALUE.sub(_mask_field, text)
 
     def headers(self, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ import pytest
 
 from pytest_launchready.config import values
 from pytest_launchready.config.table import INI_SETTINGS, OPTIONS, CommandLineOption, IniSetting, raw_value
-from pytest_launchready.config.values import Parser, Reading, RoleRoute, Waiver
+from pytest_launchready.config.values import DkimSelector, Parser, Reading, RoleRoute, Waiver
 from pytest_launchready.redact import Secret
 
 __all__ = ["SOURCES", "Settings", "Source", "read_settings"]
@@ -111,7 +111,7 @@ class Settings:
     secret_paths: tuple[str, ...] = _DEFAULT["secret_paths"]
     secret_allowlist: tuple[str, ...] = _DEFAULT["secret_allowlist"]
     mail_domains: tuple[str, ...] = _DEFAULT["mail_domains"]
-    dkim_selectors: tuple[str, ...] = _DEFAULT["dkim_selectors"]
+    dkim_selectors: tuple[DkimSelector, ...] = _DEFAULT["dkim_selectors"]
     nameservers: tuple[tuple[str, int], ...] = _DEFAULT["nameservers"]
     mail_samples: tuple[str, ...] = _DEFAULT["mail_samples"]
     strict_mail: bool = _DEFAULT["strict_mail"]
@@ -142,6 +142,8 @@ class Settings:
     #: ``--launchready-sarif``: where the SARIF log goes ("" for none).
     sarif_path: str = _DEFAULT["sarif_path"]
     report_path: str = _DEFAULT["report_path"]
+    #: ``--launchready-html``: where the HTML scorecard goes ("" for none).
+    html_path: str = _DEFAULT["html_path"]
     #: Not a setting: where relative paths in settings start.
     rootpath: str = field(default=".", compare=False)
 
@@ -169,6 +171,11 @@ class Settings:
     def builtin_login(self) -> bool:
         """Whether the built-in login applies (both routes set) when no ``launchready_login`` fixture is defined."""
         return bool(self.signup_route and self.login_route)
+
+    def dkim_selectors_for(self, domain: str) -> tuple[str, ...]:
+        """The DKIM selectors to check for ``domain``: the bare ones and its own, in the order listed."""
+        domain = domain.rstrip(".").lower()
+        return tuple(dict.fromkeys(e.selector for e in self.dkim_selectors if e.domain in ("", domain)))
 
     def is_global(self, role: str) -> bool:
         """Whether ``role`` ranks above the tenant role (a user of it belongs to no tenant)."""

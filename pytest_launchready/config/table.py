@@ -126,7 +126,7 @@ INI_SETTINGS: tuple[IniSetting, ...] = (
     IniSetting("launchready_secret_paths", "linelist", [], "items", "Built bundles, static folders and log files to scan for secrets (default: dist build .next static public, *.log)."),
     IniSetting("launchready_secret_allowlist", "linelist", [], "items", "Secret findings to accept: a fingerprint, or a path glob."),
     IniSetting("launchready_mail_domains", "linelist", [], "mail_domains", "Domains that send mail (SPF, DKIM, DMARC, MX are checked)."),
-    IniSetting("launchready_dkim_selectors", "linelist", [], "items", "DKIM selectors to check for each mail domain."),
+    IniSetting("launchready_dkim_selectors", "linelist", [], "dkim_selectors", "DKIM selectors to check: 's1 s2' for every mail domain, 'example.com: s1 s2' for one."),
     IniSetting("launchready_nameservers", "linelist", [], "nameservers", "DNS servers to ask, 'host[:port]' (default: the system resolver)."),
     IniSetting("launchready_mail_samples", "linelist", [], "items", "Raw signed messages (.eml) whose DKIM signature and alignment are verified."),
     IniSetting("launchready_strict_mail", "bool", False, "flag", "Mail warnings fail too."),
@@ -162,6 +162,7 @@ OPTIONS: tuple[CommandLineOption, ...] = (
     CommandLineOption("--launchready-load-workers", "Run the load check's locust with N local worker processes (0: one process).", "load_workers", "number_or_zero", metavar="N", type=_non_negative_int),
     CommandLineOption("--launchready-sarif", "Also write the findings as SARIF 2.1.0 (for GitHub code scanning) to PATH.", "sarif_path", "text_or_empty", metavar="PATH"),
     CommandLineOption("--launchready-report", "Also write the JSON report (scorecard, every test's outcome and finding) to PATH.", "report_path", "text_or_empty", metavar="PATH"),
+    CommandLineOption("--launchready-html", "Also write the HTML scorecard (one self-contained page: checklist, findings, load chart) to PATH.", "html_path", "text_or_empty", metavar="PATH"),
 )
 
 

@@ -44,6 +44,15 @@ class RoleRoute:
 
 
 @dataclass(frozen=True)
+class DkimSelector:
+    """A ``launchready_dkim_selectors`` entry: ``selector`` is checked for ``domain``, or for every
+    mail domain when ``domain`` is empty (a bare selector line)."""
+
+    selector: str
+    domain: str = ""
+
+
+@dataclass(frozen=True)
 class Waiver:
     """An accepted finding: test ids matching ``pattern`` are reported as waived.
 
@@ -106,6 +115,32 @@ def origins(raw: list[str], reading: Reading) -> tuple[str, ...]:
 def mail_domains(raw: list[str], reading: Reading) -> tuple[str, ...]:
     """Domain names, lowercase, without the root dot."""
     return tuple(d.lower().rstrip(".") for d in _items(raw))
+
+
+#: RFC 6376 3.1: a selector is one or more DNS labels; a domain here is two or more (RFC 1035 2.3.1).
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+_SELECTOR_RE = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$", re.IGNORECASE)
+_DOMAIN_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})+$", re.IGNORECASE)
+
+
+def dkim_selectors(raw: list[str], reading: Reading) -> tuple[DkimSelector, ...]:
+    """``s1 s2`` lines (every mail domain) and ``example.com: s1 s2`` lines (that domain, one of
+    ``launchready_mail_domains`` read before); selectors apart by spaces or commas."""
+    known: tuple[str, ...] = reading.earlier["mail_domains"]
+    result = []
+    for line in _items(raw):
+        domain, sep, rest = line.partition(":")
+        domain = domain.strip().lower().rstrip(".") if sep else ""
+        names = (rest if sep else line).replace(",", " ").split()
+        bad_names = [name for name in names if not _SELECTOR_RE.match(name)]
+        if not names or bad_names or (sep and not _DOMAIN_RE.match(domain)):
+            _bad(reading.key, line, "'selector ...' for every mail domain, or 'example.com: selector ...' for one "
+                 "(selectors are DNS labels such as s1 or google, apart by spaces)")
+        if sep and domain not in known:
+            listed = ", ".join(known) or "none"
+            _bad(reading.key, line, f"a domain of launchready_mail_domains before the colon ({listed})")
+        result += [DkimSelector(name, domain) for name in names]
+    return tuple(result)
 
 
 def app(raw: str, reading: Reading) -> str:

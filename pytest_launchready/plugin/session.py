@@ -187,7 +187,7 @@ class LaunchreadySession:
         for line, markup in render(rows):
             terminalreporter.write_line(line, **markup)
         settings = self.state.settings
-        if settings.report_path or settings.sarif_path:
+        if settings.report_path or settings.html_path or settings.sarif_path:
             from pytest_launchready.report import json_report
 
             data = json_report.build(rows, self.test_log, target=self._target(), started_at=self.started_at,
@@ -200,6 +200,24 @@ class LaunchreadySession:
                 path = Path(settings.rootpath) / settings.sarif_path
                 _write_sarif(path, data, settings, self.config)
                 terminalreporter.write_line(f"SARIF written to {path}")
+            if settings.html_path:
+                from pytest_launchready.report import html_report
+
+                path = Path(settings.rootpath) / settings.html_path
+                html_report.write(path, html_report.render(data, redact=self.state.redactor, p95_budget_ms=settings.p95_ms))
+                terminalreporter.write_line(f"HTML scorecard written to {path}")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session) -> None:
+        """With pytest-html installed and ``--html`` given: the launch scorecard at the top of its report."""
+        if hasattr(self.config, "workerinput"):
+            return
+        from dataclasses import asdict
+
+        from pytest_launchready.report.html_report import summary_fragment
+
+        rows = [asdict(row) for row in self.scorecard.rows(self.state.settings.checks)]
+        prefix.append(summary_fragment(rows, redact=self.state.redactor))
 
     def _target(self) -> dict[str, str]:
         """What the run tested and how it was reached: the report header's and the JSON report's facts."""

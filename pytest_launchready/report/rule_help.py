@@ -56,8 +56,8 @@ def from_page(text: str) -> RuleHelp:
 
 
 def from_docs(folder: Path) -> dict[str, RuleHelp]:
-    """Each check's help, from the pages of ``folder`` (docs/checks), by check name."""
-    return {page.stem: from_page(page.read_text()) for page in sorted(folder.glob("*.md"))}
+    """Each check's help, from the pages of ``folder`` (docs/checks; its index.md lists them), by check name."""
+    return {page.stem: from_page(page.read_text()) for page in sorted(folder.glob("*.md")) if page.stem != "index"}
 
 
 def as_json(helps: dict[str, RuleHelp]) -> str:

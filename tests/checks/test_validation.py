@@ -67,13 +67,17 @@ def test_secure_fastapi_app_is_all_green(pytester: pytest.Pytester, monkeypatch:
     assert result.ret == 0
 
 
-def test_fuzzing_leaves_nothing_in_the_users_repository(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fuzzing_leaves_nothing_in_the_users_repository_and_caches_in_the_users_cache(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     # A subprocess: hypothesis fixes its home directory (cwd/.hypothesis) when first imported.
     monkeypatch.delenv("VALIDATION_FLAWS", raising=False)
+    cache = pytester.path.parent / f"{pytester.path.name}-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     fastapi_project(pytester)
     result = pytester.runpytest_subprocess(*RUN, "-k", "POST")
     assert result.ret == 0
     assert not (pytester.path / ".hypothesis").exists()  # neither an example database nor caches
+    # The caches went to the user's cache directory instead, kept for the next run and the other xdist workers.
+    assert list((cache / "pytest-launchready" / "hypothesis").rglob("*.json.gz"))
 
 
 def test_each_flaw_fails_its_own_route(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,8 @@ def test_shapes_are_masked_without_being_registered() -> None:
     assert "abcdefghijklmnop" not in out and jwt not in out and "hunter22" not in out
     assert '"name": "ok"' in out
     assert redact("the token verifies with the key") == "the token verifies with the key"
+    assert redact("curl https://deploy:pw-staging-9@staging.example/items") == f"curl https://deploy:{MASK}@staging.example/items"
+    assert redact("mailto:a@b.example and https://user@host.example/") == "mailto:a@b.example and https://user@host.example/"
 
 
 def test_credentials_redact_their_own_repr() -> None:

@@ -263,6 +263,13 @@ def mail_zone(keys: MailKeys) -> LocalZone:
     _domain(zone, keys, "badtag.test", dmarc=("v=DMARC1; p=rejected; rua=mailto:d@badtag.test",))
     _domain(zone, keys, "pct.test", dmarc=("v=DMARC1; p=reject; pct=20; rua=mailto:d@pct.test",))
     zone.add("sub.spweak.test", "A", "192.0.2.41")
+    # Own report addresses that cannot receive: no MX nor address, a null MX; an A record is enough.
+    _domain(zone, keys, "norecv.test", dmarc=("v=DMARC1; p=reject; rua=mailto:a@reports.norecv.test,mailto:b@reports.norecv.test",))
+    zone.add("reports.norecv.test", "TXT", "site-verification=reports")
+    _domain(zone, keys, "nullrua.test", dmarc=("v=DMARC1; p=reject; rua=mailto:d@dmarc.nullrua.test",))
+    zone.add("dmarc.nullrua.test", "MX", "0 .")
+    _domain(zone, keys, "arua.test", dmarc=("v=DMARC1; p=reject; rua=mailto:d@inbox.arua.test",))
+    zone.add("inbox.arua.test", "A", "192.0.2.42")
 
     # MX.
     _domain(zone, keys, "nomx.test", mx=())
@@ -296,8 +303,16 @@ def message(sender: str = "alice@good.test", return_path: str | None = "bounce@g
     return "\r\n".join(lines).encode()
 
 
-def sign(raw: bytes, key: rsa.RSAPrivateKey, selector: str = "s1", domain: str = "good.test") -> bytes:
-    """``raw`` with a DKIM-Signature made by dkimpy prepended."""
-    signature = dkim.sign(raw, selector.encode(), domain.encode(), pem(key),
+def sign(raw: bytes, key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey, selector: str = "s1",
+         domain: str = "good.test", algorithm: str = "") -> bytes:
+    """``raw`` with a DKIM-Signature made by dkimpy prepended (ed25519-sha256 for an ed25519 key,
+    else ``algorithm`` or rsa-sha256)."""
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        seed = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+        private, algorithm = base64.b64encode(seed), algorithm or "ed25519-sha256"
+    else:
+        private = pem(key)
+    signature = dkim.sign(raw, selector.encode(), domain.encode(), private,
+                          signature_algorithm=(algorithm or "rsa-sha256").encode(),
                           include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
     return bytes(signature) + raw

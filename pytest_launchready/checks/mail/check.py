@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     Result = Union[SpfResult, DkimResult, DmarcResult, MxResult, SampleReport]
 
-NO_SELECTORS = "no DKIM selector to check: set launchready_dkim_selectors (the s= of your DKIM-Signature headers)"
+NO_SELECTORS = ("no DKIM selector to check for {domain}: set launchready_dkim_selectors (the s= of your "
+                "DKIM-Signature headers: 's1' for every domain, or '{domain}: s1')")
 
 
 def cases(plan: Plan) -> Iterable[Case]:
@@ -32,11 +33,13 @@ def cases(plan: Plan) -> Iterable[Case]:
     for domain in dict.fromkeys(settings.mail_domains):
         facts = (("domain", domain),)
         yield Case(id=f"{domain} SPF", variant="spf", data=facts, counts_as_route=False)
-        for selector in dict.fromkeys(settings.dkim_selectors):
+        selectors = settings.dkim_selectors_for(domain)
+        for selector in selectors:
             yield Case(id=f"{domain} DKIM {selector}", variant="dkim", data=(*facts, ("selector", selector)),
                        counts_as_route=False)
-        if not settings.dkim_selectors:
-            yield Case(id=f"{domain} DKIM", variant="dkim", data=facts, not_run=NO_SELECTORS, counts_as_route=False)
+        if not selectors:
+            yield Case(id=f"{domain} DKIM", variant="dkim", data=facts, not_run=NO_SELECTORS.format(domain=domain),
+                       counts_as_route=False)
         yield Case(id=f"{domain} DMARC", variant="dmarc", data=facts, counts_as_route=False)
         yield Case(id=f"{domain} MX", variant="mx", data=facts, counts_as_route=False)
     for sample in dict.fromkeys(settings.mail_samples):

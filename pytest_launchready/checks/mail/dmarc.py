@@ -56,10 +56,9 @@ def inspect_dmarc(domain: str, resolver: MailResolver) -> DmarcResult:
         return _with(base, lookups, policy.dmarc_findings(domain, records, source, inherited=inherited, error=error))
     destinations = []
     for entry in tags.get("rua") or []:
-        destination, lookup = _destination(entry, record_domain, resolver)
+        destination, asked = _destination(entry, record_domain, resolver, lookups)
         destinations.append(destination)
-        if lookup is not None:
-            lookups.append(lookup)
+        lookups += asked
     pct = _PCT.search(record)
     percent = min(100, int(pct.group(1))) if pct else 100
     findings = policy.dmarc_findings(
@@ -89,19 +88,42 @@ def _parse(record: str, record_domain: str, resolver: MailResolver) -> tuple[dic
     return {name: tag["value"] for name, tag in parsed["tags"].items()}, "", None
 
 
-def _destination(entry: dict[str, Any], record_domain: str, resolver: MailResolver) -> tuple[ReportDestination, Lookup | None]:
-    """A rua address, and for an external ``mailto:`` its RFC 7489 7.1 authorization lookup."""
+def _destination(entry: dict[str, Any], record_domain: str, resolver: MailResolver,
+                 earlier: list[Lookup]) -> tuple[ReportDestination, list[Lookup]]:
+    """A rua address and the lookups it took: for an external ``mailto:`` its RFC 7489 7.1
+    authorization, for one in your own domain whether that domain receives mail at all."""
     address = str(entry.get("address", ""))
     uri = f"{entry.get('scheme', 'mailto')}:{address}" if entry.get("scheme") == "mailto" else address
     if entry.get("scheme") != "mailto" or "@" not in address:
-        return ReportDestination(uri=uri, domain="", external=False), None
+        return ReportDestination(uri=uri, domain="", external=False), []
     target = address.rsplit("@", 1)[1].lower().rstrip(".")
     if organizational_domain(target) == organizational_domain(record_domain):
-        return ReportDestination(uri=uri, domain=target, external=False), None
+        deliverable, asked = _deliverable(target, resolver, earlier)
+        return ReportDestination(uri=uri, domain=target, external=False, deliverable=deliverable), asked
     name = f"{record_domain}._report._dmarc.{target}"
     lookup = resolver.txt(name)
     authorized = None if lookup.failed else any(is_dmarc_record(text) for text in lookup.answers)
-    return ReportDestination(uri=uri, domain=target, external=True, authorized=authorized, authorization_name=name), lookup
+    return ReportDestination(uri=uri, domain=target, external=True, authorized=authorized, authorization_name=name), [lookup]
+
+
+def _deliverable(domain: str, resolver: MailResolver, earlier: list[Lookup]) -> tuple[bool | None, list[Lookup]]:
+    """Can ``domain`` receive mail: an MX that is not null (RFC 7505), else an A/AAAA (RFC 5321 5.1)?
+
+    None when a query failed (that failure is reported on its own). Names already asked in this
+    inspection (two addresses in one domain) are not asked again.
+    """
+    asked: list[Lookup] = []
+    for rtype in ("MX", "A", "AAAA"):
+        lookup = next((l for l in earlier if (l.name, l.rtype) == (domain, rtype)), None)
+        if lookup is None:
+            lookup = resolver.query(domain, rtype)
+            asked.append(lookup)
+        if lookup.failed:
+            return None, asked
+        if lookup.answers:
+            null_mx = rtype == "MX" and all(answer.partition(" ")[2] in ("", ".") for answer in lookup.answers)
+            return not null_mx, asked
+    return False, asked
 
 
 def _show(value: Any) -> str:

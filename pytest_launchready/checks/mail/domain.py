@@ -21,7 +21,7 @@ def resolver_for(settings: Settings) -> MailResolver:
 
 
 def inspect_domain(domain: str, settings: Settings) -> MailDomainReport:
-    """SPF, DKIM (each of ``launchready_dkim_selectors``), DMARC and MX of ``domain``, with findings.
+    """SPF, DKIM (each selector ``launchready_dkim_selectors`` gives it), DMARC and MX of ``domain``, with findings.
 
     Every aspect gets its own time budget (``launchready_timeout``), so one dead include chain cannot
     starve the others.
@@ -30,7 +30,7 @@ def inspect_domain(domain: str, settings: Settings) -> MailDomainReport:
     return MailDomainReport(
         domain=domain,
         spf=inspect_spf(domain, resolver_for(settings)),
-        dkim=tuple(inspect_dkim(domain, selector, resolver_for(settings)) for selector in settings.dkim_selectors),
+        dkim=tuple(inspect_dkim(domain, selector, resolver_for(settings)) for selector in settings.dkim_selectors_for(domain)),
         dmarc=inspect_dmarc(domain, resolver_for(settings)),
         mx=inspect_mx(domain, resolver_for(settings)),
         nameservers=resolver_for(settings).description,

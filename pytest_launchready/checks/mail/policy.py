@@ -176,8 +176,8 @@ def dmarc_findings(
     inherited: bool = False,
     error: str = "",
 ) -> list[Finding]:
-    """DMARC rules: one valid record, p (or the inherited sp) quarantine/reject, sp/np not weaker,
-    rua present, external report destinations authorized."""
+    """DMARC rules: one valid record, p (or the inherited sp) quarantine/reject, rua present (fails);
+    sp/np not weaker than p, external report destinations authorized, own ones deliverable (warns)."""
     source = source or f"_dmarc.{domain}"
     example = f'"v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@{domain}" as a TXT record at _dmarc.{domain}'
     if not records:
@@ -204,7 +204,9 @@ def dmarc_findings(
             if name == "np" and value == subdomain_policy and policy_strength(value) < policy_strength(policy):
                 continue  # np defaults to sp: the sp finding already says it
             if policy_strength(value) < policy_strength(policy):
-                findings.append(fail(
+                # A weakness, not a hole: mail from the domain itself still meets p (a subdomain that
+                # sends is listed and judged on its own, where the weak sp= it inherits fails).
+                findings.append(warn(
                     f"the DMARC record at {source} sets {name}={value}, weaker than p={policy}: "
                     f"{'subdomains' if name == 'sp' else 'non-existent subdomains'} of {domain} can be forged",
                     f"Remove {name}= (it then defaults to p) or set it to {policy}.",
@@ -221,14 +223,24 @@ def dmarc_findings(
             f"Add rua=mailto:dmarc-reports@{domain} (or your DMARC report service's address).",
         ))
     record_domain = source.removeprefix("_dmarc.")
+    undeliverable: set[str] = set()
     for destination in rua:
+        # RFC 7489 7.1: receivers skip an unauthorized destination; the policy itself still applies.
         if destination.external and destination.authorized is False:
-            findings.append(fail(
+            findings.append(warn(
                 f"the DMARC report address {destination.uri} is outside {record_domain} and "
                 f"{destination.domain} does not authorize it (no TXT \"v=DMARC1\" at "
-                f"{destination.authorization_name}): receivers drop those reports",
+                f"{destination.authorization_name}): receivers send no reports there (the policy still applies)",
                 f'Have {destination.domain} publish "v=DMARC1" as a TXT record at {destination.authorization_name}, '
                 "or send reports to an address in your own domain.",
+            ))
+        elif not destination.external and destination.deliverable is False and destination.domain not in undeliverable:
+            undeliverable.add(destination.domain)
+            findings.append(warn(
+                f"the DMARC report address {destination.uri} cannot receive mail: {destination.domain} has no mail "
+                'server (no MX record and no A/AAAA address, or a null MX "0 ."), so the reports are never delivered',
+                f"Publish an MX record for {destination.domain}, or send reports to an address whose domain "
+                "receives mail.",
             ))
     return findings
 
@@ -252,6 +264,27 @@ def mx_findings(domain: str, hosts: Sequence[tuple[int, str]], unresolvable: Seq
 
 # --- signed samples ---------------------------------------------------------------------------------
 
+#: Why an ed25519 signature could not be checked (dkimpy verifies ed25519 through PyNaCl).
+NO_NACL = "dkimpy cannot check an ed25519 signature without PyNaCl"
+#: Why a verified rsa-sha1 signature counts as bad.
+SHA1_SIGNATURE = "it is signed with rsa-sha1, which RFC 8301 forbids verifiers to accept: receivers treat it as invalid"
+_SUPPORTED_ALGORITHMS = "rsa-sha256 or ed25519-sha256"
+_VERIFY_FIX = ("Check that the selector's public key in DNS matches the signing key, and that nothing rewrites "
+               "the message after signing (footers, header rewriting).")
+
+
+def unsupported_algorithm(algorithm: str) -> str:
+    """Why a signature with an unknown ``a=`` could not be checked."""
+    return f"its algorithm a={algorithm or '(none)'} is not one verifiers know ({_SUPPORTED_ALGORITHMS})"
+
+
+def _signature_fix(why: str) -> str:
+    if why == NO_NACL:
+        return "Install dkimpy's ed25519 support where this check runs (pip install 'dkimpy[ed25519]') and run again."
+    if why == SHA1_SIGNATURE or why.startswith("its algorithm a="):
+        return "Have your mail provider sign with a=rsa-sha256 (a 2048-bit key), or ed25519-sha256 alongside it."
+    return _VERIFY_FIX
+
 def alignment_findings(
     path: str,
     from_domain: str,
@@ -264,7 +297,8 @@ def alignment_findings(
     aligned (relaxed) with From; the Return-Path domain aligned too (else a warning).
 
     ``signatures`` are ``(d=, organizational domain of d=, verified, why not)``; verified is None when
-    the signature could not be checked at all (a warning, never a pass).
+    the signature could not be checked at all (an unknown algorithm, ed25519 without PyNaCl): said so,
+    a failure when no aligned signature verified, else a warning, and never advice to change ``d=``.
     """
     if not from_domain:
         return [fail(f"{path} has no single From: address, so DMARC alignment cannot be checked",
@@ -273,19 +307,23 @@ def alignment_findings(
         return [fail(f"{path} (From: @{from_domain}) carries no DKIM-Signature: receivers see unsigned mail",
                      f"Turn on DKIM signing for {from_domain} in your mail provider and save a new sample.")]
     findings: list[Finding] = []
-    for d, _org, valid, why in signatures:
+    aligned = [d for d, org, valid, _why in signatures if valid is True and org == from_org]
+    for d, org, valid, why in signatures:
         if valid is False:
+            findings.append(fail(f"the DKIM signature d={d or '(none)'} in {path} does not verify: {why}", _signature_fix(why)))
+        elif valid is None and org == from_org and not aligned:
+            # Neither good nor bad: nothing proves this message passes DMARC on DKIM, and the
+            # signing domain is already right, so the advice is about the check or the algorithm.
             findings.append(fail(
-                f"the DKIM signature d={d or '(none)'} in {path} does not verify: {why}",
-                "Check that the selector's public key in DNS matches the signing key, and that nothing rewrites "
-                "the message after signing (footers, header rewriting).",
+                f"the DKIM signature d={d} in {path} could not be checked: {why}; it is aligned with From "
+                f"{from_domain} but no aligned signature verified, so nothing shows this message passes DMARC on DKIM",
+                _signature_fix(why),
             ))
         elif valid is None:
-            findings.append(warn(f"the DKIM signature d={d} in {path} was not verified: {why}",
-                                 "Install what is missing and run again."))
-    aligned = [d for d, org, valid, _why in signatures if valid is True and org == from_org]
-    tried = any(org == from_org and valid is False for _d, org, valid, _why in signatures)
-    if not aligned and not tried:  # an aligned signature that failed is already reported above
+            findings.append(warn(f"the DKIM signature d={d or '(none)'} in {path} could not be checked: {why}",
+                                 _signature_fix(why)))
+    tried = any(org == from_org and valid is not True for _d, org, valid, _why in signatures)
+    if not aligned and not tried:  # an aligned signature that failed or went unchecked is already reported above
         others = ", ".join(sorted({d for d, *_ in signatures}))
         findings.append(fail(
             f"no valid DKIM signature in {path} is aligned with its From domain {from_domain} (signed by: "

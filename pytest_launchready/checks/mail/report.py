@@ -127,13 +127,18 @@ class DkimResult(_Result):
 
 @dataclass(frozen=True)
 class ReportDestination:
-    """A DMARC ``rua`` address; an external one must be authorized by its domain's DNS."""
+    """A DMARC ``rua`` address; an external one must be authorized by its domain's DNS.
+
+    ``deliverable`` says whether an address in your own domain can receive mail (its domain has an
+    MX record, or no MX but an A/AAAA address; a null MX cannot); None when it was not looked up.
+    """
 
     uri: str
     domain: str
     external: bool
     authorized: bool | None = None
     authorization_name: str = ""
+    deliverable: bool | None = None
 
 
 @dataclass(frozen=True)

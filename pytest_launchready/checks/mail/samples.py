@@ -15,7 +15,6 @@ from pytest_launchready.checks.mail.resolver import MailResolver, organizational
 
 #: Signatures verified per message at most (a real message has one to three).
 MAX_SIGNATURES = 10
-_NO_NACL = "cannot verify an ed25519 signature without PyNaCl (pip install 'dkimpy[ed25519]')"
 
 
 def inspect_sample(path: str, rootpath: str, resolver: MailResolver) -> SampleReport:
@@ -63,24 +62,29 @@ def verify_signatures(message: bytes, resolver: MailResolver) -> tuple[Signature
         domain = tags.get(b"d", b"").decode("ascii", "replace").lower()
         selector = tags.get(b"s", b"").decode("ascii", "replace")
         algorithm = tags.get(b"a", b"").decode("ascii", "replace")
-        valid, problem = _verify_one(message, index, resolver)
+        valid, problem = _verify_one(message, index, algorithm, resolver)
         results.append(SignatureResult(domain, selector, valid, algorithm, problem))
     return tuple(results)
 
 
-def _verify_one(message: bytes, index: int, resolver: MailResolver) -> tuple[bool | None, str]:
-    """(verified, why not); None when it could not be checked at all (ed25519 without PyNaCl)."""
+def _verify_one(message: bytes, index: int, algorithm: str, resolver: MailResolver) -> tuple[bool | None, str]:
+    """(verified, why not); None when it could not be checked at all (an algorithm dkimpy does not
+    know, or ed25519 without PyNaCl): such a signature is neither good nor bad."""
     import dkim
+    from dkim.crypto import HASH_ALGORITHMS
 
+    if algorithm.lower().encode() not in HASH_ALGORITHMS:
+        return None, policy.unsupported_algorithm(algorithm)
     captured = _Capture()
     logger = logging.Logger("pytest_launchready.checks.mail.dkim", logging.DEBUG)
     logger.addHandler(captured)
     verifier = dkim.DKIM(message, logger=logger, minkey=policy.RSA_MINIMUM_BITS, timeout=resolver.timeout)
     try:
         if verifier.verify(idx=index, dnsfunc=resolver.dkim_dnsfunc):
-            return True, ""
+            # dkimpy still accepts rsa-sha1; RFC 8301 3.1 says verifiers must not, and receivers don't.
+            return (False, policy.SHA1_SIGNATURE) if algorithm.lower() == "rsa-sha1" else (True, "")
     except dkim.NaClNotFoundError:
-        return None, _NO_NACL
+        return None, policy.NO_NACL
     except dkim.DKIMException as error:
         if str(error).startswith("body hash mismatch"):
             return False, "the body was changed after signing (body hash mismatch)"

@@ -12,6 +12,7 @@ document planted in tenant A's knowledge. Families are given chat calls in order
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import pytest
@@ -125,6 +126,7 @@ def _injection(ctx: RunContext, family: Family, opener: Callable[[Tenant], Threa
             reply = thread.send(message)
             leak = detect_leak(reply.text, canary=oracle.canary, system_prompt=oracle.system_prompt)
             if leak is not None:
+                _hide_answer(ctx, reply.text)
                 planted = (" after a document in its own knowledge told it to print its instructions"
                            if family.mode == PLANTED else "")
                 fail(f"The bot leaked its system prompt to tenant {tenant.name}{planted} ({leak.kind}, score "
@@ -148,6 +150,8 @@ def _cross_tenant(ctx: RunContext, family: Family, opener: Callable[[Tenant], Th
             reply = thread.send(message)
             leak = detect_leak(reply.text, canary=owner.canary)
             if leak is not None:
+                if leak.kind != "canary":
+                    _hide_answer(ctx, reply.text)
                 fail(f"Tenant {asker.name}'s bot answered with tenant {owner.name}'s knowledge: question {sent} of {total} in "
                      f"'{family.id}' brought back the canary of a document planted in {owner.name}'s knowledge "
                      f"(found as {leak.kind}).",
@@ -155,6 +159,13 @@ def _cross_tenant(ctx: RunContext, family: Family, opener: Callable[[Tenant], Th
                      f"canary: \"{leak.excerpt}\". The bot's retrieval is not scoped to the tenant: every customer can "
                      "read every other customer's documents by asking.",
                      FIX_CROSS_TENANT, response=reply.response, redact=ctx.redact, docs=CHECK.docs, severity=CRITICAL)
+
+
+def _hide_answer(ctx: RunContext, answer: str) -> None:
+    """Mask a leaking answer wherever it would print (the evidence's body excerpt too): it holds the
+    prompt, or the canary in a form the redactor cannot see (base64, spaced letters); the leak's own
+    excerpt is what the message quotes."""
+    ctx.redact.add(answer, json.dumps(answer)[1:-1], json.dumps(answer, ensure_ascii=False)[1:-1])
 
 
 def _plant_cross_tenant(ctx: RunContext, owner: Tenant) -> tuple[str, str]:
@@ -179,7 +190,9 @@ def _quote(conversation: tuple[str, ...], message: str) -> str:
 
 
 def _kind(kind: str) -> str:
-    return "the canary" if kind == "canary" else f"the prompt ({kind})"
+    """How the failure names what leaked: ``canary:base64`` -> "the canary (base64)"."""
+    what, _, how = kind.partition(":")
+    return f"the {'canary' if what == 'canary' else 'prompt'}" + (f" ({how})" if how else "")
 
 
 CHECK = Check(

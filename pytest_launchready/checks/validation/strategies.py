@@ -10,6 +10,7 @@ the only module of the check that imports hypothesis, and only inside its functi
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from typing import Any, Iterator, Sequence
 
@@ -89,15 +90,30 @@ def _private_hypothesis_home() -> Iterator[None]:
     """Keep hypothesis's caches (constants, charmap) out of the user's repository while we draw.
 
     There is no example database (``database=None``), but hypothesis still writes caches under
-    ``.hypothesis/`` in the working directory. The previous home is restored afterwards, so the
-    user's own hypothesis tests keep theirs.
+    ``.hypothesis/`` in the working directory. They go to a cache folder of our own in the user's
+    cache directory instead: kept across runs and shared by xdist workers, since building the
+    character map alone costs seconds per process (hypothesis writes it atomically). Where that
+    folder cannot be made, a temporary one serves the run. The previous home is restored
+    afterwards, so the user's own hypothesis tests keep theirs.
     """
     from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
 
     previous = storage_directory(intent_to_write=False).home_directory
-    with tempfile.TemporaryDirectory(prefix="launchready-hypothesis-") as home:
+    with contextlib.ExitStack() as stack:
+        home = _cache_home() or stack.enter_context(tempfile.TemporaryDirectory(prefix="launchready-hypothesis-"))
         set_hypothesis_home_dir(home)
         try:
             yield
         finally:
             set_hypothesis_home_dir(previous)
+
+
+def _cache_home() -> str | None:
+    """``$XDG_CACHE_HOME/pytest-launchready/hypothesis`` (``~/.cache`` by default), or None if it cannot be made."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    home = os.path.join(base, "pytest-launchready", "hypothesis")
+    try:
+        os.makedirs(home, exist_ok=True)
+    except OSError:
+        return None
+    return home if os.access(home, os.W_OK) else None

@@ -9,6 +9,7 @@ from typing import Iterator
 
 import dkim
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from pytest_launchready.checks.mail import inspect_domain
 from pytest_launchready.checks.mail.dkim import inspect_dkim
@@ -18,7 +19,8 @@ from pytest_launchready.checks.mail.resolver import MailResolver
 from pytest_launchready.checks.mail.samples import inspect_sample
 from pytest_launchready.checks.mail.spf import inspect_spf
 from pytest_launchready.config.settings import Settings
-from support.dnsserver import MailWorld, message, sign
+from pytest_launchready.config.values import DkimSelector
+from support.dnsserver import MailKeys, MailWorld, message, sign
 
 
 @pytest.fixture
@@ -103,15 +105,19 @@ def test_dkim_revoked_is_flagged(resolver: MailResolver) -> None:
         ("quarantine.test", []),
         ("sub.good.test", []),
         ("pnone.test", ["fail"]),
-        ("spweak.test", ["fail"]),
+        ("spweak.test", ["warn"]),
         ("sub.spweak.test", ["fail"]),
-        ("npweak.test", ["fail"]),
+        ("npweak.test", ["warn"]),
         ("norua.test", ["fail"]),
-        ("unauth.test", ["fail"]),
+        ("unauth.test", ["warn"]),
         ("nodmarc.test", ["fail"]),
         ("twodmarc.test", ["fail"]),
         ("badtag.test", ["fail"]),
         ("pct.test", ["warn"]),
+        ("nomx.test", ["warn"]),
+        ("norecv.test", ["warn"]),
+        ("nullrua.test", ["warn"]),
+        ("arua.test", []),
     ],
 )
 def test_dmarc(resolver: MailResolver, domain: str, expected: list[str]) -> None:
@@ -139,6 +145,24 @@ def test_dmarc_subdomain_inherits_the_organizational_policy(resolver: MailResolv
 def test_dmarc_unauthorized_external_reports_name_the_record_to_publish(resolver: MailResolver) -> None:
     (finding,) = inspect_dmarc("unauth.test", resolver).findings
     assert "unauth.test._report._dmarc.collector.test" in finding.fix and "v=DMARC1" in finding.fix
+    assert "the policy still applies" in finding.message
+
+
+def test_dmarc_own_report_address_must_receive_mail(resolver: MailResolver) -> None:
+    result = inspect_dmarc("nomx.test", resolver)
+    own, external = result.rua
+    assert (own.domain, own.external, own.deliverable) == ("nomx.test", False, False)
+    assert external.deliverable is None  # a report service's own mail servers are its business
+    assert [(l.rtype, l.name, l.status) for l in result.lookups[1:4]] == [
+        ("MX", "nomx.test", "NODATA"), ("A", "nomx.test", "NODATA"), ("AAAA", "nomx.test", "NODATA")]
+    (finding,) = result.findings
+    assert "dmarc@nomx.test cannot receive mail: nomx.test has no mail server" in finding.message
+    # Two addresses in one domain: asked once, told once. An A record is enough (RFC 5321's implicit MX).
+    two = inspect_dmarc("norecv.test", resolver)
+    assert len(two.lookups) == 4 and len(two.findings) == 1
+    assert inspect_dmarc("nullrua.test", resolver).rua[0].deliverable is False
+    assert inspect_dmarc("arua.test", resolver).rua[0].deliverable is True
+    assert inspect_dmarc("good.test", resolver).rua[0].deliverable is True
 
 
 # --- MX ---------------------------------------------------------------------------------------------
@@ -160,7 +184,8 @@ def test_mx(resolver: MailResolver, domain: str, expected: list[str], hosts: tup
 # --- the whole domain (the mail_domain fixture's value) ---------------------------------------------
 
 def test_inspect_domain_good(world: MailWorld) -> None:
-    settings = Settings(mail_domains=("good.test",), dkim_selectors=("s1", "ed"), nameservers=(world.server.address,))
+    settings = Settings(mail_domains=("good.test",), dkim_selectors=(DkimSelector("s1"), DkimSelector("ed")),
+                        nameservers=(world.server.address,))
     report = inspect_domain("Good.Test.", settings)
     assert report.domain == "good.test" and report.passed and report.findings == ()
     assert report.spf.all_qualifier == "-" and report.dmarc.policy == "reject" and report.mx.hosts
@@ -169,7 +194,7 @@ def test_inspect_domain_good(world: MailWorld) -> None:
 
 
 def test_inspect_domain_collects_every_aspects_findings(world: MailWorld) -> None:
-    settings = Settings(dkim_selectors=("s1", "tiny"), nameservers=(world.server.address,))
+    settings = Settings(dkim_selectors=(DkimSelector("s1"), DkimSelector("tiny", "pnone.test")), nameservers=(world.server.address,))
     report = inspect_domain("pnone.test", settings)
     assert not report.passed
     assert [f.level for f in report.findings] == ["fail", "fail"]  # the missing tiny key, p=none
@@ -195,16 +220,37 @@ def samples(world: MailWorld, tmp_path: Path) -> Path:
         "unsigned.eml": message(),
         "small-key.eml": sign(message(), keys.rsa512, "tiny"),
         "revoked.eml": sign(message(), keys.rsa2048, "revoked"),
+        "sha1.eml": sign(message(), keys.rsa2048, algorithm="rsa-sha1"),
+        "unknown-algorithm.eml": good.replace(b"a=rsa-sha256", b"a=rsa-sha512"),
+        **ed25519_samples(keys),
     }
     for name, raw in files.items():
         (tmp_path / name).write_bytes(raw)
     return tmp_path
 
 
+def ed25519_samples(keys: MailKeys) -> dict[str, bytes]:
+    """ed25519-sha256 samples (RFC 8463) signed here by dkimpy: good, changed, and a key never published."""
+    ed = sign(message(), keys.ed, "ed")
+    stranger = ed25519.Ed25519PrivateKey.generate()
+    return {
+        "ed25519.eml": ed,
+        "ed25519-tampered.eml": ed.replace(b"Welcome aboard.", b"Welcome abroad."),
+        "ed25519-wrong-key.eml": sign(message(), stranger, "ed"),
+        "ed25519-and-rsa.eml": sign(sign(message(), keys.ed, "ed"), keys.rsa2048),
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "expected", "valid"),
     [
         ("good.eml", [], [True]),
+        ("ed25519.eml", [], [True]),
+        ("ed25519-and-rsa.eml", [], [True, True]),
+        ("ed25519-tampered.eml", ["fail"], [False]),
+        ("ed25519-wrong-key.eml", ["fail"], [False]),
+        ("sha1.eml", ["fail"], [False]),
+        ("unknown-algorithm.eml", ["fail"], [None]),
         ("subdomain.eml", [], [True]),
         ("dual-signed.eml", [], [True, True]),
         ("tampered.eml", ["fail"], [False]),
@@ -233,6 +279,30 @@ def test_sample_report_fields(samples: Path, resolver: MailResolver) -> None:
     assert (signature.domain, signature.selector, signature.algorithm) == ("good.test", "s1", "rsa-sha256")
     tampered = inspect_sample("tampered.eml", str(samples), resolver)
     assert "body was changed after signing" in tampered.findings[0].message
+
+
+def test_ed25519_and_unknown_algorithms_say_what_was_checked(samples: Path, resolver: MailResolver) -> None:
+    changed = inspect_sample("ed25519-tampered.eml", str(samples), resolver)
+    assert "body was changed after signing" in changed.findings[0].message
+    forged = inspect_sample("ed25519-wrong-key.eml", str(samples), resolver)
+    assert "signed with a different key than the one published" in forged.findings[0].message
+    (unknown,) = inspect_sample("unknown-algorithm.eml", str(samples), resolver).findings
+    assert "could not be checked: its algorithm a=rsa-sha512 is not one verifiers know" in unknown.message
+    assert "d=good.test (a custom DKIM domain)" not in unknown.fix and "a=rsa-sha256" in unknown.fix
+    (sha1,) = inspect_sample("sha1.eml", str(samples), resolver).findings
+    assert "rsa-sha1, which RFC 8301 forbids" in sha1.message
+
+
+def test_without_pynacl_an_ed25519_signature_is_unchecked_not_misadvised(
+        samples: Path, resolver: MailResolver, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(dkim, "nacl")  # what dkimpy sees when PyNaCl is not installed
+    alone = inspect_sample("ed25519.eml", str(samples), resolver)
+    assert [s.valid for s in alone.signatures] == [None]
+    (finding,) = alone.findings
+    assert finding.level == "fail" and "could not be checked: dkimpy cannot check an ed25519 signature without PyNaCl" in finding.message
+    assert "dkimpy[ed25519]" in finding.fix and "sign with d=" not in finding.fix
+    both = inspect_sample("ed25519-and-rsa.eml", str(samples), resolver)
+    assert [s.valid for s in both.signatures] == [True, None] and levels(both) == ["warn"]
 
 
 def test_dkimpy_verifies_through_our_resolver_only(samples: Path, world: MailWorld) -> None:

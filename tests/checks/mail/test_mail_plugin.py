@@ -46,12 +46,15 @@ def test_cases_are_made_offline_one_per_domain_and_aspect() -> None:
     from pytest_launchready.checks.mail.check import CHECK
     from pytest_launchready.config.settings import Settings
 
-    settings = Settings(mail_domains=("a.test", "b.test", "a.test"), dkim_selectors=("s1", "ed"), mail_samples=("x.eml",),
+    from pytest_launchready.config.values import DkimSelector
+
+    selectors = (DkimSelector("s1"), DkimSelector("ed"), DkimSelector("s1", "b.test"), DkimSelector("b2", "b.test"))
+    settings = Settings(mail_domains=("a.test", "b.test", "a.test"), dkim_selectors=selectors, mail_samples=("x.eml",),
                         nameservers=(("127.0.0.1", 9),))  # nothing answers there: cases() must not ask
     cases = list(CHECK.cases(Plan(settings, (), has_target=False)))
     assert [c.id for c in cases] == [
         "a.test SPF", "a.test DKIM s1", "a.test DKIM ed", "a.test DMARC", "a.test MX",
-        "b.test SPF", "b.test DKIM s1", "b.test DKIM ed", "b.test DMARC", "b.test MX", "x.eml",
+        "b.test SPF", "b.test DKIM s1", "b.test DKIM ed", "b.test DKIM b2", "b.test DMARC", "b.test MX", "x.eml",
     ]
     assert not any(c.counts_as_route or c.not_run for c in cases)
     assert not CHECK.needs_target and CHECK.enable_hint == "set launchready_mail_domains"
@@ -113,10 +116,21 @@ def test_dmarc_defects_and_inheritance(pytester: pytest.Pytester, world: MailWor
     domains = ["pnone.test", "spweak.test", "norua.test", "unauth.test", "sub.good.test", "sub.spweak.test"]
     result = run(pytester, world, domains, [], "", "-k", "DMARC")
     found = outcomes(result)
-    assert found["FAILED"] == ["norua.test DMARC", "pnone.test DMARC", "spweak.test DMARC", "sub.spweak.test DMARC", "unauth.test DMARC"]
-    assert found["PASSED"] == ["sub.good.test DMARC"]
+    assert found["FAILED"] == ["norua.test DMARC", "pnone.test DMARC", "sub.spweak.test DMARC"]
+    # A weak sp= (the domain's own mail still meets p) and an unauthorized report address (RFC 7489
+    # 7.1: only the reports are lost) warn; the subdomain that inherits sp=none fails.
+    assert found["PASSED"] == ["spweak.test DMARC", "sub.good.test DMARC", "unauth.test DMARC"]
     result.stdout.fnmatch_lines(["*TXT _dmarc.sub.spweak.test -> NXDOMAIN*", '*TXT _dmarc.spweak.test -> "v=DMARC1; p=reject; sp=none*'])
     result.stdout.fnmatch_lines(['*Have collector.test publish "v=DMARC1" as a TXT record at unauth.test._report._dmarc.collector.test*'])
+    strict = run(pytester, world, ["spweak.test", "unauth.test", "nomx.test"], [], "", "-k", "DMARC", "--launchready-strict")
+    assert outcomes(strict) == {"FAILED": ["nomx.test DMARC", "spweak.test DMARC", "unauth.test DMARC"]}
+
+
+def test_an_own_report_address_without_mx_warns_in_dmarc(pytester: pytest.Pytester, world: MailWorld) -> None:
+    result = run(pytester, world, ["nomx.test"], ["s1"])
+    assert outcomes(result) == {"FAILED": ["nomx.test MX"], "PASSED": ["nomx.test DKIM s1", "nomx.test DMARC", "nomx.test SPF"]}
+    result.stdout.re_match_lines([r"mail\s+FAIL\s.*1 failed: test_mail\[nomx.test MX\]",
+                                  r"\s+1 warning: the DMARC report address mailto:dmarc@nomx.test cannot receive mail"])
 
 
 def test_missing_mx_fails(pytester: pytest.Pytester, world: MailWorld) -> None:
@@ -148,7 +162,7 @@ def test_no_selectors_leaves_dkim_not_run(pytester: pytest.Pytester, world: Mail
     result = run(pytester, world, ["good.test"], [], "", "-v")
     found = outcomes(result)
     result.stdout.fnmatch_lines(["*test_mail[[]good.test DKIM[]] SKIPPED (NOT RUN*"])
-    result.stdout.re_match_lines([r"mail\s+PASS \(1 not run\)\s+3/4 tests\s+1 not run: no DKIM selector to check: set launchready_dkim_selectors"])
+    result.stdout.re_match_lines([r"mail\s+PASS \(1 not run\)\s+3/4 tests\s+1 not run: no DKIM selector to check for good.test: set launchready_dkim_selectors"])
     assert found["PASSED"] == ["good.test DMARC", "good.test MX", "good.test SPF"]
 
 
@@ -161,6 +175,8 @@ def test_signed_samples(pytester: pytest.Pytester, world: MailWorld) -> None:
         "mail/wrong-key.eml": sign(message(), world.keys.stranger),
         "mail/provider-signed.eml": sign(message(), world.keys.provider, "p1", "provider.test"),
         "mail/esp-bounce.eml": sign(message(return_path="bounces@esp.test"), world.keys.rsa2048),
+        "mail/ed25519.eml": sign(message(), world.keys.ed, "ed"),
+        "mail/unknown-algorithm.eml": good.replace(b"a=rsa-sha256", b"a=rsa-sha512"),
     }
     for name, raw in files.items():
         pytester.path.joinpath(name).write_bytes(raw)
@@ -168,9 +184,11 @@ def test_signed_samples(pytester: pytest.Pytester, world: MailWorld) -> None:
     pytester.makeini(f"[pytest]\nlaunchready_nameservers = {world.server.setting}\n{samples}")
     result = pytester.runpytest_inprocess(*ARGS)
     assert outcomes(result) == {
-        "FAILED": ["mail/missing.eml", "mail/provider-signed.eml", "mail/tampered.eml", "mail/wrong-key.eml"],
-        "PASSED": ["mail/esp-bounce.eml", "mail/good.eml"],
+        "FAILED": ["mail/missing.eml", "mail/provider-signed.eml", "mail/tampered.eml", "mail/unknown-algorithm.eml",
+                   "mail/wrong-key.eml"],
+        "PASSED": ["mail/ed25519.eml", "mail/esp-bounce.eml", "mail/good.eml"],
     }
+    result.stdout.fnmatch_lines(["*d=good.test s=s1 a=rsa-sha512: not checked (its algorithm a=rsa-sha512 is not one verifiers know*"])
     result.stdout.fnmatch_lines(["*d=good.test s=s1 a=rsa-sha256: FAILED (the body was changed after signing*"])
     result.stdout.fnmatch_lines(["*no valid DKIM signature in mail/provider-signed.eml is aligned with its From domain good.test*"])
     result.stdout.fnmatch_lines(["*Read the mail sample mail/missing.eml (relative to the rootdir): No such file*"])

@@ -144,10 +144,11 @@ OWN = (ReportDestination("mailto:d@example.test", "example.test", external=False
         ("quarantine", "quarantine", "quarantine", []),
         ("quarantine", "reject", "reject", []),
         ("none", "none", "none", ["fail"]),
-        ("reject", "none", "none", ["fail"]),  # np defaulted from sp: one finding, not two
-        ("reject", "quarantine", "quarantine", ["fail"]),
-        ("reject", "reject", "quarantine", ["fail"]),
-        ("quarantine", "none", "quarantine", ["fail"]),
+        ("reject", "none", "none", ["warn"]),  # np defaulted from sp: one finding, not two
+        ("reject", "quarantine", "quarantine", ["warn"]),
+        ("reject", "reject", "quarantine", ["warn"]),
+        ("quarantine", "none", "quarantine", ["warn"]),
+        ("none", "none", "none", ["fail"]),
         (None, None, None, ["fail"]),
     ],
 )
@@ -172,10 +173,15 @@ def test_dmarc_reporting_rules() -> None:
     unauthorized = ReportDestination("mailto:d@collector.test", "collector.test", external=True, authorized=False,
                                      authorization_name="example.test._report._dmarc.collector.test")
     (finding,) = policy.dmarc_findings("example.test", ["v=DMARC1"], rua=(unauthorized,), **strong)
-    assert finding.level == "fail" and "example.test._report._dmarc.collector.test" in finding.fix
+    assert finding.level == "warn" and "example.test._report._dmarc.collector.test" in finding.fix
     authorized = ReportDestination("mailto:d@collector.test", "collector.test", external=True, authorized=True)
     assert policy.dmarc_findings("example.test", ["v=DMARC1"], rua=(authorized,), **strong) == []
     assert levels(policy.dmarc_findings("example.test", ["v=DMARC1"], rua=OWN, percent=50, **strong)) == ["warn"]
+    dead = ReportDestination("mailto:d@example.test", "example.test", external=False, deliverable=False)
+    (undeliverable,) = policy.dmarc_findings("example.test", ["v=DMARC1"], rua=(dead, dead), **strong)
+    assert undeliverable.level == "warn" and "never delivered" in undeliverable.message
+    unknown = ReportDestination("mailto:d@example.test", "example.test", external=False, deliverable=None)
+    assert policy.dmarc_findings("example.test", ["v=DMARC1"], rua=(unknown,), **strong) == []
 
 
 def test_dmarc_record_count_and_syntax() -> None:
@@ -219,7 +225,9 @@ def test_mx_rules() -> None:
         ([("example.test", "example.test", True, ""), ("esp.test", "esp.test", False, "x")], "example.test", ["fail"]),
         ([("example.test", "example.test", True, "")], "esp.test", ["warn"]),
         ([("example.test", "example.test", True, "")], "", ["warn"]),
-        ([("example.test", "example.test", None, "no PyNaCl")], "example.test", ["warn", "fail"]),
+        ([("example.test", "example.test", None, policy.NO_NACL)], "example.test", ["fail"]),
+        ([("example.test", "example.test", True, ""), ("example.test", "example.test", None, policy.NO_NACL)], "example.test", ["warn"]),
+        ([("esp.test", "esp.test", None, policy.NO_NACL)], "example.test", ["warn", "fail"]),
         ([], "example.test", ["fail"]),
     ],
 )
@@ -231,3 +239,18 @@ def test_alignment_rules(signatures: list[tuple[str, str, bool | None, str]], re
 
 def test_sample_without_from_fails() -> None:
     assert levels(policy.alignment_findings("sample.eml", "", "", [("example.test", "example.test", True, "")])) == ["fail"]
+
+
+@pytest.mark.parametrize("why", [policy.NO_NACL, policy.unsupported_algorithm("ed448-sha256")])
+def test_an_unchecked_aligned_signature_says_so_and_never_advises_another_d(why: str) -> None:
+    (finding,) = policy.alignment_findings("sample.eml", "example.test", "example.test",
+                                           [("example.test", "example.test", None, why)], "example.test", "example.test")
+    assert finding.level == "fail" and "could not be checked" in finding.message and why in finding.message
+    assert "d=" not in finding.fix and ("dkimpy[ed25519]" in finding.fix or "rsa-sha256" in finding.fix)
+
+
+def test_a_sha1_signature_fails_with_the_algorithm_to_use() -> None:
+    (finding,) = policy.alignment_findings("sample.eml", "example.test", "example.test",
+                                           [("example.test", "example.test", False, policy.SHA1_SIGNATURE)],
+                                           "example.test", "example.test")
+    assert finding.level == "fail" and "rsa-sha1" in finding.message and "a=rsa-sha256" in finding.fix
