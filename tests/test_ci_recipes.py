@@ -64,6 +64,7 @@ def test_every_option_a_recipe_passes_is_real(recipe: Path, help_text: str) -> N
                 assert re.search(rf"(^\s+|, ){re.escape(flag)}[ =,\n]", help_text, re.M), f"{recipe.name}: {flag} is not a pytest option"
         values = dict(arg.split("=", 1) for arg in args if "=" in arg)
         assert values["--launchready-sarif"].endswith(".sarif") and values["--launchready-report"].endswith(".json")
+        assert values["--launchready-html"].endswith(".html")
 
 
 def test_github_uploads_the_sarif_the_run_writes_and_fails_on_the_verdict() -> None:
@@ -72,7 +73,7 @@ def test_github_uploads_the_sarif_the_run_writes_and_fails_on_the_verdict() -> N
     for name, job in workflow["jobs"].items():
         steps = job["steps"]
         [(checklist, args)] = [(step, args) for step, args in pytest_runs(GITHUB) if step in steps]
-        written = {arg.split("=", 1)[1] for arg in args if arg.startswith(("--launchready-sarif=", "--launchready-report="))}
+        written = {arg.split("=", 1)[1] for arg in args if arg.startswith(("--launchready-sarif=", "--launchready-report=", "--launchready-html="))}
         assert "continue-on-error" not in checklist and "if" not in checklist, f"{name}: the verdict must fail the job"
         later = steps[steps.index(checklist) + 1:]
         uploads = [s for s in later if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@")]
@@ -86,7 +87,7 @@ def test_github_uploads_the_sarif_the_run_writes_and_fails_on_the_verdict() -> N
 def test_gitlab_keeps_what_the_run_writes_also_when_it_fails() -> None:
     pipeline = yaml.safe_load(GITLAB.read_text())
     for job, args in pytest_runs(GITLAB):
-        written = [arg.split("=", 1)[1] for arg in args if arg.startswith(("--launchready-sarif=", "--launchready-report="))]
+        written = [arg.split("=", 1)[1] for arg in args if arg.startswith(("--launchready-sarif=", "--launchready-report=", "--launchready-html="))]
         assert job["artifacts"]["when"] == "always" and "allow_failure" not in job
         assert all(any(path.startswith(kept) for kept in job["artifacts"]["paths"]) for path in written)
     assert pipeline["launchready"]["artifacts"]["reports"]["junit"] == "launchready/junit.xml"
