@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import httpx
 
     from pytest_launchready.checks import Case
+    from pytest_launchready.checks.progress import Progress
     from pytest_launchready.routes import Route
     from pytest_launchready.config.settings import Settings
     from pytest_launchready.target import Target
@@ -141,6 +142,13 @@ class RunContext:
     def measured(self, line: str) -> None:
         """Record what this test measured (p95, requests/s...): shown in the scorecard and the JSON report, pass or fail."""
         self.figures = self.redact(line)
+
+    def progress(self, total: int, unit: str) -> Progress:
+        """A progress line for work that takes seconds, labelled with this test's id (see
+        :mod:`pytest_launchready.checks.progress`): ``update(done)`` while it goes, ``finish(done)`` at the end."""
+        from pytest_launchready.checks.progress import Progress, terminal_line
+
+        return Progress(terminal_line(self.config), f"test_{self.check_name}[{self.case.id}]", total, unit)
 
     def warn(self, message: str) -> None:
         """Record a weakness: shown as WARN in the scorecard; fails the test with --launchready-strict."""

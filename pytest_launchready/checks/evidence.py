@@ -74,10 +74,12 @@ def fail(
     also: str = "",
     *,
     severity: str,
+    locations: Iterable[tuple[str, int]] = (),
 ) -> NoReturn:
     """Raise the ``AssertionError`` every check uses: sent / came back / why / reproduce / fix.
 
     ``also``: the test's other findings, each with its own title, shown after the fix.
+    ``locations``: ``(path, line)`` of each file the fault sits in (paths relative to the repository root).
     ``severity`` (``critical``, ``high``, ``medium``, ``low``: see
     :data:`pytest_launchready.checks.finding.SEVERITIES`) has no default: each check says what its
     fault lets an attacker do.
@@ -92,6 +94,7 @@ def fail(
         reproduce=curl(response.request, redact) if response is not None else "",
         docs=docs,
         also=redact(also),
+        locations=tuple((redact(path), int(line)) for path, line in locations),
     )
     __tracebackhide__ = True
     raise finding_error(finding)

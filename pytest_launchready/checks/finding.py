@@ -26,8 +26,10 @@ class Finding:
     that matter, a body excerpt), ``reproduce`` the curl command (credentials masked), ``why`` why it
     is a failure and ``fix`` the fix path. ``severity`` is one of :data:`SEVERITIES`, chosen by the
     check for what the fault lets an attacker do. ``also`` lists the other findings of the same test,
-    each under its own title, so that two faults never read as one. ``check`` and ``route`` are filled
-    in by the plugin.
+    each under its own title, so that two faults never read as one. ``locations`` are the files and
+    lines the fault sits at, ``(path, line)`` with the path relative to the repository root, when it
+    is in a file (a secret in the tree); SARIF points code scanning there. ``check`` and ``route`` are
+    filled in by the plugin.
     """
 
     title: str
@@ -38,6 +40,7 @@ class Finding:
     reproduce: str = ""
     docs: str = ""
     also: str = ""
+    locations: tuple[tuple[str, int], ...] = ()
     check: str = ""
     route: str = ""
 

@@ -116,8 +116,10 @@ def run(ctx: RunContext, case: Case) -> None:
     statuses: dict[int, int] = {}
     last: httpx.Response | None = None
     lanes = 1
+    progress = ctx.progress(burst, "requests")
     with ThreadPoolExecutor(MAX_LANES) as pool:
         while sent < burst and time.monotonic() - started <= budget:
+            progress.update(sent)
             for response in _round(pool, client, route.method, path, request_kwargs, min(lanes, burst - sent)):
                 if response is None:
                     fail(f"Sent {sent + 1} {what}: request {sent + 1} got no answer within {settings.timeout:g} s.",
@@ -127,6 +129,7 @@ def run(ctx: RunContext, case: Case) -> None:
                 last = response
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 if response.status_code == 429:
+                    progress.finish(sent, "answered 429")
                     _after_429(ctx, client, route, path, request_kwargs, sent, budget, what, response)
                     return
                 if response.status_code >= 500:
@@ -139,6 +142,7 @@ def run(ctx: RunContext, case: Case) -> None:
                     latency = time.monotonic() - started
                     budget, lanes = burst_budget(window, burst, latency), burst_lanes(window, burst, latency)
     assert last is not None
+    progress.finish(sent, "no 429")
     seen = ", ".join(f"{count}x {status}" for status, count in sorted(statuses.items()))
     malformed = sum(count for status, count in statuses.items() if _malformed(route, status))
     if malformed:

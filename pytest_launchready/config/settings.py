@@ -139,6 +139,8 @@ class Settings:
     fuzz_seed: int = _DEFAULT["fuzz_seed"]
     #: ``--launchready-load-workers``: locust worker processes (0: locust runs in one process).
     load_workers: int = _DEFAULT["load_workers"]
+    #: ``--launchready-sarif``: where the SARIF log goes ("" for none).
+    sarif_path: str = _DEFAULT["sarif_path"]
     report_path: str = _DEFAULT["report_path"]
     #: ``--launchready-html``: where the HTML scorecard goes ("" for none).
     html_path: str = _DEFAULT["html_path"]

@@ -160,6 +160,7 @@ OPTIONS: tuple[CommandLineOption, ...] = (
     CommandLineOption("--launchready-fuzz-seed", "Seed for generated data (default: fixed, 0).", "fuzz_seed", "number_or_zero", metavar="N", type=_non_negative_int),
     CommandLineOption("--launchready-load", "Run the load check (same as launchready_load = true).", "load", action="store_true", default=None),
     CommandLineOption("--launchready-load-workers", "Run the load check's locust with N local worker processes (0: one process).", "load_workers", "number_or_zero", metavar="N", type=_non_negative_int),
+    CommandLineOption("--launchready-sarif", "Also write the findings as SARIF 2.1.0 (for GitHub code scanning) to PATH.", "sarif_path", "text_or_empty", metavar="PATH"),
     CommandLineOption("--launchready-report", "Also write the JSON report (scorecard, every test's outcome and finding) to PATH.", "report_path", "text_or_empty", metavar="PATH"),
     CommandLineOption("--launchready-html", "Also write the HTML scorecard (one self-contained page: checklist, findings, load chart) to PATH.", "html_path", "text_or_empty", metavar="PATH"),
 )

@@ -38,7 +38,8 @@ def run_case(check: Check, case: Case, request: pytest.FixtureRequest) -> None:
         if found is not None:
             finding = found.located(check.name, case.route.key if case.route is not None else case.id)
             # Each field masked before dumping: JSON escaping could hide a secret from a pass over the dump.
-            fields = {key: ctx.redact(value) for key, value in finding.as_dict().items()}
+            fields = {key: ctx.redact(value) if isinstance(value, str) else value for key, value in finding.as_dict().items()}
+            fields["locations"] = [{"path": ctx.redact(path), "line": line} for path, line in finding.locations]
             fields["fingerprint"] = fingerprint(finding.check, finding.route, fields["title"])
             request.node.user_properties.append((SEVERITY_PROPERTY, finding.severity))
             request.node.user_properties.append((FINDING_PROPERTY, json.dumps(fields)))

@@ -20,6 +20,7 @@ from pytest_launchready.report.protocol import (
     BY_DESIGN_PREFIX,
     CHECK_PROPERTY,
     COVERED_PREFIX,
+    KIND_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
     STRICT_PROPERTY,
@@ -133,6 +134,7 @@ class LaunchreadySession:
         item.user_properties.append((CHECK_PROPERTY, name))
         item.user_properties.append((ROUTE_PROPERTY, case.route.key if case.route is not None and case.counts_as_route else ""))
         item.user_properties.append((TOTAL_PROPERTY, str(total)))
+        item.user_properties.append((KIND_PROPERTY, case.variant))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         generated = [item for item in session.items if prop_value(item.user_properties, CHECK_PROPERTY) is not None]
@@ -195,7 +197,7 @@ class LaunchreadySession:
         for line, markup in render(rows):
             terminalreporter.write_line(line, **markup)
         settings = self.state.settings
-        if settings.report_path or settings.html_path:
+        if settings.report_path or settings.html_path or settings.sarif_path:
             from pytest_launchready.report import json_report
 
             data = json_report.build(rows, self.test_log, target=self._target(), started_at=self.started_at,
@@ -204,6 +206,10 @@ class LaunchreadySession:
                 path = Path(settings.rootpath) / settings.report_path
                 json_report.write(path, data)
                 terminalreporter.write_line(f"scorecard written to {path}")
+            if settings.sarif_path:
+                path = Path(settings.rootpath) / settings.sarif_path
+                _write_sarif(path, data, settings, self.config)
+                terminalreporter.write_line(f"SARIF written to {path}")
             if settings.html_path:
                 from pytest_launchready.report import html_report
 
@@ -243,7 +249,30 @@ class LaunchreadySession:
         else:
             target = "none"
         checks = "all" if settings.checks == CHECK_NAMES else f"{', '.join(settings.checks)} (--launchready-checks)"
-        return [f"launchready: target {target}; checks {checks}"]
+        # The xdist controller planned at session start (it collects nothing); a run without xdist
+        # plans at collection, so its counts follow the "collected" line instead.
+        planned = self.state.plan[1] if self.state.plan is not None else None
+        return [f"launchready: target {target}; checks {checks}", *(_generated_line(planned) if planned else [])]
+
+    def pytest_report_collectionfinish(self, config: pytest.Config) -> list[str]:
+        """How many tests each check generated, under the "collected" line (not with -q)."""
+        if config.option.verbose < 0 or hasattr(config, "workerinput") or not self.cases:
+            return []
+        return _generated_line(self.cases)
+
+
+def _generated_line(planned: dict[str, list[Case]]) -> list[str]:
+    counts = ", ".join(f"{name} {len(cases)}" for name, cases in planned.items())
+    return [f"launchready: {sum(map(len, planned.values()))} generated tests: {counts}"]
+
+
+def _write_sarif(path: Path, data: dict[str, Any], settings: Any, config: pytest.Config) -> None:
+    from pytest_launchready.report import rule_help, sarif
+    from pytest_launchready.report.sarif_locations import route_anchor, source_root
+
+    srcroot = source_root(settings.rootpath)
+    anchor = route_anchor("" if settings.base_url else settings.app, config.inipath, srcroot)
+    sarif.write(path, sarif.build(data, rule_help.load(), srcroot, anchor))
 
 
 def _skip_marks(case: Case) -> list[pytest.MarkDecorator]:

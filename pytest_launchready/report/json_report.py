@@ -26,6 +26,7 @@ from pytest_launchready.report.protocol import (
     COVERED_PREFIX,
     FIGURES_PROPERTY,
     FINDING_PROPERTY,
+    KIND_PROPERTY,
     NOT_RUN_PREFIX,
     ROUTE_PROPERTY,
     STRICT_PROPERTY,
@@ -50,6 +51,7 @@ _WARN_FIX = ("Each warning names its fix. A WARN fails only with --launchready-s
 class _Entry:
     check: str
     route: str = ""
+    kind: str = ""
     outcome: str = ""
     reason: str = ""
     message: str = ""
@@ -71,6 +73,7 @@ class TestLog:
         entry = self._entries.setdefault(report.nodeid, _Entry(check))
         props = report.user_properties
         entry.route = entry.route or str(prop_value(props, ROUTE_PROPERTY) or "")
+        entry.kind = entry.kind or str(prop_value(props, KIND_PROPERTY) or "")
         warnings = prop_values(props, WARN_PROPERTY)
         if len(warnings) >= len(entry.warnings):  # the teardown report carries every warning of the test
             entry.warnings = warnings
@@ -119,7 +122,7 @@ def _as_json(nodeid: str, entry: _Entry) -> dict[str, Any]:
     case = test_id.split("[", 1)[1].removesuffix("]") if "[" in test_id else ""
     route = str((entry.finding or {}).get("route") or entry.route or case)
     data: dict[str, Any] = {"id": test_id, "nodeid": nodeid, "check": entry.check, "route": route,
-                            "outcome": entry.outcome or NOT_RUN}
+                            "kind": entry.kind, "outcome": entry.outcome or NOT_RUN}
     if entry.reason:
         data["reason"] = entry.reason
     if entry.message:
@@ -130,6 +133,8 @@ def _as_json(nodeid: str, entry: _Entry) -> dict[str, Any]:
         finding = entry.finding
         data.update({key: finding.get(key, "") for key in ("severity", "title", "evidence", "reproduce", "why", "fix", "docs")})
         data["fingerprint"] = finding.get("fingerprint") or fingerprint(entry.check, route, data["title"])
+        if finding.get("locations"):
+            data["locations"] = finding["locations"]
     elif data["outcome"] in (FAILED, WARNED):
         # A WARN (or a strict failure of one) is no proven fault: told as a low finding from its text.
         title = _shorten(entry.warnings[0] if entry.warnings else entry.reason or "failed")

@@ -14,6 +14,9 @@ from typing import Any
 CHECK_PROPERTY = "launchready_check"
 #: The route key (``GET /items/{id}``) it tests, or "" when it does not count as a route.
 ROUTE_PROPERTY = "launchready_route"
+#: The kind of case (the check's ``Case.variant``: ``read``, ``write``, ``expired``, ``tree``...): SARIF's
+#: rules are one per check and kind.
+KIND_PROPERTY = "launchready_kind"
 #: How many distinct routes the check has cases for (the coverage denominator).
 TOTAL_PROPERTY = "launchready_routes_total"
 #: A weakness the check found (one property per warning): WARN in the scorecard.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,18 @@ def isolation_project(pytester: pytest.Pytester, app: str = "isolation_fastapi",
                       public: str = ISOLATION_PUBLIC, extra_ini: str = "") -> None:
     """An isolation app (tests/apps/isolation_*.py) as a user project: its public routes, then ``extra_ini``."""
     make_project(pytester, app, f"launchready_public_routes =\n    {public}\n{extra_ini}\n", conftest)
+
+
+DEMO_INI = Path(__file__).parents[2] / "pytest_launchready" / "demo" / "pytest.ini"
+
+
+def demo_project(pytester: pytest.Pytester, app_source: str = "") -> None:
+    """The demo (defects on) as a user project: its own pytest.ini and conftest.py, its app as
+    ``demoapp:app`` (a module of the project's own: the demo module may be imported already with
+    other settings). ``app_source`` runs after the app is made, with ``app`` in scope."""
+    pytester.makepyfile(demoapp="from pytest_launchready.demo.app import create_app\n\napp = create_app(secure=False)\n"
+                        + app_source)
+    ini = DEMO_INI.read_text().replace("launchready_app = pytest_launchready.demo.app:app", "launchready_app = demoapp:app")
+    assert "demoapp:app" in ini
+    pytester.path.joinpath("pytest.ini").write_text(ini)
+    pytester.makeconftest("from pytest_launchready.demo.conftest import *  # noqa: F401,F403\n")

@@ -20,7 +20,7 @@ import contextlib
 import importlib.util
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.finding import HIGH, MEDIUM
 from pytest_launchready.checks.load.engine import Figures, LoadResult, run_locust
 from pytest_launchready.checks.load.flows import Flow, flows, request_for
+from pytest_launchready.checks.progress import terminal_line
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -165,7 +166,7 @@ def _run(ctx: RunContext, folder: Path) -> LoadResult:
             for session in sessions:
                 session["headers"]["Host"] = host_header
         return run_locust(base_url, plan, users=ctx.settings.load_users, duration=ctx.settings.load_duration,
-                          workers=ctx.settings.load_workers, out_dir=folder, progress=_progress(ctx.config))
+                          workers=ctx.settings.load_workers, out_dir=folder, progress=terminal_line(ctx.config))
 
 
 def _sessions(ctx: RunContext, chosen: list[Flow]) -> list[dict[str, Any]]:
@@ -207,20 +208,6 @@ def _base_url(ctx: RunContext) -> Iterator[tuple[str, str]]:
     address = addresses[0]
     shown = f"[{address}]" if ":" in address else address
     yield str(url.copy_with(host=shown)).rstrip("/"), url.netloc.decode()
-
-
-def _progress(config: pytest.Config) -> Callable[[str], None]:
-    """A progress line on the terminal while locust runs (not with -q, and not from xdist workers)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or config.option.verbose < 0:
-        return lambda line: None
-
-    def show(line: str) -> None:
-        context = capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext()
-        with context:
-            reporter.write_line(line)
-    return show
 
 
 CHECK = Check(

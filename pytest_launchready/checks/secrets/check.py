@@ -8,6 +8,8 @@ never the secret itself (its first 4 characters and its length at most).
 
 from __future__ import annotations
 
+import os
+
 import secrets as _random
 from typing import TYPE_CHECKING, Iterable
 
@@ -171,7 +173,30 @@ def _fail(ctx: RunContext, source: str, findings: list[Finding], scope: str) -> 
         redact=ctx.redact,
         docs=CHECK.docs,
         severity=worst(_SEVERITY.get(f.rule, CRITICAL) for f in findings),
+        locations=_file_locations(ctx, source, findings),
     )
+
+
+def _file_locations(ctx: RunContext, source: str, findings: list[Finding]) -> list[tuple[str, int]]:
+    """``(path, line)`` of each finding that sits in a file, the path relative to the repository root
+    (the git top level holding the rootdir, else the rootdir), as code scanning wants it. Findings in
+    API answers or captured log records sit in no file."""
+    from pytest_launchready.checks.secrets.files import git_toplevel
+
+    if source not in ("tree", "history", "bundles", "logs"):
+        return []
+    root = os.path.realpath(ctx.settings.rootpath)
+    top = os.path.realpath(git_toplevel(root) or root)
+    located = []
+    for finding in findings:
+        path = finding.path
+        if source in ("bundles", "logs"):  # shown relative to the rootdir: re-based on the repository root
+            full = os.path.realpath(os.path.join(root, path))
+            if not os.path.isfile(full) or os.path.commonpath([full, top]) != top:
+                continue
+            path = os.path.relpath(full, top).replace(os.sep, "/")
+        located.append((path, finding.line))
+    return located
 
 
 def _install_capture(config: pytest.Config) -> None:

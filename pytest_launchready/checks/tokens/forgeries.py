@@ -113,7 +113,14 @@ def run_weak_secret(ctx: RunContext) -> None:
     _, token = _a_jwt(ctx)
     if not token.is_hmac:
         pytest.skip(f"tenant A's token is signed with {token.alg!r}: there is no shared secret to guess")
-    found, tried = weak_keys.crack_weak_secret(token)
+    progress = ctx.progress(0, "candidate keys")
+
+    def report(tried: int, total: int) -> None:
+        progress.total = total
+        progress.update(tried)
+
+    found, tried = weak_keys.crack_weak_secret(token, report)
+    progress.finish(tried, "found" if found is not None else "none signs the token")
     if found is None:
         return
     ctx.redact.add(found)

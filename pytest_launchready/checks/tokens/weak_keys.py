@@ -14,7 +14,7 @@ import itertools
 import re
 import string
 from importlib import resources
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pytest_launchready.checks.tokens.forge import HMAC_HASHES, Jwt
 from pytest_launchready.redact import Secret
@@ -30,6 +30,8 @@ _YEAR_RANGE = range(2015, 2031)
 #: The exhaustive spaces: numeric keys (PINs, "12345", "00000") and short lowercase words ("abc", "key").
 _MAX_DIGITS = 5
 _MAX_LETTERS = 3
+#: Candidates between two progress reports (about a tenth of a second here).
+PROGRESS_EVERY = 20_000
 
 
 def bundled_secrets() -> list[str]:
@@ -110,26 +112,31 @@ def weak_secret_candidates(token: Jwt | None = None) -> Iterator[str]:
             yield candidate
 
 
-def crack_hmac(token: Jwt, candidates: Iterable[str]) -> Secret | None:
+def crack_hmac(token: Jwt, candidates: Iterable[str], progress: Callable[[int], None] | None = None) -> Secret | None:
     """The candidate whose HMAC signs ``token``, or None (an offline guess: no request is sent).
 
     The key comes back as a :class:`Secret`, so no frame that holds it prints its value.
+    ``progress(tried)`` is called every :data:`PROGRESS_EVERY` candidates.
     """
     digest = HMAC_HASHES.get(token.alg)
     if digest is None:
         return None
     message = token.signing_input
-    for candidate in candidates:
+    for tried, candidate in enumerate(candidates):
+        if progress is not None and tried % PROGRESS_EVERY == 0:
+            progress(tried)
         if hmac.compare_digest(hmac.digest(candidate.encode("utf-8"), message, digest), token.signature):
             return Secret(candidate)
     return None
 
 
-def crack_weak_secret(token: Jwt) -> tuple[Secret | None, int]:
-    """A's HMAC key when it is among the weak candidates, and how many candidates there are.
+def crack_weak_secret(token: Jwt, progress: Callable[[int, int], None] | None = None) -> tuple[Secret | None, int]:
+    """A's HMAC key when it is among the weak candidates, and how many candidates there are;
+    ``progress(tried, total)`` is told how far the guess got.
 
     The candidate list stays inside this frame: a list of plain strings that holds the key would
     print it under ``--showlocals``.
     """
     candidates = list(weak_secret_candidates(token))
-    return crack_hmac(token, candidates), len(candidates)
+    total = len(candidates)
+    return crack_hmac(token, candidates, None if progress is None else lambda tried: progress(tried, total)), total
