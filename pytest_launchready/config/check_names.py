@@ -41,5 +41,6 @@ CHECK_MODULES: dict[str, str] = {
     "secrets": "pytest_launchready.checks.secrets.check",
     "webhooks": "pytest_launchready.checks.webhooks.check",
     "prompt": "pytest_launchready.checks.prompt.check",
+    "monitoring": "pytest_launchready.checks.monitoring.check",
     "load": "pytest_launchready.checks.load.check",
 }
