@@ -41,6 +41,7 @@ CHECK_MODULES: dict[str, str] = {
     "secrets": "pytest_launchready.checks.secrets.check",
     "webhooks": "pytest_launchready.checks.webhooks.check",
     "prompt": "pytest_launchready.checks.prompt.check",
+    "audit": "pytest_launchready.checks.audit.check",
     "monitoring": "pytest_launchready.checks.monitoring.check",
     "load": "pytest_launchready.checks.load.check",
 }
