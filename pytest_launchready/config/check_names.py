@@ -43,5 +43,6 @@ CHECK_MODULES: dict[str, str] = {
     "prompt": "pytest_launchready.checks.prompt.check",
     "audit": "pytest_launchready.checks.audit.check",
     "monitoring": "pytest_launchready.checks.monitoring.check",
+    "backups": "pytest_launchready.checks.backups",
     "load": "pytest_launchready.checks.load.check",
 }
