@@ -5,7 +5,8 @@ switch defects on by name.
   answers ``{"access_token"}``; ``POST /orgs/invites`` (owner) and ``POST /auth/accept-invite`` add users.
 - ``GET /me``; ``POST /notes`` ``{title, body}``; ``GET``, ``PATCH``, ``DELETE /notes/{note_id}`` (the caller's
   org's notes only, 404 otherwise); ``PATCH /members/{member_id}`` ``{role}`` (owner).
-- ``GET /audit``: the caller's org's entries ``{"action", "actor_id", "org_id", "at", "ip"}``, oldest first.
+- ``GET /audit``: the caller's org's entries ``{"action", "actor_id", "org_id", "at", "ip", "outcome"}``, oldest
+  first (a refused read of another org's note is ``{"action": "note.read", "outcome": "denied"}``).
 - :func:`backup` / :func:`restore`: a snapshot of every table, for ``launchready_backup`` fixtures.
 
 AUDIT_FLAWS: ``no-login-entry``, ``no-write-entry``, ``no-role-entry``, ``no-denied-entry`` (that action is
@@ -70,15 +71,16 @@ class RoleIn(BaseModel):
     role: str = Field(pattern="^(owner|admin|member)$")
 
 
-def audit(request: Request, action: str, user: dict[str, Any], flaw: str) -> None:
+def audit(request: Request, action: str, user: dict[str, Any], flaw: str, outcome: str = "ok") -> None:
     if flaw in FLAWS:
         return
     entry = {"action": action, "actor_id": user["id"], "org_id": user["org_id"],
-             "at": datetime.now(timezone.utc).isoformat(), "ip": request.client.host if request.client else None}
+             "at": datetime.now(timezone.utc).isoformat(), "ip": request.client.host if request.client else None,
+             "outcome": outcome}
     if "no-ip" in FLAWS:
         del entry["ip"]
     if "renamed" in FLAWS:
-        names = {"action": "what", "actor_id": "who", "org_id": "tenant_ref", "at": "logged", "ip": "peer"}
+        names = {"action": "what", "actor_id": "who", "org_id": "tenant_ref", "at": "logged", "ip": "peer", "outcome": "outcome"}
         entry = {names[k]: v for k, v in entry.items()}
     DB["audit"][next(_ids)] = (user["org_id"], entry)
 
@@ -153,7 +155,7 @@ def _note(note_id: int, request: Request, user: dict[str, Any]) -> dict[str, Any
     note = DB["notes"].get(note_id)
     if note is None or note["org_id"] != user["org_id"]:
         if note is not None:
-            audit(request, "note.read.denied", user, "no-denied-entry")
+            audit(request, "note.read", user, "no-denied-entry", outcome="denied")
         raise HTTPException(404, "no such note")
     return note  # type: ignore[no-any-return]
 

@@ -27,6 +27,8 @@ NAMES: dict[str, tuple[str, ...]] = {
                "name", "message"),
 }
 REQUIRED = ("user", "org", "time", "ip")
+#: Fields that say how an action ended, read with the action to tell a refusal.
+OUTCOME_NAMES = ("outcome", "result", "status", "statuscode", "decision", "reason", "error")
 
 #: Words (normalised, matched inside the action text) that say what an entry is about.
 LOGIN_WORDS = ("login", "signin", "logon", "loggedin", "authenticat", "sessioncreate", "sessionstart", "sessionopen")
@@ -77,9 +79,15 @@ class Fields:
         return gaps
 
     def about(self, entry: Mapping[str, Any], words: tuple[str, ...]) -> bool:
-        """Whether the entry's action (else its whole text) holds one of ``words``."""
+        """Whether the entry's action and outcome (``{"action": "note.read", "outcome": "denied"}``), else its
+        whole text, hold one of ``words``."""
         action = self.value(entry, "action")
-        text = normalise(json.dumps(action if action is not None else entry, default=str))
+        if action is None:
+            told: Any = entry
+        else:
+            by_name = {normalise(str(k)): v for k, v in entry.items()}
+            told = [action, *(by_name.get(n) for n in OUTCOME_NAMES if by_name.get(n) is not None)]
+        text = normalise(json.dumps(told, default=str))
         return any(word in text for word in words)
 
     def has_action(self, entry: Mapping[str, Any]) -> bool:
