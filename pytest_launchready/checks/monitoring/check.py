@@ -18,6 +18,7 @@ Without a health route, each is NOT RUN naming ``launchready_health_route``. See
 from __future__ import annotations
 
 import math
+import re
 import time
 from typing import TYPE_CHECKING, Iterable
 
@@ -44,6 +45,7 @@ ENABLE = ("no health route: set launchready_health_route = GET /your/health/path
           "/ready, /status, also under /api)")
 #: Disclosures that hand an attacker a way in, not only a map.
 _GRAVE = ("connection string", "URL with a password", "private key", "password hash", "sensitive field")
+_URL_PASSWORD = re.compile(r"://[^\s/:@]+:([^\s/@]+)@")
 _DEBUG = ("traceback", "stack", "debug", "SQL", "panic", "error", "file path", "backtrace")
 
 
@@ -124,7 +126,10 @@ def run_quiet(ctx: RunContext, route: Route) -> None:
                                response.headers.get("content-type", ""))
     if not found:
         return
-    ctx.redact.add(*(d.evidence for d in found if any(word in d.kind for word in _GRAVE)))
+    for disclosure in found:
+        if any(word in disclosure.kind for word in _GRAVE):
+            # The whole match and, for a URL, its password alone: the body excerpt may split or re-quote it.
+            ctx.redact.add(disclosure.evidence, *_URL_PASSWORD.findall(disclosure.evidence))
     listed = "; ".join(f"{d.describe()} ({ctx.redact(d.evidence)!r})" for d in found[:6])
     severity = (HIGH if any(any(w in d.kind for w in _GRAVE) for d in found)
                 else MEDIUM if any(any(w in d.kind for w in _DEBUG) for d in found) else LOW)
