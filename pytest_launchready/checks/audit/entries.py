@@ -62,10 +62,11 @@ class Fields:
             value = _present(by_name.get(name))
             if value is not None:
                 return value
-        for nested in ("context", "request", "meta", "metadata", "actor", "details"):  # {"request": {"ip": ...}}
+        for nested in ("context", "request", "meta", "metadata", "details"):  # {"request": {"ip": ...}}
             inner = by_name.get(nested)
-            if isinstance(inner, Mapping) and inner is not entry:
-                value = _present({normalise(str(k)): v for k, v in inner.items()}.get(_flat(field, nested)))
+            if isinstance(inner, Mapping):
+                names = {normalise(str(k)): v for k, v in inner.items()}
+                value = next((v for n in NAMES[field] if (v := _present(names.get(n))) is not None), None)
                 if value is not None:
                     return value
         return None
@@ -93,13 +94,6 @@ class Fields:
     def has_action(self, entry: Mapping[str, Any]) -> bool:
         """Whether the entry says what happened at all (an action, event or type field)."""
         return self.value(entry, "action") is not None
-
-
-def _flat(field: str, nested: str) -> str:
-    """The name a nested object uses for a field: ``{"actor": {"id": 7}}`` is the user, ``{"request": {"ip"}}``."""
-    if nested == "actor" and field == "user":
-        return "id"
-    return NAMES[field][0]
 
 
 def _present(value: Any) -> Any:

@@ -39,7 +39,9 @@ _CONNECTION_URL = re.compile(
     r"(?:\+\w+)?://[^\s\"'<>]+")
 _URL_WITH_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s/:@\"'<>]{1,100}:[^\s/@\"'<>]{1,200}@[^\s\"'<>]+", re.IGNORECASE)
 _IPV4 = re.compile(r"(?<![\w.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\w.])")
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}(?![\w:])", re.IGNORECASE)
+#: Four groups or more, or a ``::``: a clock time (``10:00:00``) has three.
+_IPV6 = re.compile(r"(?<![\w:])(?:(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4})(?![\w:])",
+                   re.IGNORECASE)
 _INTERNAL_HOST = re.compile(r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|local|localdomain|lan|corp|intranet|svc|"
                             r"cluster\.local)\b")
 
