@@ -81,3 +81,18 @@ def test_without_the_fixtures_both_cases_are_not_run_naming_them(pytester: pytes
     assert sorted(reasons) == [CHANGED, DELETED] and short_ids(outcomes, "failed") == [], result.stdout.str()
     assert all("launchready_backup" in r and "launchready_restore_backup" in r for r in reasons.values()), reasons
     result.stdout.fnmatch_lines(["*backups*NOT RUN*"])
+
+
+def test_two_workers_each_run_the_drill_and_agree(pytester: pytest.Pytester, run_launchready: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the two cases and the audit cases spread over two xdist workers (each with its own in-process
+    app), each worker's drill still judges its own records: the same verdicts as one process."""
+    monkeypatch.setenv("BACKUP_FLAWS", "shallow")
+    make_project(pytester, "audit_fastapi", "launchready_exclude_routes =\n    * /docs*\n    * /openapi.json\n    * /redoc\n",
+                 INVITE_LOGIN + FIXTURES + "\n\n@pytest.fixture(scope='session')\ndef launchready_audit_log():\n"
+                 "    return lambda tenant: tenant.client.get('/audit').json()\n")
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=backups,audit", "-n", "2")
+    assert short_ids(outcomes, "failed") == [CHANGED], result.stdout.str()
+    assert short_ids(outcomes, "passed") == sorted([DELETED, "test_audit[denied cross-tenant]", "test_audit[login]",
+                                                    "test_audit[write]"]), result.stdout.str()
+    assert "created: 2/2 workers" in result.stdout.str()
