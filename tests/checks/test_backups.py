@@ -91,7 +91,7 @@ def test_two_workers_each_run_the_drill_and_agree(pytester: pytest.Pytester, run
     make_project(pytester, "audit_fastapi", "launchready_exclude_routes =\n    * /docs*\n    * /openapi.json\n    * /redoc\n",
                  INVITE_LOGIN + FIXTURES + "\n\n@pytest.fixture(scope='session')\ndef launchready_audit_log():\n"
                  "    return lambda tenant: tenant.client.get('/audit').json()\n")
-    result, outcomes = run_launchready("--launchready", "--launchready-checks=backups,audit", "-n", "2")
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=backups,audit", "-n", "2", "--dist=load")
     assert short_ids(outcomes, "failed") == [CHANGED], result.stdout.str()
     assert short_ids(outcomes, "passed") == sorted([DELETED, "test_audit[denied cross-tenant]", "test_audit[login]",
                                                     "test_audit[write]"]), result.stdout.str()
