@@ -7,6 +7,7 @@ As written it drives the bundled demo (``pytest_launchready/demo``), whose API i
     POST /orgs/invites       {email, role}               -> {invite_token}      (owner/admin)
     POST /auth/accept-invite {invite_token, password}    -> {id, ...}           joins the inviter's org
     PATCH /admin/users/{id}  {role}                                             (owner)
+    GET /audit               -> [{at, action, outcome, actor_id, org_id, ip}]   (owner/admin)
 
 This is the long form, for apps whose users no route can make. The demo itself runs with the short
 form (pytest_launchready/demo/conftest.py: only the keys it starts with), because its pytest.ini names
@@ -197,3 +198,33 @@ def launchready_webhooks() -> list[Webhook]:
     # ADAPT: one Webhook per receiver, with the secret your test configuration gives the app.
     return [Webhook("POST /webhooks/billing", os.environ["DEMO_WEBHOOK_SECRET"], "standard",
                     body={"type": "invoice.paid", "customer": "cus_demo", "amount_cents": 4200})]
+
+
+@pytest.fixture(scope="session")
+def launchready_audit_log() -> Callable[[Tenant], list[dict[str, Any]]]:
+    """Optional (audit check). ``(tenant) -> list[dict]``: the tenant's recent audit entries.
+
+    Each entry should say who (user), in which org, when (time) and from where (client IP); names are
+    matched loosely (actor_id, org_id, at, ip...), or mapped in ``launchready_audit_fields``.
+    """
+    # ADAPT: your audit route (here read as the tenant's own owner), or a query on your audit table.
+    return lambda tenant: tenant.client.get("/audit").json()
+
+
+@pytest.fixture(scope="session")
+def launchready_backup() -> Callable[[], Any]:
+    """Optional (backups check). ``() -> backup``: take a backup of the test database, return what restoring needs."""
+    # ADAPT: your real mechanism against a test database (pg_dump, a provider snapshot); the demo snapshots its
+    # in-memory store.
+    from pytest_launchready.demo.app import app
+
+    return app.state.demo.backups.take  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def launchready_restore_backup() -> Callable[[Any], None]:
+    """Optional (backups check). ``(backup) -> None``: restore what launchready_backup returned."""
+    # ADAPT: pg_restore --clean, or your provider's restore.
+    from pytest_launchready.demo.app import app
+
+    return app.state.demo.backups.restore  # type: ignore[no-any-return]

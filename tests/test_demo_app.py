@@ -206,6 +206,56 @@ def test_defect_login_not_rate_limited(is_secure: bool) -> None:
         assert statuses == [401] * 15
 
 
+@pytest.mark.parametrize("is_secure, second", [(False, 201), (True, 400)])
+def test_defect_invite_accepted_twice(is_secure: bool, second: int) -> None:
+    client = make_client(is_secure)
+    owner, _ = new_org(client)
+    email = f"twice{next(_serial)}@org.example"
+    token = client.post("/orgs/invites", headers=owner, json={"email": email}).json()["invite_token"]
+    assert client.post("/auth/accept-invite", json={"invite_token": token, "password": PASSWORD}).status_code == 201
+    other = "other-" + PASSWORD
+    assert client.post("/auth/accept-invite", json={"invite_token": token, "password": other}).status_code == second
+    taken_over = client.post("/auth/login", json={"email": email, "password": other}).status_code == 200
+    assert taken_over is not is_secure  # the second accept reset the invitee's password
+
+
+@pytest.mark.parametrize("is_secure", [False, True])
+def test_defect_denied_reads_not_audited(is_secure: bool) -> None:
+    client = make_client(is_secure)
+    a, _ = new_org(client)
+    b, _ = new_org(client)
+    document = seeded(client, a)["document"]
+    assert client.get(f"/documents/{document}", headers=b).status_code == 404
+    actions = [(e["action"], e["outcome"]) for e in client.get("/audit", headers=b).json()]
+    assert actions[0] == ("user.login", "success")
+    assert (("document.read", "denied") in actions) is is_secure
+    entry = client.get("/audit", headers=a).json()[-1]
+    assert entry["action"] == "document.create" and entry["target"] == document and entry["ip"] and entry["at"]
+    assert client.get("/audit", headers=add_user(client, a, "member")[0]).status_code == 403
+
+
+@pytest.mark.parametrize("is_secure", [False, True])
+def test_defect_health_discloses_version(is_secure: bool) -> None:
+    answer = make_client(is_secure).get("/health")
+    assert answer.status_code == 200 and answer.json()["status"] == "ok"
+    assert ("version" in answer.json()) is not is_secure
+
+
+@pytest.mark.parametrize("is_secure", [False, True])
+def test_defect_backup_shares_live_rows(is_secure: bool) -> None:
+    client = make_client(is_secure)
+    owner, _ = new_org(client)
+    ids = seeded(client, owner)
+    backups = client.app.state.demo.backups  # type: ignore[attr-defined]
+    snapshot = backups.take()
+    client.patch(f"/conversations/{ids['conversation']}", headers=owner, json={"title": "changed after the backup"})
+    client.delete(f"/documents/{ids['document']}", headers=owner)
+    backups.restore(snapshot)
+    assert client.get(f"/documents/{ids['document']}", headers=owner).status_code == 200  # a delete is undone either way
+    title = client.get(f"/conversations/{ids['conversation']}", headers=owner).json()["title"]
+    assert title == ("canary-conv" if is_secure else "changed after the backup")
+
+
 # --- the secure mode, beyond the defects -------------------------------------------------------
 
 
@@ -524,8 +574,13 @@ DEFECT_FINDINGS: dict[str, set[str] | None] = {
     "rate_limits": {"POST /auth/login"},
     "prompt": None,  # one family: it repeats its instructions when asked to repeat the text above
     "webhooks": {"POST /webhooks/billing"},  # event ids are not remembered: both replay cases
+    "sessions": None,  # a used invite is accepted again
+    "audit": None,  # refused cross-tenant reads are not logged
+    "monitoring": None,  # the health answer names the version
+    "backups": None,  # the snapshot shares its rows with the live store
 }
-RUN_CHECKS = "auth,tokens,tenant_isolation,roles,validation,rate_limits,cors,headers,secrets,prompt,webhooks"
+RUN_CHECKS = ("auth,tokens,sessions,tenant_isolation,roles,validation,rate_limits,cors,headers,secrets,prompt,webhooks,"
+              "audit,monitoring,backups")
 
 
 def _scorecard(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, secure: bool) -> dict[str, dict[str, Any]]:
@@ -589,10 +644,16 @@ def test_checklist_finds_each_defect_in_its_own_check(pytester: pytest.Pytester,
     assert rows["webhooks"]["failed"] == ["test_webhooks[POST /webhooks/billing: re-signed replay]",
                                           "test_webhooks[POST /webhooks/billing: replayed]"]
     assert rows["auth"]["notes"].startswith("9 by design: public route")  # the receiver is public: signed, not logged in
+    # One deliberate defect each in the checks of the chatbot issue's second half; the rest of each passes.
+    assert rows["sessions"]["failed"] == ["test_sessions[invite accepted twice]"]
+    assert rows["audit"]["failed"] == ["test_audit[denied cross-tenant]"]
+    assert rows["monitoring"]["failed"] == ["test_monitoring[health discloses nothing]"]
+    assert rows["backups"]["failed"] == ["test_backups[restore after change]"]
 
 
 def test_checklist_is_all_green_on_the_secure_demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = _scorecard(pytester, monkeypatch, secure=True)
     assert rows["auth"]["verdict"] == "PASS"
     assert rows["webhooks"]["verdict"] == "PASS" and rows["webhooks"]["tested"] == rows["webhooks"]["total"] == 1
+    assert {c: rows[c]["verdict"] for c in ("audit", "monitoring", "backups")} == dict.fromkeys(("audit", "monitoring", "backups"), "PASS")
     assert {check: row["verdict"] for check, row in rows.items() if row["verdict"] in ("FAIL", "ERROR")} == {}

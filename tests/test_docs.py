@@ -54,7 +54,8 @@ def test_nothing_set_reads_as_the_settings_defaults(pytester: pytest.Pytester) -
 
 @pytest.mark.parametrize("fixture", [
     "launchready_login", "launchready_seed", "launchready_mint_token", "launchready_logout", "launchready_set_role",
-    "launchready_change_password", "launchready_delete_user",
+    "launchready_change_password", "launchready_delete_user", "launchready_audit_log", "launchready_backup",
+    "launchready_restore_backup",
     "launchready_cleanup", "launchready_client", "launchready_target", "launchready_routes", "tenant_a", "tenant_b",
     "tenant_role", "anonymous", "expired_token", "tampered_tokens", "foreign_origin", "mail_domain",
 ])

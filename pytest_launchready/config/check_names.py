@@ -41,5 +41,8 @@ CHECK_MODULES: dict[str, str] = {
     "secrets": "pytest_launchready.checks.secrets.check",
     "webhooks": "pytest_launchready.checks.webhooks.check",
     "prompt": "pytest_launchready.checks.prompt.check",
+    "audit": "pytest_launchready.checks.audit.check",
+    "monitoring": "pytest_launchready.checks.monitoring.check",
+    "backups": "pytest_launchready.checks.backups",
     "load": "pytest_launchready.checks.load.check",
 }

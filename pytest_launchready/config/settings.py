@@ -122,7 +122,7 @@ class Settings:
     system_prompt: str = _DEFAULT["system_prompt"]
     prompt_budget: int = _DEFAULT["prompt_budget"]
     health_route: str = _DEFAULT["health_route"]
-    audit_fields: tuple[str, ...] = _DEFAULT["audit_fields"]
+    audit_fields: tuple[tuple[str, str], ...] = _DEFAULT["audit_fields"]
     p95_ms: float = _DEFAULT["p95_ms"]
     load_users: int = _DEFAULT["load_users"]
     load: bool = _DEFAULT["load"]

@@ -212,6 +212,21 @@ def login_fields(raw: list[str], reading: Reading) -> tuple[tuple[str, str], ...
     return tuple(result)
 
 
+#: What an audit entry must say, and the names ``launchready_audit_fields`` may map.
+AUDIT_FIELDS = ("user", "org", "time", "ip", "action")
+
+
+def audit_fields(raw: list[str], reading: Reading) -> tuple[tuple[str, str], ...]:
+    """``field: name`` lines, field one of user, org, time, ip, action; name the entry's key (dotted for nested)."""
+    result = []
+    for line in _items(raw):
+        field_name, sep, name = line.partition(":")
+        if not sep or field_name.strip() not in AUDIT_FIELDS or not name.strip() or " " in name.strip():
+            _bad(reading.key, line, f"'field: name' lines, field one of {', '.join(AUDIT_FIELDS)} (user: actor_id)")
+        result.append((field_name.strip(), name.strip()))
+    return tuple(result)
+
+
 def role_routes(raw: list[str], reading: Reading) -> tuple[RoleRoute, ...]:
     """``ROLE: METHOD /path`` lines, ROLE one of the roles read before (``launchready_roles``)."""
     known: tuple[str, ...] = reading.earlier["roles"]

@@ -3,7 +3,7 @@
 Each org (tenant) has users in roles ``owner`` > ``admin`` > ``member``, conversations with the bot,
 and knowledge-base documents the bot cites. There is no real LLM: the bot gives a canned answer.
 
-The app ships with nine deliberate security defects (see ``README.md`` next to this file) so that
+The app ships with thirteen deliberate security defects (see ``README.md`` next to this file) so that
 ``pytest --launchready pytest_launchready/demo`` has something to find. ``LAUNCHREADY_DEMO_SECURE=1``
 turns all of them off, and then every check passes.
 
@@ -25,7 +25,9 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.middleware.cors import CORSMiddleware
 
+from pytest_launchready.demo import audit, health
 from pytest_launchready.demo import schemas as s
+from pytest_launchready.demo.backups import Backups
 from pytest_launchready.demo.security import (
     KEY_ENV_VAR,
     TOKEN_TTL_SECONDS,
@@ -75,6 +77,10 @@ class Defects:
     login_not_rate_limited: bool = True  # rate_limits
     bot_repeats_its_instructions: bool = True  # prompt
     webhook_replays_accepted: bool = True  # webhooks
+    invite_accepted_twice: bool = True  # sessions
+    denied_reads_not_audited: bool = True  # audit
+    health_discloses_version: bool = True  # monitoring
+    backup_shares_live_rows: bool = True  # backups
 
     @classmethod
     def none(cls) -> Defects:
@@ -92,6 +98,8 @@ class Demo:
     defects: Defects
     prompt_canary: str = ""
     billing: BillingInbox = dataclasses.field(default_factory=BillingInbox)
+    audit: audit.AuditLog = dataclasses.field(default_factory=audit.AuditLog)
+    backups: Backups | None = None
 
 
 def create_app(secure: bool | None = None, *, defects: Defects | None = None) -> FastAPI:
@@ -113,8 +121,12 @@ def create_app(secure: bool | None = None, *, defects: Defects | None = None) ->
         description="A multi-tenant support-chatbot API with deliberate defects; see README.md.",
     )
     prompt_canary = os.environ.get(PROMPT_CANARY_ENV) or secrets.token_hex(8)
-    app.state.demo = Demo(Store(), TokenService(signing_key), RateLimiter(), defects, prompt_canary)
+    store = Store()
+    app.state.demo = Demo(store, TokenService(signing_key), RateLimiter(), defects, prompt_canary,
+                          backups=Backups(store, shares_live_rows=defects.backup_shares_live_rows))
+    app.include_router(health.router)
     app.include_router(router)
+    app.include_router(audit.router_for(require("admin")))
     app.include_router(webhooks_router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     if defects.cors_reflects_any_origin:
@@ -229,6 +241,7 @@ def _message_out(m: Any) -> s.MessageOut:
 def _own_conversation(request: Request, user: User, conversation_id: str) -> Conversation:
     conversation = demo(request).store.get_conversation(user.org_id, conversation_id)
     if conversation is None:
+        audit.record(request, "conversation.read", user, "denied", conversation_id)
         raise HTTPException(404, "conversation not found")
     return conversation
 
@@ -237,12 +250,6 @@ router = APIRouter()
 
 
 # --- public ---------------------------------------------------------------------------------
-
-
-@router.get("/health", tags=["public"], openapi_extra=PUBLIC)
-def health() -> s.Health:
-    """Liveness probe."""
-    return s.Health(status="ok")
 
 
 @router.post("/auth/signup", status_code=201, tags=["auth"], openapi_extra=PUBLIC)
@@ -275,6 +282,7 @@ def login(body: s.LoginIn, request: Request) -> s.TokenOut:
             state.limiter.hit(("login-fail-ip", ip), LOGIN_FAILURES_PER_CLIENT[1])
             state.limiter.hit(("login-fail-email", email), LOGIN_FAILURES_PER_EMAIL[1])
         raise _unauthorized("invalid email or password")
+    audit.record(request, "user.login", user)
     return s.TokenOut(access_token=state.tokens.issue(user.id), expires_in=TOKEN_TTL_SECONDS)
 
 
@@ -286,7 +294,8 @@ def accept_invite(body: s.AcceptInviteIn, request: Request) -> s.UserOut:
     if wait:
         raise _too_many(wait)
     try:
-        user = state.store.accept_invite(body.invite_token, hash_password(body.password))
+        # DEFECT (sessions): with the defect on, a used invite is accepted again and resets the invitee's password.
+        user = state.store.accept_invite(body.invite_token, hash_password(body.password), reusable=state.defects.invite_accepted_twice)
     except Conflict as exc:
         raise HTTPException(409, str(exc)) from None
     if user is None:
@@ -337,7 +346,9 @@ def list_conversations(request: Request, user: Caller, limit: Annotated[int, Que
 @router.post("/conversations", status_code=201, tags=["conversations"])
 def create_conversation(body: s.ConversationIn, request: Request, user: Caller) -> s.ConversationOut:
     """Start a conversation."""
-    return _conversation_out(demo(request).store.create_conversation(user.org_id, user.id, body.title))
+    conversation = demo(request).store.create_conversation(user.org_id, user.id, body.title)
+    audit.record(request, "conversation.create", user, target=conversation.id)
+    return _conversation_out(conversation)
 
 
 @router.get("/conversations/{conversation_id}", tags=["conversations"])
@@ -423,7 +434,9 @@ def _document_out(request: Request, d: Any) -> s.DocumentOut:
 @router.post("/documents", status_code=201, tags=["documents"])
 def create_document(body: s.DocumentIn, request: Request, user: Caller) -> s.DocumentOut:
     """Add a document the bot may cite."""
-    return _document_out(request, demo(request).store.create_document(user.org_id, user.id, body.title, body.content))
+    document = demo(request).store.create_document(user.org_id, user.id, body.title, body.content)
+    audit.record(request, "document.create", user, target=document.id)
+    return _document_out(request, document)
 
 
 @router.get("/documents/{document_id}", tags=["documents"])
@@ -431,6 +444,7 @@ def get_document(document_id: DocumentId, request: Request, user: Caller) -> s.D
     """One document."""
     document = demo(request).store.get_document(user.org_id, document_id)
     if document is None:
+        audit.record(request, "document.read", user, "denied", document_id)
         raise HTTPException(404, "document not found")
     return _document_out(request, document)
 
@@ -470,9 +484,11 @@ def change_role(user_id: UserId, body: s.RoleIn, request: Request, user: Annotat
     if target is None:
         raise HTTPException(404, "user not found")
     try:
-        return _user_out(state.store.set_role(target, body.role.value))
+        changed = _user_out(state.store.set_role(target, body.role.value))
     except Conflict as exc:
         raise HTTPException(409, str(exc)) from None
+    audit.record(request, "user.role_change", user, target=user_id)
+    return changed
 
 
 @router.delete("/admin/users/{user_id}", status_code=204, tags=["admin"], openapi_extra={"x-launchready-roles": ["admin"]})

@@ -3,7 +3,7 @@
 pytest.ini names the sign-up and login routes, so the built-in login signs each tenant's owner up,
 invites its admins and members through the demo's invite routes, and changes roles through its
 role-change route. What is left here is what no route can say: the keys the demo app is started with,
-and how its billing webhook's deliveries are signed.
+how its billing webhook's deliveries are signed, where its audit log is read, and how it is backed up.
 
 The long form, a hand-written ``launchready_login`` and friends for apps whose users no route can make,
 is ../../conftest_example.py; tests/test_demo_app.py checks that every fixture here is there too, with
@@ -15,10 +15,11 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from typing import Any, Callable
 
 import pytest
 
-from pytest_launchready import Webhook
+from pytest_launchready import Tenant, Webhook
 
 # Set before the plugin imports the app, so the app signs with it and launchready_jwt_key can read it.
 os.environ.setdefault("DEMO_JWT_SECRET", secrets.token_urlsafe(32))
@@ -33,3 +34,25 @@ def launchready_webhooks() -> list[Webhook]:
     """The billing webhook and how its deliveries are signed."""
     return [Webhook("POST /webhooks/billing", os.environ["DEMO_WEBHOOK_SECRET"], "standard",
                     body={"type": "invoice.paid", "customer": "cus_demo", "amount_cents": 4200})]
+
+
+@pytest.fixture(scope="session")
+def launchready_audit_log() -> Callable[[Tenant], list[dict[str, Any]]]:
+    """The tenant's recent audit entries, read as its owner."""
+    return lambda tenant: tenant.client.get("/audit").json()
+
+
+@pytest.fixture(scope="session")
+def launchready_backup() -> Callable[[], Any]:
+    """Take a backup: a snapshot of the demo's in-memory store."""
+    from pytest_launchready.demo.app import app
+
+    return app.state.demo.backups.take  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def launchready_restore_backup() -> Callable[[Any], None]:
+    """Restore a snapshot launchready_backup took."""
+    from pytest_launchready.demo.app import app
+
+    return app.state.demo.backups.restore  # type: ignore[no-any-return]

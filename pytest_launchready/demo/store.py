@@ -194,13 +194,20 @@ class Store:
             self._invites[digest] = Invite(digest, org_id, email, role, _now() + INVITE_TTL_SECONDS)
             return token
 
-    def accept_invite(self, token: str, password_hash: str) -> User | None:
-        """Use an invitation once; None when the token is unknown, used or expired."""
+    def accept_invite(self, token: str, password_hash: str, *, reusable: bool = False) -> User | None:
+        """Use an invitation once; None when the token is unknown, used or expired.
+
+        ``reusable`` is the deliberate sessions defect: the invite is kept, and accepting it again sets the
+        invited user's password to the new one (an account takeover for whoever holds the link)."""
         digest = hashlib.sha256(token.encode()).hexdigest()
         with self._lock:
-            invite = self._invites.pop(digest, None)
+            invite = self._invites.get(digest) if reusable else self._invites.pop(digest, None)
             if invite is None or invite.expires_at < _now() or invite.org_id not in self.orgs:
                 return None
+            existing = self.user_by_email(invite.email) if reusable else None
+            if existing is not None:
+                existing.password_hash = password_hash
+                return existing
             return self._add_user(invite.org_id, invite.email, password_hash, invite.role)
 
     # --- token revocation -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from pytest_launchready.routes import Route
 from pytest_launchready.routes import vocabulary
+from pytest_launchready.routes.health_vocabulary import discovered_health_route
 
 #: Property names whose enum lists the app's roles.
 _ROLE_PROPERTIES = ("role", "roles", "user_role", "userrole", "member_role")
@@ -66,8 +67,11 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
     logins = [r for r in as_public if vocabulary.is_sign_in(r) and "{" not in r.path]
     login = min(logins, key=lambda r: (not _same_prefix(r, signup), len(r.path), r.path), default=None)
     public: dict[str, str] = {}
+    health = discovered_health_route(routes)
     for route in routes:
-        if route.public:
+        if health is not None and route.key == health.key:
+            public[route.key] = "it is the health route, public by design (monitors call it without credentials)"
+        elif route.public:
             public[route.key] = "the spec declares no security requirement for it"
     for found, why in ((signup, "it is the sign-up route (a POST taking a password and an email or username)"),
                        (login, "it is the login route (a POST where users sign in)")):

@@ -113,7 +113,9 @@ def test_staff_roles_without_sign_up_get_the_login_skeleton(pytester: pytest.Pyt
     roles = lines.index("launchready_roles =")
     assert lines[roles + 1:roles + 4] == ["    chef", "    employee", "    customer"]
     assert "ORDER THEM highest first" in text
-    assert "    # unsure, uncomment if public: a health or status page, usually public\n    # GET /health\n" in text
+    # The health route is public by design (the monitoring check calls it anonymously): proposed as public, not unsure.
+    assert ("    # confirm: believed public because it is the health route, public by design (monitors call it without "
+            "credentials)\n    GET /health\n") in text
     conftest = (pytester.path / "conftest.py").read_text()
     assert "# def launchready_login(launchready_client):" in conftest and "TODO" in conftest
     # The skeleton imports, and until it is filled in the run stops with one usage error naming the fixture.

@@ -12,7 +12,8 @@ network read collection makes). Sources, by what is configured:
 - no app: the first spec found at the usual paths on the target.
 
 Then ``launchready_exclude_routes`` removes routes, and a route is public when the spec says so
-(``security: []``), when ``launchready_public_routes`` lists it, or when the framework serves it
+(``security: []``), when ``launchready_public_routes`` lists it, when it is the health route
+(``launchready_health_route``, else a discovered ``GET /health``...), or when the framework serves it
 for everyone (FastAPI's ``/openapi.json`` and docs pages). Everything else is private.
 
 An empty result is returned as is: the plugin reports "no routes discovered" as an error after the
@@ -30,6 +31,7 @@ from urllib.parse import urlsplit
 
 from pytest_launchready.routes.discovery.errors import DiscoveryError
 from pytest_launchready.routes import Route
+from pytest_launchready.routes.health_vocabulary import health_route_key
 
 if TYPE_CHECKING:
     from pytest_launchready.routes.discovery.frameworks import Introspection
@@ -87,8 +89,10 @@ def discover(settings: Settings, app: object | None, fetch: Callable[[str], byte
     found = _merge(spec_routes, intro)
     kept = [r for r in found if not any(paths.matches(p, r.method, r.path) for p in settings.exclude_routes)]
     owned = intro.owned_public if intro is not None else set()
-    # The built-in login's routes sign anonymous callers up and in: public by design, as listed.
-    public = (*settings.public_routes, *(k for k in (settings.signup_route, settings.login_route) if k))
+    # The built-in login's routes sign anonymous callers up and in, and monitors call the health route
+    # without credentials: public by design, as listed.
+    health = health_route_key(kept, settings.health_route)
+    public = (*settings.public_routes, *(k for k in (settings.signup_route, settings.login_route, health) if k))
     routes = sorted(
         (replace(r, public=True) if _is_public(r, public, owned) else r for r in kept),
         key=Route.sort_key,
