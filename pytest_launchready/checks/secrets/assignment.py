@@ -1,0 +1,138 @@
+"""The generic detector: a value assigned to a name that says secret, in whatever syntax assigns it."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from pytest_launchready.checks.secrets.entropy import char_classes, shannon_entropy
+from pytest_launchready.checks.secrets.placeholders import DEFAULT_PASSWORDS, is_placeholder
+from pytest_launchready.checks.secrets.rulebase import Hit, Rule, text
+
+
+class AssignmentRule(Rule):
+    """``name = "value"``, ``name: value``, ``"name": "value"`` where the name says secret, gated by entropy.
+
+    The name must end with the keyword (``DB_PASSWORD``, ``client_secret``, ``apiKey``, ``GITHUB_TOKEN``);
+    ``key`` counts only after api, private, secret, access, auth, signing, encryption, master or client.
+    Unquoted values count only when they end the line (or an escaped ``\\n`` in a JSON string), come
+    before a `` #`` comment (``.env``, YAML, INI) or before the next ``key=`` of a log line, so code
+    such as ``token = get_token()`` or ``password = form.password`` is not a finding.
+
+    Assignment syntaxes: ``=``, ``:``, ``:=``, ``::=``, ``:::=``, ``?=`` (make), ``.=`` (PHP), ``=>``,
+    ``name: type =``, a quoted name then a comma (``setProperty("X_TOKEN", "...")``), ``key="Name"
+    value="..."`` (.NET config), ``<password>...</password>``, and JSON with escaped quotes. Values
+    have no length cap.
+    """
+
+    id = "generic-secret"
+    description = (
+        "assignments to names ending in secret, password, passwd, passphrase, _pass, token, credentials, api_key, "
+        "private_key, secret_key, access_key, auth_key, signing_key, encryption_key, master_key, client_key, whose "
+        "value is random enough (Shannon entropy >= 3 bits/char and two character classes, or >= 3.8)"
+    )
+    _keywords = (rb"secret", rb"pass(?:word|wd|phrase)?", rb"token", rb"key", rb"credentials?")
+    _tail = (
+        rb"(?:\\?[\"'`](?:[ \t]*,|[ \t]+value[ \t]*=)"
+        rb"|\\?[\"'`]?\]?[ \t]*(?::[ \t]*[a-z_][a-z0-9_.\[\]| ]{0,40}?[ \t]*=(?!=)|:::=|::=|:=|\?=|\.=|=>|=(?!=)|:))[ \t]*"
+        rb"(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\s\\]{8,})\\?(?P=q)"
+        rb"|(?P<bare>[^\s\"'`,;\\{}\[\]<>]{8,})(?=[ \t]*(?:\r?$|[ \t]#|\\[nrt])|[ \t]+[a-z_][a-z0-9_.\-]*=))"
+    )
+    _xml = rb">(?P<xml>[^<>\s]{8,})</"
+    _key_owners = (b"api", b"private", b"secret", b"access", b"auth", b"signing", b"encryption", b"master", b"client")
+    _not_secret_names = re.compile(rb"csrf|xsrf|page|next|cursor|continuation|public|sort|cache")
+    _name_chars = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.-")
+    _identifier = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z_][A-Za-z0-9_]*)*")
+    _max_name = 64
+    _separators = re.compile(r"[-_. ]")
+    _camel_words = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+    #: a word (``Key``, ``token``), an acronym (``JWT``), a two-letter word (``Be``), ``I`` or ``A``
+    _word_shape = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z][a-z]|[A-Z]{2,}|[IA]")
+    #: a word (``long``, ``Secret``), a word with one digit typed for a letter (``sup3r``), a short number
+    _word = re.compile(r"[A-Za-z]?[a-z]+|[a-z]*[0-9][a-z]+|[0-9]{1,4}")
+    #: Words that, inside an unquoted value, show it names a variable or type rather than holds a secret.
+    _code_words = ("key", "token", "secret", "passw", "private", "credential", "config", "settings", "env")
+
+    def __init__(self) -> None:
+        self._compiled = tuple(
+            re.compile(rb"(?P<kw>" + k + rb")(?:" + tail + rb")", re.MULTILINE)
+            for k in self._keywords
+            for tail in (self._tail, self._xml)
+        )
+
+    def find(self, data: bytes, lower: bytes) -> Iterator[Hit]:
+        for pattern in self._compiled:
+            for match in pattern.finditer(lower):
+                if not self._name_ok(lower, *match.span("kw")):
+                    continue
+                group = next(g for g in ("quoted", "bare", "xml") if g in match.re.groupindex and match.group(g) is not None)
+                start, end = match.span(group)
+                value = data[start:end]
+                if self._value_ok(text(value), bare=group == "bare"):
+                    yield start, value
+
+    def _name_ok(self, lower: bytes, keyword_start: int, keyword_end: int) -> bool:
+        start = keyword_start
+        floor = max(0, keyword_start - self._max_name)
+        while start > floor and lower[start - 1] in self._name_chars:
+            start -= 1
+        name = lower[start:keyword_end]
+        keyword = lower[keyword_start:keyword_end]
+        if self._not_secret_names.search(name):
+            return False
+        before = lower[start:keyword_start].rstrip(b"_.-")
+        if keyword == b"key":
+            return before.endswith(self._key_owners)
+        if keyword == b"pass":  # DB_PASS, smtp.pass; never a bare "pass" (Python's statement, bypass)
+            return bool(before) and lower[keyword_start - 1] in b"_.-"
+        return True
+
+    def _value_ok(self, value: str, bare: bool) -> bool:
+        # cheapest tests first: most candidates in code are expressions or names
+        if "://" in value or value.startswith(("/", "./", "../", "~/")):
+            return False
+        if "{" in value or "}" in value:  # an f-string or template field
+            return False
+        if "(" in value and self._is_call(value.split("(", 1)[0]):  # get_token(), os.getenv(...)
+            return False
+        if bare and self._looks_like_code(value):
+            return False
+        if self._is_name(value) or self._is_phrase(value):
+            return False
+        entropy = shannon_entropy(value)
+        if not ((entropy >= 3.0 and char_classes(value) >= 2) or entropy >= 3.8):
+            return False
+        return not is_placeholder(value) and value.lower() not in DEFAULT_PASSWORDS
+
+    def _is_call(self, head: str) -> bool:
+        """What comes before a ``(`` is a function: nothing (an expression), a dotted path or a name."""
+        return not head or ("." in head and bool(self._identifier.fullmatch(head))) or self._is_name(head)
+
+    def _is_name(self, value: str) -> bool:
+        """An identifier made of words (``passwordConfirmation``, ``AUTH_TOKEN_NAME``, ``auth.token.expired``).
+
+        Random letters split the same way leave fragments like ``Uz`` or ``x`` that are not word-shaped;
+        random secrets nearly always hold digits too.
+        """
+        if not self._identifier.fullmatch(value) or any(c.isdigit() for c in value):
+            return False
+        return all(self._word_shape.fullmatch(word) for word in self._camel_words.findall(value))
+
+    def _is_phrase(self, value: str) -> bool:
+        """Words joined by separators (``pw-long-enough-1``, ``correct_horse_battery``): a demo or test
+        password someone typed, where random secrets mix case and digits inside each part."""
+        parts = self._separators.split(value)
+        return (
+            len(parts) >= 2
+            and all(self._word.fullmatch(part) for part in parts if part)
+            and any(len(part) >= 4 for part in parts)
+        )
+
+    def _looks_like_code(self, value: str) -> bool:
+        """An unquoted value that is an expression: ``settings.KEY``, ``+count``, ``X25519PrivateKey``."""
+        if value[0] in "+-!*&|?.=:" or ("." in value and self._identifier.fullmatch(value)):
+            return True
+        lowered = value.lower()
+        return any(word in lowered for word in self._code_words)
+
+
