@@ -174,11 +174,16 @@ def _fail(ctx: RunContext, source: str, findings: list[Finding], scope: str) -> 
     )
 
 
-def _install_capture(config: pytest.Config) -> None:
-    """Start capturing the run's log records for the ``logs`` case (called in pytest_configure)."""
+def _configure(config: pytest.Config) -> None:
+    """Start capturing the run's log records for the ``logs`` case, and say once when the provider
+    catalogue is missing (called in pytest_configure when the check is selected)."""
+    from pytest_launchready.checks.context import LaunchreadyWarning
     from pytest_launchready.checks.secrets.capture import install
+    from pytest_launchready.checks.secrets.engines import FALLBACK_NOTE, installed
 
     install(config)
+    if not installed() and not hasattr(config, "workerinput"):  # once per run: the xdist controller says it
+        config.issue_config_time_warning(LaunchreadyWarning(FALLBACK_NOTE), stacklevel=2)
 
 
 CHECK = Check(
@@ -187,5 +192,5 @@ CHECK = Check(
     cases=cases,
     run=run,
     needs_target=False,
-    configure=_install_capture,
+    configure=_configure,
 )
