@@ -36,9 +36,11 @@ class AssignmentRule(Rule):
         rb"(?:\\?[\"'`](?:[ \t]*,|[ \t]+value[ \t]*=)"
         rb"|\\?[\"'`]?\]?[ \t]*(?::[ \t]*[a-z_][a-z0-9_.\[\]| ]{0,40}?[ \t]*=(?!=)|:::=|::=|:=|\?=|\.=|=>|=(?!=)|:))[ \t]*"
         rb"(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\s\\]{8,})\\?(?P=q)"
-        rb"|(?P<bare>[^\s\"'`,;\\{}\[\]<>]{8,})(?=[ \t]*(?:\r?$|[ \t]#|\\[nrt])|[ \t]+[a-z_][a-z0-9_.\-]*=))"
+        rb"|(?P<bare>[^\s\"'`,;\\{}\[\]<>]{8,})(?=[ \t]*(?:\r?$|[ \t]#|\\[nrt]|[;\"'`])|[ \t]+[a-z_][a-z0-9_.\-]*=))"
     )
     _xml = rb">(?P<xml>[^<>\s]{8,})</"
+    #: ``?api_key=...&`` in a URL or a request log line
+    _query = rb"=(?P<query>[a-z0-9%._~+/\-]{8,})(?=[&#\s\"'`]|$)"
     _key_owners = (b"api", b"private", b"secret", b"access", b"auth", b"signing", b"encryption", b"master", b"client")
     _not_secret_names = re.compile(rb"csrf|xsrf|page|next|cursor|continuation|public|sort|cache")
     _name_chars = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -57,7 +59,7 @@ class AssignmentRule(Rule):
         self._compiled = tuple(
             re.compile(rb"(?P<kw>" + k + rb")(?:" + tail + rb")", re.MULTILINE)
             for k in self._keywords
-            for tail in (self._tail, self._xml)
+            for tail in (self._tail, self._xml, self._query)
         )
 
     def find(self, data: bytes, lower: bytes) -> Iterator[Hit]:
@@ -65,17 +67,25 @@ class AssignmentRule(Rule):
             for match in pattern.finditer(lower):
                 if not self._name_ok(lower, *match.span("kw")):
                     continue
-                group = next(g for g in ("quoted", "bare", "xml") if g in match.re.groupindex and match.group(g) is not None)
+                group = next(g for g in ("quoted", "bare", "xml", "query") if g in match.re.groupindex and match.group(g) is not None)
+                if group == "query":  # only a URL's parameter: the name follows ? or &
+                    name_start = self._name_start(lower, match.start("kw"))
+                    if not name_start or lower[name_start - 1] not in b"?&":
+                        continue
                 start, end = match.span(group)
                 value = data[start:end]
                 if self._value_ok(text(value), bare=group == "bare"):
                     yield start, value
 
-    def _name_ok(self, lower: bytes, keyword_start: int, keyword_end: int) -> bool:
+    def _name_start(self, lower: bytes, keyword_start: int) -> int:
         start = keyword_start
         floor = max(0, keyword_start - self._max_name)
         while start > floor and lower[start - 1] in self._name_chars:
             start -= 1
+        return start
+
+    def _name_ok(self, lower: bytes, keyword_start: int, keyword_end: int) -> bool:
+        start = self._name_start(lower, keyword_start)
         name = lower[start:keyword_end]
         keyword = lower[keyword_start:keyword_end]
         if self._not_secret_names.search(name):
@@ -93,8 +103,10 @@ class AssignmentRule(Rule):
             return False
         if "{" in value or "}" in value:  # an f-string or template field
             return False
-        if "(" in value and self._is_call(value.split("(", 1)[0]):  # get_token(), os.getenv(...)
-            return False
+        if "(" in value:  # get_token(), os.getenv(...), a=f(b) in a bundle; not Tgnthq(9R0Ae)Eusti8
+            head = value.split("(", 1)[0]
+            if "=" in head or (value.endswith((")", "(")) and self._is_call(head)):
+                return False
         if bare and self._looks_like_code(value):
             return False
         if self._is_name(value) or self._is_phrase(value):
@@ -103,6 +115,21 @@ class AssignmentRule(Rule):
         if not ((entropy >= 3.0 and char_classes(value) >= 2) or entropy >= 3.8):
             return False
         return not is_placeholder(value) and value.lower() not in DEFAULT_PASSWORDS
+
+    @staticmethod
+    def _balanced(value: str) -> bool:
+        """Parentheses open before they close (``f)x+g)`` is a slice of minified code, not a password)."""
+        depth = 0
+        for c in value:
+            depth += (c == "(") - (c == ")")
+            if depth < 0:
+                return False
+        return depth == 0
+
+    @staticmethod
+    def _random_part(part: str) -> bool:
+        """A dotted segment no one would name a variable: long, with digits and both cases (``dp.st.<random>``)."""
+        return len(part) >= 16 and char_classes(part) >= 3 and shannon_entropy(part) >= 3.5
 
     def _is_call(self, head: str) -> bool:
         """What comes before a ``(`` is a function: nothing (an expression), a dotted path or a name."""
@@ -116,7 +143,11 @@ class AssignmentRule(Rule):
         """
         if not self._identifier.fullmatch(value) or any(c.isdigit() for c in value):
             return False
-        return all(self._word_shape.fullmatch(word) for word in self._camel_words.findall(value))
+        words = self._camel_words.findall(value)
+        # random letters split into fragments such as "Yg" or "Lj": two without a vowel are not words
+        if sum(1 for word in words if not word.isupper() and not any(c in "aeiouAEIOU" for c in word)) >= 2:
+            return False
+        return all(self._word_shape.fullmatch(word) for word in words)
 
     def _is_phrase(self, value: str) -> bool:
         """Words joined by separators (``pw-long-enough-1``, ``correct_horse_battery``): a demo or test
@@ -130,9 +161,14 @@ class AssignmentRule(Rule):
 
     def _looks_like_code(self, value: str) -> bool:
         """An unquoted value that is an expression: ``settings.KEY``, ``+count``, ``X25519PrivateKey``."""
-        if value[0] in "+-!*&|?.=:" or ("." in value and self._identifier.fullmatch(value)):
+        if value[0] in "+-!*&|?.=:" or not self._balanced(value):
             return True
         lowered = value.lower()
-        return any(word in lowered for word in self._code_words)
+        if any(word in lowered for word in self._code_words):
+            return True
+        if "." in value and self._identifier.fullmatch(value):
+            return not any(self._random_part(part) for part in value.split("."))
+        return False
+
 
 

@@ -28,6 +28,10 @@ FALLBACK_NOTE = (
 #: A scan of one input that takes longer than this raises (Kingfisher's cooperative timeout).
 SCAN_TIMEOUT_SECONDS = 120.0
 
+#: Kingfisher rules whose family one of our context rules reads more closely, so theirs is not used:
+#: its Kubernetes rule reports every ``data:`` entry, usernames and hosts included.
+REPLACED_RULES = frozenset({"betterleaks.kubernetes-secret-yaml"})
+
 #: ``(start, end, rule id, secret)``: byte offsets of the secret in the scanned data.
 Span = tuple[int, int, str, bytes]
 
@@ -56,7 +60,7 @@ class KingfisherEngine:
         source = self._module.ScanInput(path=path or "input", data=data)
         spans = []
         for finding in self._scanner.scan_input(source, timeout=SCAN_TIMEOUT_SECONDS):
-            if not finding.visible:  # helpers other rules depend on, not findings themselves
+            if not finding.visible or finding.rule_id in REPLACED_RULES:  # invisible: helpers other rules need
                 continue
             secret = finding.secret.encode("utf-8", errors="replace")
             location = finding.location

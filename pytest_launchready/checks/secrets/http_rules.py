@@ -68,7 +68,7 @@ class AuthorizationRule(Rule):
         "Bearer/Token (16 or more random-looking characters)"
     )
     _pattern = re.compile(
-        rb"authorization[\"'`]?[ \t]*[:=,][ \t]*[\"'`]?[ \t]*(?P<scheme>basic|bearer|token)[ \t]+"
+        rb"authorization[\"'`]?\]?[ \t]*[:=,][ \t]*[\"'`]?[ \t]*(?P<scheme>basic|bearer|token)[ \t]+"
         rb"(?P<value>[A-Za-z0-9._~+/=\-]{8,})"
     )
 
@@ -117,3 +117,41 @@ class CurlUserRule(Rule):
                 if len(password) < 6:
                     continue
                 yield match.start("password"), match.group("password")
+
+
+class AuthTupleRule(Rule):
+    """A user and password pair given to an HTTP client: ``auth=("user", "password")`` (requests, httpx)."""
+
+    id = "http-auth-tuple"
+    description = 'auth = ("user", "password") or auth=("user", "password") pairs (requests, httpx, aiohttp)'
+    _pattern = re.compile(
+        rb"auth[ \t]*=[ \t]*[(\[][ \t]*(?P<q>[\"'])(?P<user>[^\"'\s]{1,64})(?P=q)[ \t]*,[ \t]*"
+        rb"(?P<q2>[\"'])(?P<password>[^\"'\s]{6,})(?P=q2)[ \t]*[)\]]"
+    )
+
+    def find(self, data: bytes, lower: bytes) -> Iterator[Hit]:
+        if b"auth" not in lower:
+            return
+        for match in self._pattern.finditer(data):
+            user, password = text(match.group("user")), text(match.group("password"))
+            if password == user or password.lower() in DEFAULT_PASSWORDS or is_placeholder(password):
+                continue
+            yield match.start("password"), match.group("password")
+
+
+class TelegramBotTokenRule(Rule):
+    """A Telegram bot token: the bot's numeric id, ``:AA``, then 33 characters."""
+
+    id = "telegram-bot-token"
+    description = "Telegram bot tokens: 8-10 digits, :AA, 33 letters, digits, - or _"
+    _tail = re.compile(rb":AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])")
+
+    def find(self, data: bytes, lower: bytes) -> Iterator[Hit]:
+        for match in self._tail.finditer(data):
+            start = match.start()
+            while start > 0 and 48 <= data[start - 1] <= 57 and match.start() - start < 10:
+                start -= 1
+            if match.start() - start < 8 or (start and data[start - 1] in ALNUM):
+                continue
+            if shannon_entropy(match.group(0)) >= 3.5:
+                yield start, data[start : match.end()]

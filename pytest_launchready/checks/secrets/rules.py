@@ -17,7 +17,13 @@ from pytest_launchready.checks.secrets.contextual import (
     UrlCredentialsRule,
     UrlPasswordRule,
 )
-from pytest_launchready.checks.secrets.http_rules import AuthorizationRule, CurlUserRule, JwtRule
+from pytest_launchready.checks.secrets.http_rules import (
+    AuthorizationRule,
+    AuthTupleRule,
+    CurlUserRule,
+    JwtRule,
+    TelegramBotTokenRule,
+)
 from pytest_launchready.checks.secrets.rulebase import Rule, TokenRule
 
 __all__ = ["RULES", "RULE_IDS", "Rule", "TokenRule"]
@@ -44,6 +50,16 @@ RULES: tuple[Rule, ...] = (
         rb"sk-(?P<body>[A-Za-z0-9]{40,})" + _END,
         min_entropy=3.5,
     ),
+    _token("groq-api-key", "Groq API keys: gsk_ + 52 letters and digits", rb"gsk_(?P<body>[A-Za-z0-9]{48,56})" + _END,
+           min_entropy=3.5),
+    _token("xai-api-key", "xAI API keys: xai- + 80 letters and digits", rb"xai-(?P<body>[A-Za-z0-9]{70,90})" + _END,
+           min_entropy=3.5),
+    _token("perplexity-api-key", "Perplexity API keys: pplx- + 48 letters and digits",
+           rb"pplx-(?P<body>[A-Za-z0-9]{40,56})" + _END, min_entropy=3.5),
+    _token("replicate-api-token", "Replicate API tokens: r8_ + 37 letters and digits",
+           rb"r8_(?P<body>[A-Za-z0-9]{36,40})" + _END, min_entropy=3.5),
+    _token("openrouter-api-key", "OpenRouter API keys: sk-or-v1- + 64 hex digits",
+           rb"sk-or-v1-(?P<body>[0-9a-f]{64})" + _END, min_entropy=3.0),
     _token(
         "aws-access-key-id",
         "AWS access key ids: AKIA, ASIA, ABIA, ACCA + 16 upper-case letters or digits",
@@ -93,12 +109,14 @@ RULES: tuple[Rule, ...] = (
     ),
     _token("mailgun-api-key", "Mailgun API keys: key- + 32 hex digits", rb"key-(?P<body>[0-9a-f]{32})(?![0-9A-Za-z])"),
     AzureClientSecretRule(),
+    TelegramBotTokenRule(),
     PrivateKeyRule(),
     JwtRule(),
     UrlPasswordRule(),
     UrlCredentialsRule(),
     AuthorizationRule(),
     CurlUserRule(),
+    AuthTupleRule(),
     KubernetesSecretRule(),
     AssignmentRule(),
 )
