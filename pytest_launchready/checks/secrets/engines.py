@@ -46,7 +46,7 @@ class Engine(Protocol):
 
 
 class KingfisherEngine:
-    """Kingfisher's bundled rules (medium confidence and up), base64 decoding on, no validation."""
+    """Kingfisher's bundled rules (medium confidence and up), base64 decoding on; scanning only."""
 
     def __init__(self, module: Any) -> None:
         self._module = module

@@ -17,12 +17,16 @@ def is_stand_in(data: bytes, start: int, secret: bytes) -> bool:
     """True when ``secret`` (found at ``start`` in ``data``) is a placeholder rather than a real secret.
 
     Besides :func:`~.placeholders.is_placeholder`: a documented local default (``postgres``,
-    ``guest``), a password equal to the user name written just before it (``app:app@``), or an
+    ``guest``), a password equal to the user name written just before it (``app:app@``) or in the
+    same ``user:password`` pair (``admin:admin``), or an
     unsigned ``alg: none`` JSON Web Token (it grants nothing).
     """
     value = secret.decode("utf-8", errors="replace")
     if is_placeholder(value) or value.lower() in DEFAULT_PASSWORDS or _unsigned_jwt(secret):
         return True
+    user, colon, password = value.partition(":")
+    if colon and "/" not in value and (password == user or password.lower() in DEFAULT_PASSWORDS or is_placeholder(password)):
+        return True  # a "user:password" pair (curl -u admin:admin) whose password is a stand-in
     before = data[max(0, start - len(secret) - 1) : start]
     return before == secret + b":" and (start - len(secret) - 1 == 0 or data[start - len(secret) - 2] in b"/ \t'\"")
 

@@ -22,5 +22,5 @@ password = getpass.getpass()
 api_key = os.environ["API_KEY"]
 headers = {"Authorization": f"Bearer {api_key}"}
 secret = None
-EXAMPLE_KEY = "AKIAIOSFODNN7EXAMPLE"
+EXAMPLE_KEY = "AKIAEXAMPLEKEYID0042"
 COMMIT = "@@!sha1@@"
