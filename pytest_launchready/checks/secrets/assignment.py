@@ -36,7 +36,10 @@ class AssignmentRule(Rule):
         rb"(?:\\?[\"'`](?:[ \t]*,|[ \t]+value[ \t]*=)"
         rb"|\\?[\"'`]?\]?[ \t]*(?::[ \t]*[a-z_][a-z0-9_.\[\]| ]{0,40}?[ \t]*=(?!=)|:::=|::=|:=|\?=|\.=|=>|=(?!=)|:))[ \t]*"
         rb"(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\s\\]{8,})\\?(?P=q)"
-        rb"|(?P<bare>[^\s\"'`,;\\{}\[\]<>]{8,})(?=[ \t]*(?:\r?$|[ \t]#|\\[nrt]|[;\"'`])|[ \t]+[a-z_][a-z0-9_.\-]*=))"
+        # an unquoted dotted path (this.props.token, e.password, a.b.c(...)) is code: refused here, in C,
+        # since minified bundles hold thousands; a long random segment (dp.st.<random>) is not a path
+        rb"|(?![a-z_$][a-z0-9_$]{0,30}(?:\.[a-z_$][a-z0-9_$]{0,30})+(?![a-z0-9_$.]))"
+        rb"(?P<bare>[^\s\"'`,;\\{}\[\]<>]{8,})(?=[ \t]*(?:\r?$|[ \t]#|\\[nrt]|[;\"'`])|[ \t]+[a-z_][a-z0-9_.\-]*=))"
     )
     _xml = rb">(?P<xml>[^<>\s]{8,})</"
     #: ``?api_key=...&`` in a URL or a request log line
@@ -67,7 +70,8 @@ class AssignmentRule(Rule):
             for match in pattern.finditer(lower):
                 if not self._name_ok(lower, *match.span("kw")):
                     continue
-                group = next(g for g in ("quoted", "bare", "xml", "query") if g in match.re.groupindex and match.group(g) is not None)
+                group = match.lastgroup if match.lastgroup in ("xml", "query") else (
+                    "quoted" if match.group("quoted") is not None else "bare")
                 if group == "query":  # only a URL's parameter: the name follows ? or &
                     name_start = self._name_start(lower, match.start("kw"))
                     if not name_start or lower[name_start - 1] not in b"?&":
