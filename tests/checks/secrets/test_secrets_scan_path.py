@@ -29,6 +29,7 @@ def test_a_folder_sorted_by_path_and_line_with_redacted_previews(tmp_path: Path)
     write(tmp_path, {
         "b/settings.py": f"DEBUG = False\nSTRIPE = '{STRIPE}'\n",
         "a.env": f"X=1\nGITHUB_TOKEN={GITHUB}\nDB_URL=postgres://app:{PW}@db/app\n",
+        "c.env": f"STRIPE={STRIPE}\n",  # a file of the folder itself, after b/: the walk meets it first
         "placeholders.env": "API_KEY=<your-api-key>\nGITHUB_TOKEN=${GITHUB_TOKEN}\nDB_PASSWORD=changeme\n",
         "node_modules/lib/index.js": f"k='{STRIPE}'",
         "image.png": "\0PNG" + GITHUB,
@@ -36,6 +37,7 @@ def test_a_folder_sorted_by_path_and_line_with_redacted_previews(tmp_path: Path)
     found = secrets.scan_path(tmp_path)
     assert [(f.path, f.line, f.rule) for f in found] == [
         ("a.env", 2, "github-token"), ("a.env", 3, "database-url"), ("b/settings.py", 2, "stripe-live-key"),
+        ("c.env", 1, "stripe-live-key"),
     ]
     first = found[0]
     assert first.fingerprint == fingerprint("github-token", GITHUB)
