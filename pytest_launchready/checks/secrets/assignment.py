@@ -41,6 +41,7 @@ class AssignmentRule(Rule):
         rb"|(?![a-z_$][a-z0-9_$]{0,30}(?:\.[a-z_$][a-z0-9_$]{0,30})+(?![a-z0-9_$.]))"
         rb"(?P<bare>[^\s\"'`,;\\{}\[\]<>]{8,})(?=[ \t]*(?:\r?$|[ \t]#|\\[nrt]|[;\"'`])|[ \t]+[a-z_][a-z0-9_.\-]*=))"
     )
+    _inline_ends = (b";", b'"', b"'", b"`")
     _xml = rb">(?P<xml>[^<>\s]{8,})</"
     #: ``?api_key=...&`` in a URL or a request log line
     _query = rb"=(?P<query>[a-z0-9%._~+/\-]{8,})(?=[&#\s\"'`]|$)"
@@ -78,6 +79,8 @@ class AssignmentRule(Rule):
                         continue
                 start, end = match.span(group)
                 value = data[start:end]
+                if group == "bare" and data[end : end + 1] in self._inline_ends and not any(48 <= c <= 57 for c in value):
+                    continue  # ended by ; or a quote, as in a bundle: only a value with digits is taken for random
                 if self._value_ok(text(value), bare=group == "bare"):
                     yield start, value
 

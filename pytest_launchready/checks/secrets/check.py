@@ -162,9 +162,11 @@ def _fail(ctx: RunContext, source: str, findings: list[Finding], scope: str) -> 
     lines = [f"  {finding.describe()}" for finding in findings[:MAX_LISTED]]
     if len(findings) > MAX_LISTED:
         lines.append(f"  ... and {len(findings) - MAX_LISTED} more")
+    from pytest_launchready.checks.secrets.engines import engine_names
+
     count = f"{len(findings)} secret{'s' if len(findings) != 1 else ''}"
     fail(
-        f"Found {count} in {scope}:\n" + "\n".join(lines),
+        f"Found {count} in {scope}:\n" + "\n".join(lines) + f"\n  (scanned by {' + '.join(engine_names())})",
         why=_WHY[source],
         fix=f"rotate each key first: revoke it at the provider and issue a new one, since it must be treated as "
             f"leaked. Then {_REMOVE[source]}. {_ALLOWLIST_HINT}",
