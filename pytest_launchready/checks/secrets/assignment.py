@@ -112,7 +112,9 @@ class AssignmentRule(Rule):
             return False
         if "(" in value:  # get_token(), os.getenv(...), a=f(b) in a bundle; not Tgnthq(9R0Ae)Eusti8
             head = value.split("(", 1)[0]
-            if "=" in head or (value.endswith((")", "(")) and self._is_call(head)):
+            if "=" in head or (value.endswith(")") and self._identifier.fullmatch(head)) or (
+                value.endswith("(") and self._is_call(head)
+            ):
                 return False
         if bare and self._looks_like_code(value):
             return False

@@ -25,7 +25,21 @@ def _b64_json(segment: bytes, urlsafe: bool = True) -> object:
 
 
 def _random_enough(value: str, minimum: int = 16) -> bool:
-    return len(value) >= minimum and shannon_entropy(value) >= 3.0 and char_classes(value) >= 2
+    """Long, varied, and with a digit or three character classes (not ``launchready.garbage.token``)."""
+    classes = char_classes(value)
+    digit = any(c.isdigit() for c in value)
+    return len(value) >= minimum and shannon_entropy(value) >= 3.0 and (classes >= 3 or (digit and classes >= 2))
+
+
+def _real_password(user: str, password: str) -> bool:
+    """Not empty, short, the user name, a local default or a placeholder."""
+    return len(password) >= 6 and password != user and password.lower() not in DEFAULT_PASSWORDS and not (
+        is_placeholder(password)
+    )
+
+
+#: Punctuation that ends a sentence or a code span in docs, not part of a password: `-u user:pw`).
+_TRAILING = "`).,;:"
 
 
 class JwtRule(Rule):
@@ -91,9 +105,7 @@ class AuthorizationRule(Rule):
         except (binascii.Error, ValueError, UnicodeDecodeError):
             return False
         user, colon, password = decoded.partition(":")
-        return bool(colon) and password not in ("", user) and password.lower() not in DEFAULT_PASSWORDS and not (
-            is_placeholder(password)
-        )
+        return bool(colon) and _real_password(user, password)
 
 
 class CurlUserRule(Rule):
@@ -111,12 +123,9 @@ class CurlUserRule(Rule):
             return
         for command in self._command.finditer(lower):
             for match in self._user.finditer(data, command.start(), command.end()):
-                user, password = text(match.group("user")), text(match.group("password"))
-                if password == user or password.lower() in DEFAULT_PASSWORDS or is_placeholder(password):
-                    continue
-                if len(password) < 6:
-                    continue
-                yield match.start("password"), match.group("password")
+                user, password = text(match.group("user")), text(match.group("password")).rstrip(_TRAILING)
+                if _real_password(user, password):
+                    yield match.start("password"), password.encode()
 
 
 class AuthTupleRule(Rule):
@@ -134,9 +143,8 @@ class AuthTupleRule(Rule):
             return
         for match in self._pattern.finditer(data):
             user, password = text(match.group("user")), text(match.group("password"))
-            if password == user or password.lower() in DEFAULT_PASSWORDS or is_placeholder(password):
-                continue
-            yield match.start("password"), match.group("password")
+            if _real_password(user, password):
+                yield match.start("password"), match.group("password")
 
 
 class TelegramBotTokenRule(Rule):

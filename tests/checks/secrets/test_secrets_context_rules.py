@@ -131,6 +131,12 @@ NEGATIVE = [
     "session.auth = ('etl', 'changeme')",
     "trace_id=" + MAKE["trace"]() + " span=" + MAKE["trace"](),
     "secret.ref: projects/helpdesk/secrets/stripe",
+    # found in this repository's own source by the first version of these rules
+    '("a wrong scheme (Basic)", {"Authorization": "Basic ' + base64.b64encode(b"launchready:probe").decode() + '"}),',
+    '("a garbage token", {"Authorization": "Bearer launchready.garbage.token"}),',
+    "    credentials, token = _a_jwt(ctx)",
+    "| `curl-credentials` | the password of `curl -u user:password` (also `--user`) |",
+    "    return True  # a user:password pair (curl -u admin:admin) whose password is a stand-in",
 ]
 
 
