@@ -33,7 +33,7 @@ class AssignmentRule(Rule):
     )
     _keywords = (rb"secret", rb"pass(?:word|wd|phrase)?", rb"token", rb"key", rb"credentials?")
     _tail = (
-        rb"(?:\\?[\"'`](?:[ \t]*,|[ \t]+value[ \t]*=)"
+        rb"(?:\\?[\"'`](?:(?P<comma>[ \t]*,)|[ \t]+value[ \t]*=)"
         rb"|\\?[\"'`]?\]?[ \t]*(?::[ \t]*[a-z_][a-z0-9_.\[\]| ]{0,40}?[ \t]*=(?!=)|:::=|::=|:=|\?=|\.=|=>|=(?!=)|:))[ \t]*"
         rb"(?:\\?(?P<q>[\"'`])(?P<quoted>[^\"'`\s\\]{8,})\\?(?P=q)"
         # an unquoted dotted path (this.props.token, e.password, a.b.c(...)) is code: refused here, in C,
@@ -55,7 +55,7 @@ class AssignmentRule(Rule):
     #: a word (``Key``, ``token``), an acronym (``JWT``), a two-letter word (``Be``), ``I`` or ``A``
     _word_shape = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z][a-z]|[A-Z]{2,}|[IA]")
     #: a word (``long``, ``Secret``), a word with one digit typed for a letter (``sup3r``), a short number
-    _word = re.compile(r"[A-Za-z]?[a-z]+|[a-z]*[0-9][a-z]+|[0-9]{1,4}")
+    _word = re.compile(r"[A-Za-z]?[a-z]+|[a-z]*[0-9][a-z]+|[0-9]{1,8}")
     #: Words that, inside an unquoted value, show it names a variable or type rather than holds a secret.
     _code_words = ("key", "token", "secret", "passw", "private", "credential", "config", "settings", "env")
 
@@ -77,12 +77,30 @@ class AssignmentRule(Rule):
                     name_start = self._name_start(lower, match.start("kw"))
                     if not name_start or lower[name_start - 1] not in b"?&":
                         continue
+                if group != "xml" and group != "query" and match.group("comma") and not self._call_argument(lower, match):
+                    continue  # "name", "value" in a list of strings, not a call's two arguments
                 start, end = match.span(group)
                 value = data[start:end]
                 if group == "bare" and data[end : end + 1] in self._inline_ends and not any(48 <= c <= 57 for c in value):
                     continue  # ended by ; or a quote, as in a bundle: only a value with digits is taken for random
                 if self._value_ok(text(value), bare=group == "bare"):
                     yield start, value
+
+    def _call_argument(self, lower: bytes, match: re.Match[bytes]) -> bool:
+        """The quoted name is an argument of a call (``setProperty("X_TOKEN", ...)``, ``set("db",
+        "password", ...)``): the nearest bracket it sits in on its line is a ``(``, not a list or set."""
+        index = self._name_start(lower, match.start("kw")) - 2
+        depth, floor = 0, max(0, index - 200)
+        while index >= floor and lower[index] != 10:
+            char = lower[index]
+            if char in b")]}":
+                depth += 1
+            elif char in b"([{":
+                if not depth:
+                    return char == 40  # "("
+                depth -= 1
+            index -= 1
+        return False
 
     def _name_start(self, lower: bytes, keyword_start: int) -> int:
         start = keyword_start
@@ -150,6 +168,7 @@ class AssignmentRule(Rule):
         Random letters split the same way leave fragments like ``Uz`` or ``x`` that are not word-shaped;
         random secrets nearly always hold digits too.
         """
+        value = value.rstrip("0123456789")  # new_password1, token2: a numbered name
         if not self._identifier.fullmatch(value) or any(c.isdigit() for c in value):
             return False
         words = self._camel_words.findall(value)

@@ -7,6 +7,7 @@ import base64
 import binascii
 import re
 from typing import Iterator
+from urllib.parse import unquote
 
 from pytest_launchready.checks.secrets.entropy import char_classes, shannon_entropy
 from pytest_launchready.checks.secrets.placeholders import DEFAULT_PASSWORDS, is_placeholder
@@ -55,7 +56,8 @@ class UrlPasswordRule(Rule):
         "postgres, postgresql, mysql, mariadb, mongodb, mongodb+srv, redis, rediss, amqp, amqps URLs with a password "
         "(scheme://user:password@host); local development defaults (postgres:postgres, guest:guest) are ignored"
     )
-    _credentials = re.compile(rb"://(?P<user>[^\s:/@'\"`]{0,128}):(?P<password>[^\s@/'\"`]{1,256})@[A-Za-z0-9\[]")
+    # no [ or ] in the password: unencoded they are not valid there (redis://[:password]@host is a doc's stand-in)
+    _credentials = re.compile(rb"://(?P<user>[^\s:/@'\"`]{0,128}):(?P<password>[^\s@/'\"`\[\]]{1,256})@[A-Za-z0-9\[]")
     _scheme = re.compile(
         rb"(?:^|[^a-z0-9+.\-])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)(?:\+[a-z0-9]+)?$"
     )
@@ -68,6 +70,8 @@ class UrlPasswordRule(Rule):
             if password == user or password.lower() in DEFAULT_PASSWORDS or is_placeholder(password):
                 continue
             if password.isdigit() and len(password) <= 5:  # host:port@, not a password
+                continue
+            if " " in unquote(password):  # a%20secret: words, as in a docs example
                 continue
             yield match.start("password"), match.group("password")
 

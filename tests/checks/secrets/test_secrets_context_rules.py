@@ -77,6 +77,7 @@ POSITIVE = [
     ("generic-secret", "API_PASSWORD ::= {}", PW),
     ("generic-secret", "$token .= '{}';", S32),
     ("generic-secret", 'props.setProperty("PAYMENTS_API_TOKEN", "{}");', S32),
+    ("generic-secret", 'config.set("warehouse", "password", "{}")', PW),
     ("generic-secret", '<add key="ServicePassword" value="{}" />', PW),
     ("generic-secret", "<password>{}</password>", PW),
     ("generic-secret", '"nested": "{{\\"client_secret\\": \\"{}\\"}}"', S32),
@@ -137,6 +138,12 @@ NEGATIVE = [
     "    credentials, token = _a_jwt(ctx)",
     "| `curl-credentials` | the password of `curl -u user:password` (also `--user`) |",
     "    return True  # a user:password pair (curl -u admin:admin) whose password is a stand-in",
+    # found in third-party packages (a virtualenv's site-packages)
+    'field_order = ["old_password", "new_password1", "new_password2"]',
+    "NAMES = {'ALCcontext_struct', 'SecTokenRef', 'sfntCMapEncoding42'}",
+    "dependencies = [('authtoken', '0002_auto_20160226_1747')]",
+    "redis+sentinel://[:password]@host1:port1,host2:port2/db/service_name",
+    'url = URL("https://jo%40mail.example:a%20secret@host.example:1234/")',
 ]
 
 
