@@ -56,7 +56,7 @@ class UrlPasswordRule(Rule):
         "postgres, postgresql, mysql, mariadb, mongodb, mongodb+srv, redis, rediss, amqp, amqps URLs with a password "
         "(scheme://user:password@host); local development defaults (postgres:postgres, guest:guest) are ignored"
     )
-    # no [ or ] in the password: unencoded they are not valid there (redis://[:password]@host is a doc's stand-in)
+    # no [ or ] in the password: unencoded they are not valid there (docs write [:pw]@host for a stand-in)
     _credentials = re.compile(rb"://(?P<user>[^\s:/@'\"`]{0,128}):(?P<password>[^\s@/'\"`\[\]]{1,256})@[A-Za-z0-9\[]")
     _scheme = re.compile(
         rb"(?:^|[^a-z0-9+.\-])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)(?:\+[a-z0-9]+)?$"

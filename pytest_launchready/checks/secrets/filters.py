@@ -22,7 +22,8 @@ def is_stand_in(data: bytes, start: int, secret: bytes) -> bool:
     unsigned ``alg: none`` JSON Web Token (it grants nothing).
     """
     value = secret.decode("utf-8", errors="replace")
-    if is_placeholder(value) or value.lower() in DEFAULT_PASSWORDS or _unsigned_jwt(secret):
+    bare = value.strip("[](){}`'\"")  # [:password] in a doc, `password` in Markdown
+    if is_placeholder(value) or bare.lower() in DEFAULT_PASSWORDS or _unsigned_jwt(secret):
         return True
     user, colon, password = value.partition(":")
     if colon and "/" not in value and (password == user or password.lower() in DEFAULT_PASSWORDS or is_placeholder(password)):
