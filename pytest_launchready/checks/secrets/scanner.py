@@ -121,7 +121,20 @@ def scan_bytes(data: bytes, path: str, commit: str = "", first_line: int = 1) ->
     """The findings in ``data`` (the contents of ``path``); binary data gives none."""
     if is_binary(data):
         return []
-    return list(_findings(data, find_secrets(data, path), path, commit, first_line))
+    return unique(_findings(data, find_secrets(data, path), path, commit, first_line))
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per (path, line, secret), the first kept: the same key twice on a line, or found by
+    two engines at different offsets, is one finding."""
+    seen: set[tuple[str, int, str]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.path, finding.line, finding.secret)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _findings(
@@ -147,7 +160,7 @@ def scan_file(path: str, shown_as: str, max_bytes: int | None = MAX_FILE_BYTES) 
         with open(path, "rb") as handle:
             if size <= CHUNK_BYTES:
                 data = handle.read()
-                return None if is_binary(data) else list(_findings(data, find_secrets(data, shown_as), shown_as, "", 1))
+                return None if is_binary(data) else unique(_findings(data, find_secrets(data, shown_as), shown_as, "", 1))
             return _scan_chunks(handle, shown_as)
     except OSError:
         return None
@@ -170,4 +183,4 @@ def _scan_chunks(handle: BinaryIO, shown_as: str) -> list[Finding] | None:
         tail = data[-_OVERLAP:]
         first_line += data.count(b"\n", 0, len(data) - len(tail))
         base += len(chunk)
-    return findings
+    return unique(findings)

@@ -125,3 +125,8 @@ def test_with_kingfisher_the_run_says_nothing_about_it(pytester: pytest.Pytester
     write(pytester.path, {"app/settings.py": "DEBUG = True\n"})
     result, _ = run_launchready("--launchready", "--launchready-checks=secrets", "-rA")
     assert "is not installed" not in result.stdout.str()
+
+
+def test_one_finding_per_path_line_and_secret() -> None:
+    line = f"A={GITHUB} B={GITHUB}\nC={GITHUB}\n"
+    assert [(f.line, f.rule) for f in scanner.scan_bytes(line.encode(), "x.env")] == [(1, "github-token"), (2, "github-token")]
