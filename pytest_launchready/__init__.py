@@ -18,6 +18,7 @@ __all__ = [
     "Tenant",
     "Webhook",
     "Leak",
+    "SecretFinding",
     "assert_denied",
     "assert_no_leak",
 ]
@@ -31,6 +32,7 @@ _LOCATIONS = {
     "Parameter": "pytest_launchready.routes",
     "Webhook": "pytest_launchready.checks.webhooks.records",
     "Leak": "pytest_launchready.prompt",
+    "SecretFinding": "pytest_launchready.secrets",
     "assert_denied": "pytest_launchready.checks.assertions",
     "assert_no_leak": "pytest_launchready.checks.assertions",
 }
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from pytest_launchready.checks.webhooks.records import Webhook
     from pytest_launchready.prompt import Leak
     from pytest_launchready.routes import Parameter, Route
+    from pytest_launchready.secrets import SecretFinding
     from pytest_launchready.tenants import Credentials, Tenant
 
 

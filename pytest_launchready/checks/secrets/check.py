@@ -164,9 +164,11 @@ def _fail(ctx: RunContext, source: str, findings: list[Finding], scope: str) -> 
     lines = [f"  {finding.describe()}" for finding in findings[:MAX_LISTED]]
     if len(findings) > MAX_LISTED:
         lines.append(f"  ... and {len(findings) - MAX_LISTED} more")
+    from pytest_launchready.checks.secrets.engines import engine_names
+
     count = f"{len(findings)} secret{'s' if len(findings) != 1 else ''}"
     fail(
-        f"Found {count} in {scope}:\n" + "\n".join(lines),
+        f"Found {count} in {scope}:\n" + "\n".join(lines) + f"\n  (scanned by {' + '.join(engine_names())})",
         why=_WHY[source],
         fix=f"rotate each key first: revoke it at the provider and issue a new one, since it must be treated as "
             f"leaked. Then {_REMOVE[source]}. {_ALLOWLIST_HINT}",
@@ -199,11 +201,16 @@ def _file_locations(ctx: RunContext, source: str, findings: list[Finding]) -> li
     return located
 
 
-def _install_capture(config: pytest.Config) -> None:
-    """Start capturing the run's log records for the ``logs`` case (called in pytest_configure)."""
+def _configure(config: pytest.Config) -> None:
+    """Start capturing the run's log records for the ``logs`` case, and say once when the provider
+    catalogue is missing (called in pytest_configure when the check is selected)."""
+    from pytest_launchready.checks.context import LaunchreadyWarning
     from pytest_launchready.checks.secrets.capture import install
+    from pytest_launchready.checks.secrets.engines import FALLBACK_NOTE, installed
 
     install(config)
+    if not installed() and not hasattr(config, "workerinput"):  # once per run: the xdist controller says it
+        config.issue_config_time_warning(LaunchreadyWarning(FALLBACK_NOTE), stacklevel=2)
 
 
 CHECK = Check(
@@ -212,5 +219,5 @@ CHECK = Check(
     cases=cases,
     run=run,
     needs_target=False,
-    configure=_install_capture,
+    configure=_configure,
 )

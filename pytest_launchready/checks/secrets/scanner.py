@@ -7,12 +7,15 @@ its location and every message built from it show a preview at most (first 4 cha
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable, Iterator
 
 from pytest_launchready.redact import preview
+from pytest_launchready.checks.secrets.engines import provider_engine
+from pytest_launchready.checks.secrets.filters import is_stand_in
 from pytest_launchready.checks.secrets.rules import RULES, Rule
 
 #: Files larger than this are skipped in the tree and history (bundles are read in chunks instead).
@@ -68,25 +71,70 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:_BINARY_SNIFF]
 
 
-def find_secrets(data: bytes, rules: Iterable[Rule] = RULES) -> list[tuple[int, str, bytes]]:
-    """``(offset, rule id, secret)`` for each secret in ``data``, in offset order.
+def find_secrets(data: bytes, path: str = "", rules: Iterable[Rule] = RULES, providers: bool = True) -> list[tuple[int, str, bytes]]:
+    """``(offset, rule id, secret)`` for each secret in ``data`` (the contents of ``path``), in offset order.
 
-    When two rules report a secret at the same offset, the first rule in :data:`RULES` (the more
-    specific one) keeps it.
+    Our rules run first, then Kingfisher's catalogue (when installed and ``providers``). One
+    finding per secret: when two rules report overlapping secrets, the first keeps it (ours before
+    Kingfisher's, and among ours the first in :data:`RULES`, the more specific), so a secret
+    allowlisted by its fingerprint keeps the rule id, and so the fingerprint, it had before
+    Kingfisher joined. One placeholder filter then runs over every engine's findings.
     """
     lower = data.lower()
     hits: dict[int, tuple[str, bytes]] = {}
     for rule in rules:
         for offset, secret in rule.find(data, lower):
             hits.setdefault(offset, (rule.id, secret))
-    return [(offset, rule_id, secret) for offset, (rule_id, secret) in sorted(hits.items())]
+    engine = provider_engine() if providers else None
+    if engine is not None and not is_binary(data):
+        taken = _Spans((offset, offset + len(secret)) for offset, (_, secret) in hits.items())
+        for start, end, rule_id, secret in sorted(engine.find(data, path), key=lambda s: (s[0], s[0] - s[1])):
+            if start not in hits and not taken.overlaps(start, end):
+                hits[start] = (rule_id, secret)
+                taken.add(start, end)
+    return [
+        (offset, rule_id, secret)
+        for offset, (rule_id, secret) in sorted(hits.items())
+        if not is_stand_in(data, offset, secret)
+    ]
+
+
+class _Spans:
+    """Byte spans already taken by a finding, to tell whether another overlaps one of them."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._longest = max((end - start for start, end in self._spans), default=0)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # only spans starting after start - longest can reach start
+        low = bisect.bisect_left(self._spans, (start - self._longest,))
+        high = bisect.bisect_left(self._spans, (max(end, start + 1),))
+        return any(s < max(end, start + 1) and start < e for s, e in self._spans[low:high])
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self._spans, (start, end))
+        self._longest = max(self._longest, end - start)
 
 
 def scan_bytes(data: bytes, path: str, commit: str = "", first_line: int = 1) -> list[Finding]:
     """The findings in ``data`` (the contents of ``path``); binary data gives none."""
     if is_binary(data):
         return []
-    return list(_findings(data, find_secrets(data), path, commit, first_line))
+    return unique(_findings(data, find_secrets(data, path), path, commit, first_line))
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per (path, line, secret), the first kept: the same key twice on a line, or found by
+    two engines at different offsets, is one finding."""
+    seen: set[tuple[str, int, str]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.path, finding.line, finding.secret)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _findings(
@@ -112,7 +160,7 @@ def scan_file(path: str, shown_as: str, max_bytes: int | None = MAX_FILE_BYTES) 
         with open(path, "rb") as handle:
             if size <= CHUNK_BYTES:
                 data = handle.read()
-                return None if is_binary(data) else list(_findings(data, find_secrets(data), shown_as, "", 1))
+                return None if is_binary(data) else unique(_findings(data, find_secrets(data, shown_as), shown_as, "", 1))
             return _scan_chunks(handle, shown_as)
     except OSError:
         return None
@@ -127,7 +175,7 @@ def _scan_chunks(handle: BinaryIO, shown_as: str) -> list[Finding] | None:
             return None
         data = tail + chunk
         start = base - len(tail)
-        hits = find_secrets(data)
+        hits = find_secrets(data, shown_as)
         for (offset, _, _), finding in zip(hits, _findings(data, hits, shown_as, "", first_line)):
             if start + offset not in seen:
                 seen.add(start + offset)
@@ -135,4 +183,4 @@ def _scan_chunks(handle: BinaryIO, shown_as: str) -> list[Finding] | None:
         tail = data[-_OVERLAP:]
         first_line += data.count(b"\n", 0, len(data) - len(tail))
         base += len(chunk)
-    return findings
+    return unique(findings)

@@ -1,0 +1,13 @@
+region            = "eu-central-1"
+db_username       = "orders"
+db_password       = "@@password@@"
+cloudflare_token  = "@@secret32@@"
+do_token          = "@@digitalocean@@"
+datadog_api_key   = "@@secret64@@"
+github_token      = "@@github@@"
+vault_token       = "@@vault@@"
+instance_type     = "t3.medium"
+ami_id            = "ami-0a1b2c3d4e5f67890"
+kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/@@!uuid@@"
+admin_password    = var.admin_password
+api_token         = data.vault_generic_secret.api.data["token"]
