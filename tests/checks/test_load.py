@@ -12,22 +12,12 @@ from typing import Any
 
 import pytest
 
+from support.loadproject import LOAD_INI
 from support.logins import ORG_ROLE_LOGIN
 from support.projects import make_project
 from support.runs import short_ids
 
 ROUTES = ["GET /notes", "GET /notes/{note_id}", "POST /notes"]
-LOAD_INI = """launchready_public_routes =
-    POST /auth/login
-launchready_exclude_routes =
-    GET /docs
-    GET /docs/oauth2-redirect
-    GET /redoc
-    GET /openapi.json
-launchready_load = true
-launchready_load_users = 4
-launchready_load_duration = 3
-"""
 
 
 def load_run(pytester: pytest.Pytester, run_launchready: Any, *args: str) -> tuple[Any, Any, dict[str, Any]]:
