@@ -7,6 +7,7 @@ appears: ids, messages, reports, logs).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable, Mapping
 
@@ -60,24 +61,21 @@ class Redactor:
 
     def __init__(self) -> None:
         self._values: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
 
     def add(self, *values: str | None) -> None:
         """Remember values that must never be printed."""
         fresh = {v for v in values if v and len(v) >= _MIN_SECRET_LENGTH} - self._values
-        if fresh:
-            self._values |= fresh
-            self._pattern = None
+        self._values |= fresh
 
     def __call__(self, text: str) -> str:
         """``text`` with every known secret, bearer value, JWT and secret JSON field masked."""
         if not text:
             return text
-        if self._values:
-            if self._pattern is None:
-                ordered = sorted(self._values, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
-            text = self._pattern.sub(MASK, text)
+        # Only values that occur can match, so the pattern is built from those: secrets keep arriving all run
+        # long, and recompiling one alternation of all of them for every message cost seconds.
+        present = frozenset(v for v in self._values if v in text)
+        if present:
+            text = _alternation(present).sub(MASK, text)
         text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
         text = _JWT.sub(MASK, text)
         text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
@@ -90,6 +88,12 @@ class Redactor:
 
     def __repr__(self) -> str:
         return f"Redactor({len(self._values)} values)"
+
+
+@functools.lru_cache(maxsize=256)
+def _alternation(values: frozenset[str]) -> re.Pattern[str]:
+    """One pattern matching any of ``values``, longest first, so a secret that contains another is masked whole."""
+    return re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
 
 
 def _mask_field(match: re.Match[str]) -> str:

@@ -16,6 +16,14 @@ def test_known_values_are_masked_everywhere() -> None:
     assert redact("cookie sess-0123456789 and abc") == f"cookie {MASK} and abc"
 
 
+def test_a_secret_holding_another_is_masked_whole_and_late_values_still_count() -> None:
+    redact = Redactor()
+    redact.add("key-abcdef")
+    assert redact("plain text") == "plain text"
+    redact.add("key-abcdef-0123456789")  # registered after a first message was masked
+    assert redact("sent key-abcdef-0123456789 then key-abcdef.") == f"sent {MASK} then {MASK}."
+
+
 def test_shapes_are_masked_without_being_registered() -> None:
     redact = Redactor()
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
