@@ -61,6 +61,7 @@ class LaunchreadySession:
         from pytest_launchready.report.json_report import TestLog
 
         self.test_log = TestLog()
+        self.check_seconds: dict[str, float] = {}  # seconds per check scope, for the next run's xdist dealing
         self.started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         from pytest_launchready.plugin.planning import selected_checks
 
@@ -176,6 +177,15 @@ class LaunchreadySession:
         if check is not None:
             self.scorecard.record(check, report)
             self.test_log.record(check, report)
+            scope = f"launchready:{check}"
+            self.check_seconds[scope] = self.check_seconds.get(scope, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Keep how long each check took, so the next ``-n`` run deals the longest first."""
+        if not hasattr(session.config, "workerinput") and not session.config.option.collectonly:
+            from pytest_launchready.plugin.scheduling import remember_seconds
+
+            remember_seconds(session.config, self.check_seconds)
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int, config: pytest.Config) -> Generator[None, None, None]:

@@ -48,3 +48,15 @@ def test_a_dist_mode_the_user_wrote_wins(pytester: pytest.Pytester, monkeypatch:
                                            "-v", "-p", "no:cacheprovider")
     # each: every worker runs every test; load written: xdist's own spread, test by test
     assert workers_by_check(result.stdout.str())["cors"] == {"gw0", "gw1"}, result.stdout.str()
+
+
+def test_checks_are_dealt_longest_first_with_secrets_and_rate_limits_last() -> None:
+    from pytest_launchready.plugin.scheduling import deal_order
+
+    scopes = {"launchready:auth": 26, "launchready:secrets": 5, "launchready:validation": 22,
+              "launchready:rate_limits": 2, "launchready:headers": 16, "tests/test_mine.py::test_x": 1}
+    typical = deal_order(scopes, {})
+    assert typical[:2] == ["launchready:validation", "launchready:auth"]
+    assert typical[-2:] == ["launchready:secrets", "launchready:rate_limits"]
+    measured = deal_order(scopes, {"launchready:headers": 9.0, "launchready:secrets": 99.0})
+    assert measured[0] == "launchready:headers" and measured[-2:] == typical[-2:]
