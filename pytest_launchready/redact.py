@@ -64,8 +64,7 @@ class Redactor:
 
     def add(self, *values: str | None) -> None:
         """Remember values that must never be printed."""
-        fresh = {v for v in values if v and len(v) >= _MIN_SECRET_LENGTH} - self._values
-        self._values |= fresh
+        self._values.update(v for v in values if v and len(v) >= _MIN_SECRET_LENGTH)
 
     def __call__(self, text: str) -> str:
         """``text`` with every known secret, bearer value, JWT and secret JSON field masked."""

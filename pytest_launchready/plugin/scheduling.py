@@ -83,11 +83,13 @@ def make_scheduler(config: pytest.Config, log: Any) -> Any:
     measured = measured_seconds(config)
 
     class CheckScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        _dealt = False
+
         def _split_scope(self, nodeid: str) -> str:
             return check_scope(nodeid)
 
         def _assign_work_unit(self, node: Any) -> None:
-            if not getattr(self, "_dealt", False):  # the queue is whole now: put it in dealing order once
+            if not self._dealt:  # the queue is whole now: put it in dealing order once
                 sizes = {scope: len(tests) for scope, tests in self.workqueue.items()}
                 ordered = [(scope, self.workqueue[scope]) for scope in deal_order(sizes, measured)]
                 self.workqueue.clear()
