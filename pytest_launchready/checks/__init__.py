@@ -84,8 +84,11 @@ class Check:
     ``needs_login``: the check uses ``launchready_login`` (selecting it without that fixture is a usage
     error). ``needs_target``: the check sends requests to the app (False for checks that read files or
     DNS only; they then run without ``launchready_app``). ``configure``: called once in
-    ``pytest_configure`` when the check is selected (e.g. to start capturing logs). ``enable_hint``: what a user sets to make a check that produced no cases run, shown in the
-    scorecard's NOT RUN row (``set launchready_mail_domains``).
+    ``pytest_configure`` when the check is selected (e.g. to start capturing logs). ``collected``: called
+    once in ``pytest_collection_finish`` of each process that collected tests (the one process, or each
+    xdist worker), with the session (its final ``items``) and the settings, e.g. to start work ahead of
+    the check's tests. ``enable_hint``: what a user sets to make a check that produced no cases run,
+    shown in the scorecard's NOT RUN row (``set launchready_mail_domains``).
     """
 
     name: str
@@ -96,6 +99,7 @@ class Check:
     needs_target: bool = True
     enable_hint: str = ""
     configure: Callable[[pytest.Config], None] | None = None
+    collected: Callable[[pytest.Session, Settings], None] | None = None
 
     @property
     def docs(self) -> str:

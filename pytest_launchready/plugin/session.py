@@ -147,6 +147,9 @@ class LaunchreadySession:
         self.state.login_defined = bool(generated) and visible
         if needing and not self.state.login_defined:
             raise _missing_login(needing, unreachable)
+        for check in selected_checks(self.config):
+            if check.collected is not None and check.name in present:
+                check.collected(session, self.state.settings)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:

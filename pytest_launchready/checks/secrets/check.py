@@ -21,6 +21,7 @@ from pytest_launchready.checks.finding import CRITICAL, HIGH, MEDIUM, worst
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
+    from pytest_launchready.config.settings import Settings
     from pytest_launchready.checks.secrets.allowlist import Allowlist
     from pytest_launchready.checks.secrets.scanner import Finding
 
@@ -88,48 +89,32 @@ def cases(plan: Plan) -> Iterable[Case]:
 def run(ctx: RunContext, case: Case) -> None:
     """Scan the case's source and fail on every finding that is not allowlisted."""
     from pytest_launchready.checks.secrets.allowlist import Allowlist
+    from pytest_launchready.checks.secrets.repository import REPOSITORY_SOURCES
 
-    allowlist = Allowlist.parse(ctx.settings.secret_allowlist)
-    scanner = {"tree": _tree, "history": _history, "bundles": _bundles, "logs": _logs, "responses": _responses}[case.variant]
-    findings, scope = scanner(ctx, allowlist)
+    if case.variant in REPOSITORY_SOURCES:
+        findings, scope = _repository(ctx, case.variant)
+    else:
+        allowlist = Allowlist.parse(ctx.settings.secret_allowlist)
+        findings, scope = {"logs": _logs, "responses": _responses}[case.variant](ctx, allowlist)
     if findings:
         _fail(ctx, case.id, findings, scope)
 
 
-def _tree(ctx: RunContext, allowlist: Allowlist) -> tuple[list[Finding], str]:
-    from pytest_launchready.checks.secrets.sources import scan_tree
+def _repository(ctx: RunContext, source: str) -> tuple[list[Finding], str]:
+    """The tree, the history or the bundles: from the background scan when it ran, else scanned here."""
+    from pytest_launchready.checks.secrets.background import BACKGROUND_KEY
+    from pytest_launchready.checks.secrets.repository import scan_source
 
-    result = scan_tree(ctx.settings.rootpath, allowlist)
-    if not result.scanned:
-        pytest.skip(f"no text file to scan ({result.how})")
-    return result.findings, f"the tracked files ({result.scanned} files read, {result.how})"
-
-
-def _history(ctx: RunContext, allowlist: Allowlist) -> tuple[list[Finding], str]:
-    from pytest_launchready.checks.secrets.files import git_toplevel
-    from pytest_launchready.checks.secrets.history import scan_history
-
-    top = git_toplevel(ctx.settings.rootpath)
-    if top is None:
-        pytest.skip(f"no git history: {ctx.settings.rootpath} is not in a git repository")
-    result = scan_history(top, allowlist.skips_path)
-    if not result.blobs_scanned:
-        pytest.skip(f"no commit to scan in {top}" if not result.commits else f"no text blob to scan in {top}")
-    findings = allowlist.keep(result.findings)
-    return findings, f"the git history of {top} ({result.commits} commits, {result.blobs_scanned} distinct files read)"
-
-
-def _bundles(ctx: RunContext, allowlist: Allowlist) -> tuple[list[Finding], str]:
-    from pytest_launchready.checks.secrets.files import secret_paths
-    from pytest_launchready.checks.secrets.sources import scan_bundles
-
-    paths = secret_paths(ctx.settings.rootpath, ctx.settings.secret_paths)
-    if paths.missing:
-        ctx.warn(f"launchready_secret_paths entries that match nothing: {', '.join(paths.missing)}")
-    result = scan_bundles(paths, allowlist)
-    if not result.scanned:
-        pytest.skip(f"no text file to scan in {result.how}")
-    return result.findings, f"the built bundles and static files ({result.scanned} files read in {result.how})"
+    background = ctx.config.stash.get(BACKGROUND_KEY, None)
+    outcome = background.outcome(source) if background is not None else None
+    if outcome is None:
+        settings = ctx.settings
+        outcome = scan_source(source, str(settings.rootpath), settings.secret_allowlist, settings.secret_paths)
+    for warning in outcome.warnings:
+        ctx.warn(warning)
+    if outcome.skip is not None:
+        pytest.skip(outcome.skip)
+    return outcome.findings, outcome.scope
 
 
 def _logs(ctx: RunContext, allowlist: Allowlist) -> tuple[list[Finding], str]:
@@ -213,6 +198,13 @@ def _configure(config: pytest.Config) -> None:
         config.issue_config_time_warning(LaunchreadyWarning(FALLBACK_NOTE), stacklevel=2)
 
 
+def _start_background_scan(session: pytest.Session, settings: Settings) -> None:
+    """Scan the repository's sources in a child process while the other checks run (one-process runs only)."""
+    from pytest_launchready.checks.secrets.background import start_for
+
+    start_for(session, settings)
+
+
 CHECK = Check(
     name="secrets",
     title="No secret in the tree, git history, built bundles, logs or API responses",
@@ -220,4 +212,5 @@ CHECK = Check(
     run=run,
     needs_target=False,
     configure=_configure,
+    collected=_start_background_scan,
 )
