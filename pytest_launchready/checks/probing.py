@@ -200,7 +200,8 @@ class View:
     """A GET the owner uses to see the object, with its two reads before the attack.
 
     ``own_items``: the view is a list mixing the owner's rows with others' (another defect may leak
-    them in), so only rows that mention the owner's data are compared.
+    them in), so only rows that mention the owner's data are compared. ``foreign_rows``: before the
+    attack it already listed the attacker's rows (a list of every user, not the owner's tenant).
     """
 
     route: Route
@@ -208,6 +209,7 @@ class View:
     before: Snapshot | None = None
     stable: bool = True
     own_items: bool = False
+    foreign_rows: bool = False
 
 
 class Views:
@@ -215,17 +217,22 @@ class Views:
 
     ``marks`` are strings only the owner's data holds (its canary, its ids): in list views, only the
     rows holding one are compared, so the attacker changing its *own* rows (which a list leaking
-    other tenants' rows would show too) is never taken for a write on the owner's.
+    other tenants' rows would show too) is never taken for a write on the owner's. ``foreign`` are
+    the attacker's own ids and names: in a list that showed the attacker's rows before the attack, a
+    row naming the attacker is the attacker's, even once it holds an owner's value (B setting its own
+    e-mail to A's), so it is left out of the comparison; the attacker's canary counts wherever it lands.
     """
 
-    def __init__(self, views: list[View], client: httpx.Client, marks: Iterable[str] = ()) -> None:
+    def __init__(self, views: list[View], client: httpx.Client, marks: Iterable[str] = (), foreign: Iterable[str] = ()) -> None:
         self.views = views
         self.client = client
         self.marks = [m for m in marks if m]
+        self.foreign = [m for m in foreign if m and m not in self.marks]
 
     @classmethod
     def for_route(cls, routes: tuple[Route, ...], route: Route, value: Callable[[str, str], str | None],
-                  client: httpx.Client, marks: Iterable[str] = (), public_read: Iterable[str] = ()) -> Views:
+                  client: httpx.Client, marks: Iterable[str] = (), public_read: Iterable[str] = (),
+                  foreign: Iterable[str] = ()) -> Views:
         """The owner's GET routes that show what ``route`` would change, filled with the owner's ids.
 
         ``value(param, collection)`` is the owner's id for a path parameter (None when unknown).
@@ -255,7 +262,7 @@ class Views:
                     continue
                 picked.append((rank, candidate, candidate.format_path(filled)))
         picked.sort(key=lambda item: (item[0], item[1].path))
-        return cls([View(r, path) for _, r, path in picked[:MAX_VIEWS]], client, marks)
+        return cls([View(r, path) for _, r, path in picked[:MAX_VIEWS]], client, marks, foreign)
 
     def read(self, view: View) -> Snapshot | None:
         """One GET of ``view`` as the owner (None when it could not be sent)."""
@@ -282,11 +289,13 @@ class Views:
             if first is None or second is None:
                 continue
             listed = items_of(second.data)
-            view.own_items = any(self._mentions(item) for item in listed or [])
+            view.own_items = any(self._mentions(item, self.marks) for item in listed or [])
+            view.foreign_rows = bool(self.foreign) and any(self._mentions(item, self.foreign) for item in listed or [])
             if view.route.public and listed and not view.own_items:
                 view.before = None  # a public list of others' rows only: it cannot show the owner's object
                 continue
-            view.stable = first.status == second.status and self._part(view, first.data) == self._part(view, second.data)
+            view.stable = (first.status == second.status
+                           and self._part(view, first.data, owners=True) == self._part(view, second.data, owners=True))
         self.views = [v for v in self.views if v.before is not None and v.before.ok]
 
     def changed(self, marker: str, strong: bool = False) -> tuple[View, str, Snapshot] | None:
@@ -309,6 +318,7 @@ class Views:
             was, now = self._part(view, before.data), self._part(view, after.data)
             if marker and marker in _dump(now) and marker not in _dump(was):
                 return view, f"it now holds the attacker's canary {marker}", after
+            was, now = self._part(view, before.data, owners=True), self._part(view, after.data, owners=True)
             if strong and view.own_items and isinstance(was, list) and isinstance(now, list) and len(now) < len(was):
                 gone = sum(item not in now for item in was)
                 if gone:
@@ -317,14 +327,18 @@ class Views:
                 return view, f"its content changed ({difference(was, now)})", after
         return None
 
-    def _mentions(self, item: Any) -> bool:
+    @staticmethod
+    def _mentions(item: Any, marks: list[str]) -> bool:
         text = _dump(item)
-        return any(re.search(rf"(?<![\w-]){re.escape(mark)}(?![\w-])", text) for mark in self.marks)
+        return any(re.search(rf"(?<![\w-]){re.escape(mark)}(?![\w-])", text) for mark in marks)
 
-    def _part(self, view: View, data: Any) -> Any:
+    def _part(self, view: View, data: Any, owners: bool = False) -> Any:
+        """What of ``data`` is compared: in a mixed list, the rows that mention the owner's data; with
+        ``owners``, of those not the rows that name the attacker, where the list showed its rows before."""
         listed = items_of(data)
         if view.own_items and listed is not None:
-            data = [item for item in listed if self._mentions(item)]
+            data = [item for item in listed if self._mentions(item, self.marks)
+                    and not (owners and view.foreign_rows and self._mentions(item, self.foreign))]
         return _comparable(data)
 
 

@@ -27,6 +27,7 @@ import pytest
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.finding import HIGH, MEDIUM
+from pytest_launchready.checks.signin import logs_in
 from pytest_launchready.errors import SetupError
 from pytest_launchready.routes import vocabulary
 from pytest_launchready.tenants import Credentials
@@ -118,7 +119,7 @@ def _proof_of_effect(ctx: RunContext, accepted: Accepted) -> str | None:
     credentials = credentials_in(accepted.response, ctx)
     if me is not None and credentials is not None and ctx.client.get(me.path, auth=credentials).is_success:
         return f"its answer holds credentials that open {me.key}"
-    if accepted.password and accepted.email and logs_in(ctx, accepted.email, accepted.password):
+    if accepted.password and accepted.email and logs_in(ctx, accepted.password, email=accepted.email):
         return "the invitee then logged in with the password this second accept chose"
     return None
 
@@ -137,20 +138,6 @@ def credentials_in(response: httpx.Response, ctx: RunContext) -> Credentials | N
         ctx.redact.add(*cookies.values())
         return Credentials(cookies=cookies)
     return None
-
-
-def logs_in(ctx: RunContext, email: str, password: str) -> bool:
-    """Whether ``email`` logs in with ``password`` through ``launchready_login_route`` or the discovered login."""
-    by_key = {r.key: r for r in ctx.routes}
-    route = by_key.get(ctx.settings.login_route) or next((r for r in ctx.routes if vocabulary.is_sign_in(r)), None)
-    if route is None:
-        return False
-    key, schema = vocabulary.envelope(route.body_schema)
-    user, secret = vocabulary.username_field(schema), vocabulary.password_field(schema)
-    if not (user and secret):
-        return False
-    body = {user: email, secret: password}
-    return ctx.client.post(route.path, json={key: body} if key else body).is_success
 
 
 def run_other_tenant(ctx: RunContext, flow: InviteFlow) -> None:

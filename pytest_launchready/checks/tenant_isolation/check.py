@@ -42,6 +42,7 @@ from pytest_launchready.checks.probe import Probe
 from pytest_launchready.checks.probing import (MAX_VIEWS, Views, build, differing, is_search_param, positions,
                                               public_read_routes, swappable_caller_fields)
 from pytest_launchready.checks.tenant_isolation.probes import CALLER, attack_probes, caller_probes, with_identity
+from pytest_launchready.checks.tenant_isolation.takeover import FIX_PASSWORD, PasswordProof
 from pytest_launchready.tenants.seeding import collection_of, lookup, seed_tenant
 from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
@@ -174,8 +175,9 @@ def _write(ctx: RunContext, route: Any) -> None:
                         f"e.g. Credentials(identity={{'{kinds[0]}': ...}}, ...)")
         pytest.skip(f"the victim tenant has no id for {', '.join(str(p) for p in positions(route))}: {_notes(owner, ctx)}")
     marks = [owner.canary, *owned_values(owner), *overrides.values()]
+    foreign = [*owned_values(attacker), *attacker.credentials.identity.values()]
     views = Views.for_route(ctx.routes, route, lambda p, c: overrides.get(p) or lookup(owner, p, c), owner.client, marks,
-                            public_read_routes(ctx.routes, ctx.settings.public_read_routes))
+                            public_read_routes(ctx.routes, ctx.settings.public_read_routes), foreign)
     views.prime()
     current = views.current()
     victims = [victim("tenant A", owner, attacker)] + _bystanders(ctx, exclude={owner.canary, attacker.canary})
@@ -184,6 +186,7 @@ def _write(ctx: RunContext, route: Any) -> None:
     deny = ctx.settings.deny_status | {404}
     own = _own_request(ctx, route, mine, theirs, attacker)
     public_seen: dict[str, str] = {}
+    proof = PasswordProof(ctx, owner)
     for probe, says in probes:
         probe.body = differing(probe.body, current, route.body_schema)  # a write must change what it targets
         response = _send(ctx, attacker.client, probe, route, says)
@@ -211,6 +214,10 @@ def _write(ctx: RunContext, route: Any) -> None:
                  redact=ctx.redact, mark=attacker.canary, docs=CHECK.docs, severity=CRITICAL)
         if denied or not response.is_success:
             continue
+        if (named := proof.taken(route, probe)) is not None:
+            fail(what, f"the request succeeded ({response.status_code}) and tenant A's user ({named}) then logged in with "
+                 "the password it set: tenant B changed tenant A's password and can take over the account.", FIX_PASSWORD,
+                 response=response, redact=ctx.redact, docs=CHECK.docs, severity=CRITICAL)
         leak = find_leak(response.text, victims, probe.sent())
         if leak is not None and not _readable_by_anyone(ctx, route, owner, overrides, leak.mark, public_seen):
             _leak_fail(ctx, response, what, leak, "write")
@@ -223,6 +230,9 @@ def _write(ctx: RunContext, route: Any) -> None:
                     "nothing: the request the check builds is not one the app accepts (give the body an example in the "
                     "schema, or return working ids from launchready_seed)")
     _alive_or_skip(ctx, attacker, "tenant B", statuses)
+    if proof.untried:
+        ctx.warn(f"{route.key}: tenant B's request set a password on tenant A's user and answered 2xx, but "
+                 f"{proof.untried}: whether B can take over tenant A's account was not verified")
     if unverified:
         ctx.warn(f"{route.key}: tenant B got 2xx on tenant A's ids and no GET route shows tenant A the object to confirm a "
                  f"change: {'; '.join(unverified[:3])}")

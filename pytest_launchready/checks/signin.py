@@ -1,0 +1,50 @@
+"""Whether a user logs in with a password, through the app's own login route: how checks prove that a
+password was set (an invite accepted twice, another tenant's password changed)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+
+from pytest_launchready.routes import Route, vocabulary
+
+if TYPE_CHECKING:
+    from pytest_launchready.checks.context import RunContext
+
+
+def login_route(ctx: RunContext) -> Route | None:
+    """``launchready_login_route``, else the discovered sign-in route."""
+    by_key = {r.key: r for r in ctx.routes}
+    return by_key.get(ctx.settings.login_route) or next((r for r in ctx.routes if vocabulary.is_sign_in(r)), None)
+
+
+def logs_in(ctx: RunContext, password: str, *, email: str | None = None, username: str | None = None) -> bool | None:
+    """Whether the user named by ``email`` or ``username`` logs in with ``password`` (anonymously, one
+    request, :func:`opens_session`); None when it cannot be tried: no login route, or its body names
+    users by a value not given."""
+    route = login_route(ctx)
+    if route is None:
+        return None
+    key, schema = vocabulary.envelope(route.body_schema)
+    field, secret = vocabulary.username_field(schema), vocabulary.password_field(schema)
+    value = email if field is not None and field == vocabulary.email_field(schema) else username or email
+    if not (field and secret and value):
+        return None
+    body = {field: value, secret: password}
+    return opens_session(ctx, ctx.client.post(route.path, json={key: body} if key else body))
+
+
+def opens_session(ctx: RunContext, response: httpx.Response) -> bool:
+    """A login answer that signs the user in: 2xx with a token in its body or a cookie set. A bare 2xx
+    is not one: some apps answer a wrong password with ``200 {"status": "fail"}``. What it holds is
+    registered with the redactor."""
+    if not response.is_success:
+        return False
+    try:
+        token = vocabulary.token_from(response.json())
+    except ValueError:
+        token = None
+    cookies = [value for _, value in response.cookies.items()]
+    ctx.redact.add(*filter(None, [token, *cookies]))
+    return bool(token or cookies)

@@ -1,0 +1,82 @@
+"""tenant_isolation on account writes addressed by username (tests/apps/user_accounts.py, the shape of
+deliberately vulnerable training APIs), signed in by the built-in login:
+
+- a password change on another user answers 204 and changes nothing any GET shows: only logging in
+  as the victim with the password the attacker chose proves it;
+- an email change that only ever changes the caller's own account, read back through a list of every
+  user: the attacker's own row now holding the victim's email is not the victim's object changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from support.projects import make_project
+from support.runs import short_ids
+
+INI = """launchready_roles = user
+launchready_public_routes =
+    POST /users/register
+    POST /users/login
+launchready_signup_route = POST /users/register
+launchready_login_route = POST /users/login
+launchready_exclude_routes =
+    * /docs
+    * /docs/oauth2-redirect
+    * /redoc
+    * /openapi.json
+"""
+PASSWORD, EMAIL = "test_tenant_isolation[PUT /users/{username}/password]", "test_tenant_isolation[PUT /users/{username}/email]"
+
+
+@pytest.mark.parametrize(("flaws", "failed"), [("", []), ("password-any", [PASSWORD])], ids=["secure", "password-any"])
+def test_a_password_set_on_another_user_is_proven_by_logging_in(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, failed: list[str],
+) -> None:
+    monkeypatch.setenv("UA_FLAWS", flaws)
+    make_project(pytester, "user_accounts", INI)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "PUT", "-rA")
+    assert short_ids(outcomes, "failed") == failed, result.stdout.str()
+    assert sorted(short_ids(outcomes, "passed") + failed) == sorted([EMAIL, PASSWORD]), result.stdout.str()
+    if failed:
+        result.stdout.fnmatch_lines([
+            "*Sent PUT /users/*-a-*/password as tenant B*",
+            "*succeeded (204) and tenant A's user (username=*-a-*) then logged in with the password it set: tenant B "
+            "changed tenant A's password*",
+            "*Fix: Change a password only for the signed-in user*",
+        ])
+    assert "was not verified" not in result.stdout.str()
+
+
+def test_a_password_write_that_cannot_be_tried_says_so(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The login route is excluded, so the user's own launchready_login signs in: nothing can try the
+    password tenant B set, and a GET shows no change. The test passes (nothing was proven) and says so."""
+    monkeypatch.setenv("UA_FLAWS", "password-any")
+    login = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+SERIAL = itertools.count(1)
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        name = f"{tenant}-{next(SERIAL)}"
+        user = {"username": name, "email": name + "@example.com", "password": "pw-123456"}
+        launchready_client.post("/users/register", json=user).raise_for_status()
+        answer = launchready_client.post("/users/login", json={"username": name, "password": "pw-123456"})
+        return Credentials(headers={"Authorization": "Bearer " + answer.json()["auth_token"]}, identity={"username": name})
+    return login
+'''
+    ini = (INI.replace("launchready_signup_route = POST /users/register\nlaunchready_login_route = POST /users/login\n", "")
+           + "    POST /users/login\n")
+    make_project(pytester, "user_accounts", ini, login)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "password", "-rA")
+    assert short_ids(outcomes, "passed") == [PASSWORD], result.stdout.str()
+    result.stdout.fnmatch_lines(["*PUT /users/{username}/password: tenant B's request set a password on tenant A's user and "
+                                 "answered 2xx, but no login route takes that user's name and a password*not verified*"])
