@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING
 
 import pytest
 
+from pytest_launchready.checks.secrets.engines import warm
 from pytest_launchready.checks.secrets.repository import REPOSITORY_SOURCES, Outcome, scan_source
 
 if TYPE_CHECKING:
@@ -109,12 +110,17 @@ class BackgroundScan:
 
 
 def start_for(session: pytest.Session, settings: Settings) -> None:
-    """Start the background scan for the repository sources among the tests this process will run, when
-    it runs them alone (no xdist, not collect-only)."""
+    """Start the background scan for the repository sources among the tests this process will run, and
+    build the Kingfisher engine in a thread, when it runs them alone (no xdist, not collect-only)."""
     config = session.config
     if hasattr(config, "workerinput") or config.option.collectonly or BACKGROUND_KEY in config.stash:
         return
-    sources = tuple(source for source in REPOSITORY_SOURCES if source in _runnable_cases(session.items))
+    cases = _runnable_cases(session.items)
+    if cases:
+        # Every secrets test scans with the engine here too (the logs, the responses, the messages' engine names).
+        thread = warm()
+        config.add_cleanup(lambda: thread.join(timeout=60))
+    sources = tuple(source for source in REPOSITORY_SOURCES if source in cases)
     if not sources:
         return
     scan = BackgroundScan.start(str(settings.rootpath), tuple(settings.secret_allowlist), tuple(settings.secret_paths), sources)

@@ -9,13 +9,15 @@ scanner runs our own rules alone, and the check says so once per run.
 
 The compiled catalogue is cached on disk by Kingfisher (``~/.cache/kingfisher``, or
 ``KF_RULE_CACHE_DIR``): the first run on a machine compiles it (about 15 s on 2 cores), later runs
-load it in about a second; either happens once per process, on the first scan.
+load it in about a second; either happens once per process, on the first scan, or ahead of it in
+a thread when the run starts scans in the background (:mod:`pytest_launchready.checks.secrets.background`).
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.util
+import threading
 from typing import Any, Protocol
 
 #: The package to install for the provider catalogue, as pip names it.
@@ -83,14 +85,38 @@ def installed() -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=1)
+#: Held while the engine is built: a caller that comes while another thread builds it waits for that one.
+_BUILDING = threading.Lock()
+
+
 def provider_engine() -> KingfisherEngine | None:
-    """The process's Kingfisher engine, built on first use; None when the package is missing."""
+    """The process's Kingfisher engine, built on first use (by whichever thread asks first: see
+    :func:`warm`); None when the package is missing."""
+    with _BUILDING:
+        return _built()
+
+
+@functools.lru_cache(maxsize=1)
+def _built() -> KingfisherEngine | None:
     try:
         import kingfisher_sdk
     except ImportError:
         return None
     return KingfisherEngine(kingfisher_sdk)
+
+
+def forget() -> None:
+    """Drop the built engine, so the next call builds it again (for tests that hide the package)."""
+    with _BUILDING:
+        _built.cache_clear()
+
+
+def warm() -> threading.Thread:
+    """Build the engine in a thread of its own and return it (started). Loading the catalogue is native
+    code that lets go of the GIL, so it runs beside the HTTP checks instead of inside the first scan."""
+    thread = threading.Thread(target=provider_engine, name="launchready-kingfisher", daemon=True)
+    thread.start()
+    return thread
 
 
 def engine_names() -> list[str]:

@@ -101,9 +101,9 @@ def test_our_code_never_touches_kingfishers_validation_or_revocation() -> None:
 def without_kingfisher(monkeypatch: pytest.MonkeyPatch):
     """As if kingfisher-secret-scanner were not installed."""
     monkeypatch.setitem(sys.modules, "kingfisher_sdk", None)  # import raises ImportError
-    engines.provider_engine.cache_clear()
+    engines.forget()
     yield
-    engines.provider_engine.cache_clear()
+    engines.forget()
 
 
 @pytest.mark.usefixtures("without_kingfisher")
