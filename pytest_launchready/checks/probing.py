@@ -223,7 +223,8 @@ class Views:
     e-mail to A's), so it is left out of the comparison; the attacker's canary counts wherever it lands.
     """
 
-    def __init__(self, views: list[View], client: httpx.Client, marks: Iterable[str] = (), foreign: Iterable[str] = ()) -> None:
+    def __init__(self, views: list[View], client: httpx.Client, marks: Iterable[str] = (),
+                 foreign: Iterable[str] = ()) -> None:
         self.views = views
         self.client = client
         self.marks = [m for m in marks if m]
@@ -290,7 +291,8 @@ class Views:
                 continue
             listed = items_of(second.data)
             view.own_items = any(self._mentions(item, self.marks) for item in listed or [])
-            view.foreign_rows = bool(self.foreign) and any(self._mentions(item, self.foreign) for item in listed or [])
+            view.foreign_rows = any(self._mentions(item, self.foreign) and not self._mentions(item, self.marks)
+                                    for item in listed or [])  # the attacker's own rows, listed to the owner
             if view.route.public and listed and not view.own_items:
                 view.before = None  # a public list of others' rows only: it cannot show the owner's object
                 continue

@@ -3,14 +3,19 @@ password was set (an invite accepted twice, another tenant's password changed)."
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 import httpx
 
 from pytest_launchready.routes import Route, vocabulary
+from pytest_launchready.tenants import bodies
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
+
+#: Answers that say the login request itself was not understood (not "wrong password"): nothing is learned.
+_NOT_UNDERSTOOD = frozenset({400, 404, 405, 415, 422})
 
 
 def login_route(ctx: RunContext) -> Route | None:
@@ -20,9 +25,10 @@ def login_route(ctx: RunContext) -> Route | None:
 
 
 def logs_in(ctx: RunContext, password: str, *, email: str | None = None, username: str | None = None) -> bool | None:
-    """Whether the user named by ``email`` or ``username`` logs in with ``password`` (anonymously, one
-    request, :func:`opens_session`); None when it cannot be tried: no login route, or its body names
-    users by a value not given."""
+    """Whether the user named by ``email`` or ``username`` logs in with ``password``; None when that
+    cannot be told: no login route, its body names users by a value not given, it did not understand
+    the request (400, 422...), or it opens a session for a wrong password too (checked only when the
+    password worked, with a random one). Anonymous requests, JSON or form as the route declares."""
     route = login_route(ctx)
     if route is None:
         return None
@@ -31,8 +37,21 @@ def logs_in(ctx: RunContext, password: str, *, email: str | None = None, usernam
     value = email if field is not None and field == vocabulary.email_field(schema) else username or email
     if not (field and secret and value):
         return None
-    body = {field: value, secret: password}
-    return opens_session(ctx, ctx.client.post(route.path, json={key: body} if key else body))
+
+    def attempt(candidate: str) -> httpx.Response:
+        fields = {field: value, secret: candidate}
+        body = {key: fields} if key else fields
+        if bodies.is_json(bodies.body_content_type(route)):
+            return ctx.client.post(route.path, json=body)
+        return ctx.client.post(route.path, data=fields)
+
+    answer = attempt(password)
+    if answer.status_code in _NOT_UNDERSTOOD:
+        return None
+    if not opens_session(ctx, answer):
+        return False
+    wrong = attempt(f"Lr-wrong-{secrets.token_urlsafe(9)}")
+    return None if wrong.status_code in _NOT_UNDERSTOOD or opens_session(ctx, wrong) else True
 
 
 def opens_session(ctx: RunContext, response: httpx.Response) -> bool:

@@ -63,9 +63,12 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
     own = set(framework_own)
     routes = [r for r in routes if r.key not in own]
     as_public = [replace(r, public=True) for r in routes]
-    signup = vocabulary.sign_up_route(as_public)
+    # A route the spec secures is no stranger's way in: an admin's POST /api/users (create a user) and
+    # POST /api/users/api-tokens come after the open POST /api/users/register and POST /api/auth/token.
+    signups = [r for r in as_public if vocabulary.is_sign_up(r)]
+    signup = min(signups, key=lambda r: (r.secured, not vocabulary.names_sign_up(r), len(r.path), r.path), default=None)
     logins = [r for r in as_public if vocabulary.is_sign_in(r) and "{" not in r.path]
-    login = min(logins, key=lambda r: (not _same_prefix(r, signup), len(r.path), r.path), default=None)
+    login = min(logins, key=lambda r: (r.secured, not _same_prefix(r, signup), len(r.path), r.path), default=None)
     public: dict[str, str] = {}
     health = discovered_health_route(routes)
     for route in routes:

@@ -51,7 +51,8 @@ class Route:
 
     ``path`` keeps the template form (``/conversations/{conversation_id}``) whatever the framework
     wrote (``<int:id>``, ``<id>``, ``(?P<id>...)``). ``public`` is True when the route is listed in
-    ``launchready_public_routes`` or its OpenAPI ``security`` is an empty list. ``documented`` is
+    ``launchready_public_routes`` or its OpenAPI ``security`` is an empty list; ``secured`` when the
+    spec names a requirement for it (neither is set when the spec says nothing). ``documented`` is
     False for routes found only by framework introspection (missing from the spec).
     """
 
@@ -68,6 +69,7 @@ class Route:
     summary: str = ""
     roles: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default=(), compare=False)
+    secured: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> str:

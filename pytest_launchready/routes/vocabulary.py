@@ -269,6 +269,11 @@ def is_sign_up(route: Route) -> bool:
     return bool(password_field(schema) and username_field(schema))
 
 
+def names_sign_up(route: Route) -> bool:
+    """The route's last segment says sign-up (``/register``, ``/signup``), not just a users collection."""
+    return bool(_SIGN_UP_SEGMENT.match(last_segment(route.path).lower()))
+
+
 def sign_up_route(routes: Iterable[Route]) -> Route | None:
     """The first sign-up route (:func:`is_sign_up`) of ``routes``, shortest path first, or None."""
     return min((r for r in routes if is_sign_up(r)), key=lambda r: (len(r.path), r.path), default=None)

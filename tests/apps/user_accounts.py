@@ -9,8 +9,11 @@ writes on ``/users/{username}/...`` whose answer is 204 with no body.
   ``GET /users/{username}`` one of them.
 - ``PUT /users/{username}/email`` ``{"email"}``: changes the *caller's* email, whatever the path
   names (the path is decorative), and lets it equal another user's. Nobody else's account changes.
-- ``PUT /users/{username}/password`` ``{"password"}``: the caller's own password; with the flaw
-  ``password-any`` (``UA_FLAWS``), the password of the user the path names.
+- ``PUT /users/{username}/password`` ``{"password"}``: the caller's own password.
+
+Flaws (``UA_FLAWS``, comma-separated): ``password-any`` (the password of the user the path names),
+``email-any`` (the email of the user the path names), ``any-password`` (not an authorization flaw
+of these routes: the login signs an existing user in whatever the password).
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ def register(payload: NewUser) -> dict[str, str]:
 @app.post("/users/login")
 def log_in(payload: Login) -> dict[str, str]:
     user = USERS.get(payload.username)
-    if user is None or not secrets.compare_digest(user["password"], payload.password):
+    if user is None or ("any-password" not in FLAWS and not secrets.compare_digest(user["password"], payload.password)):
         return {"status": "fail", "message": "Username or Password Incorrect!"}
     token = secrets.token_urlsafe(24)
     TOKENS[token] = payload.username
@@ -87,7 +90,10 @@ def read_user(username: str) -> dict[str, str]:
 
 @app.put("/users/{username}/email", status_code=204)
 def change_email(username: str, payload: EmailChange, user: dict[str, str] = Depends(caller)) -> Response:
-    user["email"] = payload.email
+    target = USERS.get(username) if "email-any" in FLAWS else user
+    if target is None:
+        raise HTTPException(404, "no such user")
+    target["email"] = payload.email
     return Response(status_code=204)
 
 

@@ -31,7 +31,11 @@ launchready_exclude_routes =
 PASSWORD, EMAIL = "test_tenant_isolation[PUT /users/{username}/password]", "test_tenant_isolation[PUT /users/{username}/email]"
 
 
-@pytest.mark.parametrize(("flaws", "failed"), [("", []), ("password-any", [PASSWORD])], ids=["secure", "password-any"])
+@pytest.mark.parametrize(("flaws", "failed"), [
+    ("", []),
+    ("password-any", [PASSWORD]),
+    ("email-any", [EMAIL]),  # read back through the list of every user, where the attacker's own row is too
+], ids=["secure", "password-any", "email-any"])
 def test_a_password_set_on_another_user_is_proven_by_logging_in(
     pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch, flaws: str, failed: list[str],
 ) -> None:
@@ -40,7 +44,7 @@ def test_a_password_set_on_another_user_is_proven_by_logging_in(
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "PUT", "-rA")
     assert short_ids(outcomes, "failed") == failed, result.stdout.str()
     assert sorted(short_ids(outcomes, "passed") + failed) == sorted([EMAIL, PASSWORD]), result.stdout.str()
-    if failed:
+    if flaws == "password-any":
         result.stdout.fnmatch_lines([
             "*Sent PUT /users/*-a-*/password as tenant B*",
             "*succeeded (204) and tenant A's user (username=*-a-*) then logged in with the password it set: tenant B "
@@ -79,4 +83,16 @@ def launchready_login(launchready_client):
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "password", "-rA")
     assert short_ids(outcomes, "passed") == [PASSWORD], result.stdout.str()
     result.stdout.fnmatch_lines(["*PUT /users/{username}/password: tenant B's request set a password on tenant A's user and "
-                                 "answered 2xx, but no login route takes that user's name and a password*not verified*"])
+                                 "answered 2xx, but no login route could tell*not verified*"])
+
+
+def test_a_login_that_takes_any_password_proves_no_takeover(
+    pytester: pytest.Pytester, run_launchready: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The login signs an existing user in whatever the password: logging in as tenant A with the
+    password B set proves nothing (a wrong one works too), so the write is a warning, not a takeover."""
+    monkeypatch.setenv("UA_FLAWS", "any-password")
+    make_project(pytester, "user_accounts", INI)
+    result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "password", "-rA")
+    assert short_ids(outcomes, "passed") == [PASSWORD], result.stdout.str()
+    result.stdout.fnmatch_lines(["*it also signed in with a wrong password: whether B can take over*not verified*"])

@@ -278,3 +278,26 @@ def test_reads_below_an_open_collection_are_proposed_as_unsure_too() -> None:
     unsure = dict(propose(routes, ("launchready_app", "myapp:app"), open_gets={"GET /api/articles"}).unsure)
     assert sorted(unsure) == ["GET /api/articles", "GET /api/articles/{slug}", "GET /api/articles/{slug}/comments"]
     assert "below GET /api/articles" in unsure["GET /api/articles/{slug}/comments"]
+
+
+def test_secured_look_alikes_are_never_proposed_as_the_sign_up_or_login() -> None:
+    """Mealie's shape: an admin's POST /api/users creates users and POST /api/users/api-tokens makes an
+    API token, both secured in the spec; the sign-up and login a stranger calls are the public
+    POST /api/users/register and POST /api/auth/token."""
+    from pytest_launchready.plugin.init_proposal import propose
+
+    account = _fields("username", "email", "password")
+    # FastAPI writes no security for the open routes: neither public nor secured in the spec.
+    routes = [Route("POST", "/api/users", body_schema_json=account, secured=True),
+              Route("POST", "/api/users/register", body_schema_json=account),
+              Route("POST", "/api/users/api-tokens", body_schema_json=_fields("name"), secured=True),
+              Route("POST", "/api/auth/token", body_schema_json=_fields("username", "password")),
+              Route("GET", "/api/users/self", secured=True)]
+    proposal = propose(routes, ("launchready_base_url", "http://127.0.0.1:9000"))
+    assert proposal.signup is not None and proposal.signup.key == "POST /api/users/register"
+    assert proposal.login is not None and proposal.login.key == "POST /api/auth/token"
+    # Without a security requirement anywhere (RealWorld's spec), the users collection is still the sign-up.
+    realworld = propose([Route("POST", "/api/users", body_schema_json=account),
+                         Route("POST", "/api/users/login", body_schema_json=account)],
+                        ("launchready_app", "myapp:app"))
+    assert realworld.signup is not None and realworld.signup.key == "POST /api/users"

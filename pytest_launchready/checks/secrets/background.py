@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
-import tempfile
-from typing import IO, TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -38,37 +39,41 @@ WAIT_SECONDS = 900
 #: The child: this module run as a program.
 CHILD_COMMAND = (sys.executable, "-m", "pytest_launchready.checks.secrets.background")
 BACKGROUND_KEY = pytest.StashKey["BackgroundScan"]()
+#: The folder that holds the pytest_launchready package: the child's working folder.
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[3])
 
 
 class BackgroundScan:
     """The child scanning ``sources``; :meth:`outcome` waits for it once and hands out each source's outcome."""
 
-    def __init__(self, process: subprocess.Popen[bytes], stderr: IO[bytes], sources: tuple[str, ...]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], sources: tuple[str, ...]) -> None:
         self._process = process
-        self._stderr = stderr
         self.sources = sources
         self._outcomes: dict[str, Outcome] | None = None
+        #: Why the child gave nothing, without anything it read (a traceback's exception type at most).
         self.failure = ""
+        #: Whether a test has warned of :attr:`failure` (once per run).
+        self.told = False
 
     @classmethod
     def start(cls, rootpath: str, allowlist: tuple[str, ...], secret_paths: tuple[str, ...],
               sources: tuple[str, ...]) -> BackgroundScan | None:
         """Start the child; None when it cannot be started (the tests then scan in their own process)."""
-        job = {"rootpath": rootpath, "allowlist": list(allowlist), "secret_paths": list(secret_paths), "sources": list(sources)}
-        stderr = tempfile.TemporaryFile()
-        # The child must import what this process imports, wherever pytest put it on sys.path.
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        job = {"rootpath": rootpath, "allowlist": list(allowlist), "secret_paths": list(secret_paths),
+               "sources": list(sources)}
         try:
+            # From our package's folder, not the user's: ``python -m`` puts the working folder first on
+            # sys.path, where a dataclasses.py or sitecustomize.py of the repository would run in the child.
+            # A session of its own, so that stopping it also stops the git processes it started.
             process = subprocess.Popen(CHILD_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=stderr, cwd=rootpath, env=env)
+                                       stderr=subprocess.PIPE, cwd=PACKAGE_PARENT, start_new_session=True)
             assert process.stdin is not None
             process.stdin.write(json.dumps(job).encode())
             process.stdin.close()
             process.stdin = None  # written and closed: communicate() must not flush it
         except OSError:
-            stderr.close()
             return None
-        return cls(process, stderr, sources)
+        return cls(process, sources)
 
     def outcome(self, source: str) -> Outcome | None:
         """``source``'s outcome, waiting for the child at most :data:`WAIT_SECONDS`; None when the child
@@ -80,33 +85,35 @@ class BackgroundScan:
 
     def _collect(self) -> dict[str, Outcome]:
         try:
-            out, _ = self._process.communicate(timeout=WAIT_SECONDS)
+            out, errors = self._process.communicate(timeout=WAIT_SECONDS)
         except subprocess.TimeoutExpired:
             self.stop()
-            self.failure = f"the background scan did not finish in {WAIT_SECONDS} s"
+            self.failure = f"it did not finish in {WAIT_SECONDS} s"
             return {}
         except (OSError, ValueError) as exc:
             self.stop()
-            self.failure = f"the background scan could not be read ({exc})"
+            self.failure = f"its answer could not be read ({type(exc).__name__})"
             return {}
-        finally:
-            self._stderr.seek(0)
-            errors = self._stderr.read().decode(errors="replace").strip()
-            self._stderr.close()
         if self._process.returncode != 0:
-            self.failure = f"the background scan exited with {self._process.returncode}: {errors[-500:]}"
+            last = errors.decode(errors="replace").strip().splitlines()[-1:] or [""]
+            raised = last[0].split(":", 1)[0].strip()
+            named = f" ({raised[:80]})" if raised.isidentifier() else ""
+            self.failure = f"it exited with {self._process.returncode}{named}"
             return {}
         try:
             return {source: Outcome.from_json(data) for source, data in json.loads(out).items()}
         except (ValueError, KeyError, TypeError) as exc:
-            self.failure = f"the background scan's answer could not be read ({exc})"
+            self.failure = f"its answer could not be read ({type(exc).__name__})"
             return {}
 
     def stop(self) -> None:
-        """Kill the child if it still runs (the session ended before a secrets test asked)."""
+        """Kill the child and what it started, if it still runs (the session ended before a secrets test asked)."""
         if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except (AttributeError, OSError):  # no process groups (Windows), or already gone
+                self._process.kill()
+            self._process.communicate()
 
 
 def start_for(session: pytest.Session, settings: Settings) -> None:
@@ -123,7 +130,8 @@ def start_for(session: pytest.Session, settings: Settings) -> None:
     sources = tuple(source for source in REPOSITORY_SOURCES if source in cases)
     if not sources:
         return
-    scan = BackgroundScan.start(str(settings.rootpath), tuple(settings.secret_allowlist), tuple(settings.secret_paths), sources)
+    scan = BackgroundScan.start(str(settings.rootpath), tuple(settings.secret_allowlist), tuple(settings.secret_paths),
+                                sources)
     if scan is not None:
         config.stash[BACKGROUND_KEY] = scan
         config.add_cleanup(scan.stop)

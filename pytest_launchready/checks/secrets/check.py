@@ -107,6 +107,10 @@ def _repository(ctx: RunContext, source: str) -> tuple[list[Finding], str]:
 
     background = ctx.config.stash.get(BACKGROUND_KEY, None)
     outcome = background.outcome(source) if background is not None else None
+    if background is not None and outcome is None and background.failure and not background.told:
+        background.told = True
+        ctx.warn(f"secrets: the background scan of the repository gave nothing ({background.failure}); "
+                 "the tree, history and bundles were scanned in the test process instead")
     if outcome is None:
         settings = ctx.settings
         outcome = scan_source(source, str(settings.rootpath), settings.secret_allowlist, settings.secret_paths)

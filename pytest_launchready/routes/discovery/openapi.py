@@ -119,6 +119,7 @@ class _Reader:
             body_required=body_required,
             response_schema_json=None if response is None else self.frozen(response),
             public=self._public(operation),
+            secured=self._secured(operation),
             documented=True,
             operation_id=operation.get("operationId") if isinstance(operation.get("operationId"), str) else None,
             summary=_summary(operation),
@@ -213,6 +214,11 @@ class _Reader:
             return False
         # [] declares no requirement; an empty requirement object ({}) in the list makes auth optional.
         return not security or any(requirement == {} for requirement in security)
+
+
+    def _secured(self, operation: dict[str, Any]) -> bool:
+        security = operation.get("security", self.document.get("security"))
+        return isinstance(security, list) and bool(security) and not any(requirement == {} for requirement in security)
 
 
 def _pick_media_type(content: dict[str, Any]) -> str:

@@ -58,6 +58,8 @@ def test_a_crashing_child_leaves_the_scan_to_the_test(pytester: pytest.Pytester,
     assert marker.exists(), "the child must have been started, or this tests the plain in-process scan"
     assert outcomes.ids("failed") == [BUNDLES, HISTORY, TREE]
     result.stdout.fnmatch_lines(["*Found 1 secret in the tracked files*", "*app/settings.py:1: github-token*"])
+    told = [line for line in result.stdout.lines if "LaunchreadyWarning: secrets: the background scan of the repository" in line]
+    assert len(told) == 1 and "(it exited with 3)" in told[0], result.stdout.str()
 
 
 def test_a_child_that_hangs_is_killed_and_the_test_scans(pytester: pytest.Pytester, run_launchready: Run,
@@ -65,7 +67,7 @@ def test_a_child_that_hangs_is_killed_and_the_test_scans(pytester: pytest.Pytest
     leaky_repository(pytester.path)
     marker = pytester.path / "started"
     monkeypatch.setattr(background, "CHILD_COMMAND", child_writing(marker, "import time; time.sleep(120)"))
-    monkeypatch.setattr(background, "WAIT_SECONDS", 1)
+    monkeypatch.setattr(background, "WAIT_SECONDS", 5)  # long enough for the stand-in to start on a busy machine
     _, outcomes = run_launchready(*ARGS)
     assert outcomes.ids("failed") == [BUNDLES, HISTORY, TREE]
     pid = int(marker.read_text().split()[0])
@@ -99,3 +101,15 @@ def test_no_child_when_it_would_not_help(pytester: pytest.Pytester, run_launchre
     assert outcomes.ids("failed") == failing
     if how[0] == "--collect-only":
         result.stdout.fnmatch_lines(["*<Function test_secrets?tree?>*"])
+
+
+def test_the_child_runs_no_code_of_the_repository(pytester: pytest.Pytester, run_launchready: Run) -> None:
+    """``python -m`` puts its working folder first on sys.path: started in the repository, the child
+    would import the repository's ``dataclasses.py`` instead of the standard library's."""
+    leaky_repository(pytester.path)
+    marker = pytester.path / "imported"
+    write(pytester.path, {"dataclasses.py": f"open({str(marker)!r}, 'w').write('ran')\nraise SystemExit(9)\n"})
+    result, outcomes = run_launchready(*ARGS)
+    assert not marker.exists()
+    assert outcomes.ids("failed") == [BUNDLES, HISTORY, TREE]
+    assert "background scan of the repository gave nothing" not in result.stdout.str()
