@@ -8,6 +8,8 @@ the user confirms. Nothing here sends a request: discovery already read the spec
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
@@ -25,6 +27,8 @@ _STAFF_FLAGS = {"issuperuser": "superuser", "superuser": "superuser", "isadmin":
                 "isstaff": "staff", "staff": "staff"}
 #: Last path segments of routes that are usually public (health probes, version pages).
 _USUALLY_PUBLIC = ("health", "healthz", "livez", "readyz", "ping", "status", "version")
+#: A path segment of a third-party sign-in flow: its redirect and callback are called without a session.
+_SIGN_IN_FLOW = re.compile(r"/(?:oauth2?|oidc|openid|sso|saml)(?:/|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ def propose(routes: Iterable[Route], target: tuple[str, str], source: str = "", 
                                  "auth check will report")
         elif route.method == "GET" and "{" in route.path and (parent := _open_parent(route, open_gets)) is not None:
             unsure[route.key] = f"it reads below {parent}, which answered an anonymous GET with 2xx: public too if that one is"
+        elif _SIGN_IN_FLOW.search(route.path):
+            unsure[route.key] = ("a step of a sign-in flow (OAuth, OIDC, SSO or SAML: a redirect or its callback), reached "
+                                 "before having a session")
         elif route.method == "POST" and "invite" in route.path.lower() and "accept" in route.path.lower():
             unsure[route.key] = "accepting an invite is usually done before having a session"
     roles = _roles(routes)

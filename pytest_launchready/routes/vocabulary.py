@@ -214,7 +214,7 @@ def field_named(schema: Mapping[str, Any] | None, names: tuple[str, ...]) -> str
 
 
 #: Normalised names of a sign-up field that names the new org (not its id: ids are privileged).
-ORG_NAME = re.compile(r"^(org|organi[sz]ation|company|workspace|team|tenant|household)(name|title|slug)?$")
+ORG_NAME = re.compile(r"^(org|organi[sz]ation|company|workspace|team|tenant|household|group)(name|title|slug)?$")
 
 
 def org_name_field(schema: Mapping[str, Any] | None) -> str | None:

@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from pytest_launchready.redact import Redactor
     from pytest_launchready.routes import Route
 
+#: Optional sign-up fields that carry something the app hands out (a join token, an invite or referral
+#: code): a made-up value is refused ("Invalid group token") where leaving the field out signs up.
+_HANDED_OUT = re.compile(r"token|invite|invitation|referral|code$")
+#: Boolean sign-up fields that choose who may see the new account or org, set to the private side.
+_VISIBILITY = {"private": True, "isprivate": True, "public": False, "ispublic": False, "discoverable": False}
 #: Fields of a password form that repeat the password (``password_confirmation``, ``password2``).
 _PASSWORD_LIKE = re.compile(r"password|passwd|passphrase|^pwd|^pass$")
 #: Schemes tried for a token, in order: RFC 6750's Bearer, then DRF's and RealWorld's Token.
@@ -157,8 +162,10 @@ class BuiltinLogin:
         properties = schema.get("properties") or {}
         filled = example(schema, text=values["username"].replace("-", "")[:40], required_only=not creating)
         fields: dict[str, Any] = filled if isinstance(filled, dict) else {}
+        required = set(schema.get("required") or ())
         fields = {k: v for k, v in fields.items() if not vocabulary.is_privileged_field(k)
-                  and not flatten(properties.get(k, {})).get("readOnly")}
+                  and not flatten(properties.get(k, {})).get("readOnly")
+                  and not (creating and k not in required and _HANDED_OUT.search(vocabulary.normalise(k)))}
         for kind, name in vocabulary.identity_fields(schema).items():
             fields[name] = values[kind] if creating or kind == "email" else self._account_name(values)
         for name in properties:
@@ -169,6 +176,9 @@ class BuiltinLogin:
                 fields[str(name)] = values["tenant"]
             elif norm == "granttype" and not creating:
                 fields[str(name)] = "password"  # OAuth2's password grant form
+            elif creating and flatten(properties.get(name, {})).get("type") == "boolean" and norm in _VISIBILITY:
+                # The most private choice: anything of the tenant readable by strangers is then the app's doing.
+                fields[str(name)] = _VISIBILITY[norm]
         for name, template in self.fields.items():
             if creating or name in properties:
                 text = re.sub(r"\$([a-z]+)", lambda m: values.get(m.group(1), m.group(0)), template)

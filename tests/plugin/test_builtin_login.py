@@ -256,6 +256,23 @@ def test_the_sign_up_body_is_filled_wrapped_and_mapped() -> None:
     assert login._body(login.login, values, creating=False) == {"email": values["email"], "password": values["password"]}
 
 
+def test_optional_sign_up_fields_for_a_handed_out_token_are_left_out() -> None:
+    """Mealie's sign-up takes a group name or a ``groupToken`` (to join an existing group): a made-up token is
+    refused, so an optional token, invite or referral code is not sent; a required one is, and a mapping wins.
+    Its ``private`` flag chooses whether strangers may explore the new group."""
+    schema = {"type": "object", "required": ["email", "password", "accessCode"], "properties": {
+        "email": {"type": "string"}, "password": {"type": "string"}, "group": {"type": "string"},
+        "groupToken": {"type": "string"}, "inviteId": {"type": "string"}, "referralCode": {"type": "string"},
+        "accessCode": {"type": "string"}, "private": {"type": "boolean"}, "isPublic": {"type": "boolean"}}}
+    login = _login_for(schema)
+    body = login._body(login.signup, login._values("lr-1-main-a", "owner"), creating=True)
+    assert sorted(body) == ["accessCode", "email", "group", "isPublic", "password", "private"]
+    # The org is the tenant, and the most private choice: what strangers then read is the app's doing.
+    assert body["group"] == "lr-1-main-a" and body["private"] is True and body["isPublic"] is False
+    mapped = _login_for(schema, (("groupToken", "join-me"),))
+    assert mapped._body(mapped.signup, mapped._values("lr-1-main-a", "owner"), creating=True)["groupToken"] == "join-me"
+
+
 def test_a_token_the_who_am_i_route_refuses_is_a_set_up_error_showing_what_was_tried() -> None:
     import re
 

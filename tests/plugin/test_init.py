@@ -292,10 +292,14 @@ def test_secured_look_alikes_are_never_proposed_as_the_sign_up_or_login() -> Non
               Route("POST", "/api/users/register", body_schema_json=account),
               Route("POST", "/api/users/api-tokens", body_schema_json=_fields("name"), secured=True),
               Route("POST", "/api/auth/token", body_schema_json=_fields("username", "password")),
-              Route("GET", "/api/users/self", secured=True)]
+              Route("GET", "/api/users/self", secured=True), Route("GET", "/api/auth/oauth"),
+              Route("GET", "/api/auth/oauth/callback"), Route("GET", "/api/groups/{slug}/ssot")]
     proposal = propose(routes, ("launchready_base_url", "http://127.0.0.1:9000"))
     assert proposal.signup is not None and proposal.signup.key == "POST /api/users/register"
     assert proposal.login is not None and proposal.login.key == "POST /api/auth/token"
+    # The OIDC redirect and callback are reached before any session: proposed for the user to confirm.
+    unsure = dict(proposal.unsure)
+    assert [k for k in unsure if "sign-in flow" in unsure[k]] == ["GET /api/auth/oauth", "GET /api/auth/oauth/callback"]
     # Without a security requirement anywhere (RealWorld's spec), the users collection is still the sign-up.
     realworld = propose([Route("POST", "/api/users", body_schema_json=account),
                          Route("POST", "/api/users/login", body_schema_json=account)],
