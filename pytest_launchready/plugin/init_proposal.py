@@ -9,7 +9,6 @@ the user confirms. Nothing here sends a request: discovery already read the spec
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
