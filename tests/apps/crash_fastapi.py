@@ -1,11 +1,14 @@
 """A small two-tenant notes API whose routes crash (500) on bad input, as apps in the wild do; for the
 tests of live and in-process runs giving the same findings. CRASH_FLAWS switches on, by name:
 
-- ``foreign-crash``: ``GET /notes/{note_id}`` crashes on another org's note instead of answering 404
-  (a crash that does depend on whose id it is: a cross-tenant finding).
+- ``foreign-crash``: ``GET /notes/{note_id}`` crashes on another org's note instead of answering 404,
+  and answers 404 for an id no one has (a crash that does depend on whose id it is: a cross-tenant finding).
+- ``scoped-lookup-crash``: ``GET /notes/{note_id}`` looks the id up among the caller's org's notes only
+  and crashes when it is not there: on another org's note as on an id no one has (Mealie's shape: a
+  crash on any unknown id, which says nothing of whose id it is).
 
-Always: ``POST /notes`` reads raw JSON (a wrong type crashes it), ``GET /notes/{note_id}`` crashes on
-an id no one has (KeyError), ``GET /search`` crashes on a NUL byte in ``q``.
+Always: ``POST /notes`` reads raw JSON (a wrong type crashes it), ``GET /search`` crashes on a NUL byte
+in ``q``; and without ``foreign-crash``, ``GET /notes/{note_id}`` crashes on an id no one has (KeyError).
 """
 
 from __future__ import annotations
@@ -61,6 +64,10 @@ async def create(request: Request, org: str = Depends(org_of)) -> dict:
 
 @app.get("/notes/{note_id}")
 def read(note_id: str, org: str = Depends(org_of)) -> dict:
+    if "scoped-lookup-crash" in FLAWS:
+        return {n["id"]: n for n in NOTES.values() if n["org"] == org}[note_id]  # KeyError -> 500
+    if "foreign-crash" in FLAWS and note_id not in NOTES:
+        raise HTTPException(404, "not found")
     note = NOTES[note_id]  # an unknown id crashes (KeyError -> 500)
     if note["org"] != org:
         if "foreign-crash" in FLAWS:

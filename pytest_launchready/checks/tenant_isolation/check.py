@@ -39,12 +39,13 @@ from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.finding import CRITICAL, MEDIUM
 from pytest_launchready.checks.idfuzz import Position
 from pytest_launchready.checks.probe import Probe
-from pytest_launchready.checks.probing import (MAX_VIEWS, Views, build, differing, is_search_param, positions,
+from pytest_launchready.checks.probing import (Views, build, differing, is_search_param, positions,
                                               public_read_routes, swappable_caller_fields)
-from pytest_launchready.checks.tenant_isolation.probes import CALLER, attack_probes, caller_probes, with_identity
+from pytest_launchready.checks.tenant_isolation.probes import CALLER, attack_probes, caller_probes, nobody_ids, with_identity
 from pytest_launchready.checks.tenant_isolation.takeover import FIX_PASSWORD, PasswordProof, with_fresh_password
-from pytest_launchready.tenants.seeding import collection_of, lookup, seed_tenant
-from pytest_launchready.tenants.leaks import Leak, Victim, find_leak, owned_values, victim
+from pytest_launchready.checks.tenant_isolation.victims import bystanders, readable_by_anyone
+from pytest_launchready.tenants.seeding import lookup, seed_tenant
+from pytest_launchready.tenants.leaks import Leak, find_leak, owned_values, victim
 from pytest_launchready.tenants import Tenant
 from pytest_launchready.target.responses import json_body
 
@@ -125,16 +126,17 @@ def _read(ctx: RunContext, route: Any) -> None:
             pytest.skip("tenant B's own request answered 401: B's credentials are not accepted, so its denials prove nothing")
         b_json = json_body(own) if own.is_success else None
     a_json = json_body(control)
-    victims = [victim("tenant A", a, b)] + _bystanders(ctx, exclude={a.canary, b.canary})
+    victims = [victim("tenant A", a, b)] + bystanders(ctx, exclude={a.canary, b.canary})
     statuses = []
     twins: dict[int, Any] = {}
+    nobody = _once(_sender(ctx, b, build(route, nobody_ids(theirs), b.canary), route))
     for probe, says in attack_probes(route, theirs, mine, b.canary, ctx, neighbours=True, twins=twins):
         response = _send(ctx, b.client, probe, route, says)
         statuses.append(response.status_code)
         what = f"Sent {probe.text} as tenant B ({b.name}), {says}."
         twin = twins.get(id(probe))
         resend = own_request if twin is None else _sender(ctx, b, with_identity(twin, route, b, ctx.settings), route)
-        if _no_crash(ctx, response, what, route, resend):
+        if _no_crash(ctx, response, what, route, resend, nobody):
             continue
         if not response.is_success:
             continue
@@ -164,7 +166,8 @@ def _write(ctx: RunContext, route: Any) -> None:
     if missing:
         pytest.skip(missing_reason("the victim tenant", owner, route, missing, ctx))
     mine, _ = ids_of(attacker, route)
-    probes = attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False) if theirs else []
+    twins: dict[int, Any] = {}
+    probes = attack_probes(route, theirs, mine, attacker.canary, ctx, neighbours=False, twins=twins) if theirs else []
     probes += caller_probes(route, owner, attacker, mine, ctx.settings)
     if not probes:
         if not theirs and swappable_caller_fields(route, ctx.settings):
@@ -180,13 +183,14 @@ def _write(ctx: RunContext, route: Any) -> None:
                             public_read_routes(ctx.routes, ctx.settings.public_read_routes), foreign)
     views.prime()
     current = views.current()
-    victims = [victim("tenant A", owner, attacker)] + _bystanders(ctx, exclude={owner.canary, attacker.canary})
+    victims = [victim("tenant A", owner, attacker)] + bystanders(ctx, exclude={owner.canary, attacker.canary})
     unverified: list[str] = []
     statuses = []
     deny = ctx.settings.deny_status | {404}
     own = _own_request(ctx, route, mine, theirs, attacker)
     public_seen: dict[str, str] = {}
     proof = PasswordProof(ctx, owner)
+    nobody = _once(_sender(ctx, attacker, build(route, nobody_ids(theirs), attacker.canary), route))
     for probe, says in probes:
         probe.body = differing(probe.body, current, route.body_schema)  # a write must change what it targets
         probe.body = with_fresh_password(ctx, route, probe.body)
@@ -199,7 +203,9 @@ def _write(ctx: RunContext, route: Any) -> None:
             ctx.warn(f"{route.key} answered {response.status_code} to tenant B's request {says}, and tenant A's object "
                      "shows no change: a crash on a value another user holds (see the validation check)")
             continue
-        if _no_crash(ctx, response, what, route, own):
+        twin = twins.get(id(probe))  # the same variant of B's own id (a .json suffix crashing on any id)
+        resend = own if twin is None else _sender(ctx, attacker, with_identity(twin, route, attacker, ctx.settings), route)
+        if _no_crash(ctx, response, what, route, resend, nobody):
             continue
         denied = response.status_code in deny
         # Anything may have acted: a 409 or 422 sent after the write, and a denial too (UPDATE ... WHERE id,
@@ -220,7 +226,7 @@ def _write(ctx: RunContext, route: Any) -> None:
                  "the password it set: tenant B changed tenant A's password and can take over the account.", FIX_PASSWORD,
                  response=response, redact=ctx.redact, docs=CHECK.docs, severity=CRITICAL)
         leak = find_leak(response.text, victims, probe.sent())
-        if leak is not None and not _readable_by_anyone(ctx, route, owner, overrides, leak.mark, public_seen):
+        if leak is not None and not readable_by_anyone(ctx, route, owner, overrides, leak.mark, public_seen):
             _leak_fail(ctx, response, what, leak, "write")
         if not views.views:
             unverified.append(f"{probe.text} ({says}) -> {response.status_code}")
@@ -250,7 +256,7 @@ def _list(ctx: RunContext, route: Any) -> None:
     optional_search = [p for p in search if not p.required]
     if optional_search:
         probes.append(Probe("GET", route.path, base.params + [(p.name, a.canary) for p in optional_search]))
-    victims = [victim("tenant A", a, b)] + _bystanders(ctx, exclude={a.canary, b.canary})
+    victims = [victim("tenant A", a, b)] + bystanders(ctx, exclude={a.canary, b.canary})
     tested = []
     for probe in probes:
         control = _send(ctx, a.client, probe, route)
@@ -286,17 +292,20 @@ def _send(ctx: RunContext, client: httpx.Client, probe: Probe, route: Any, says:
 
 
 def _no_crash(ctx: RunContext, response: httpx.Response, what: str, route: Any,
-              own: Callable[[], httpx.Response | None] | None = None) -> bool:
+              own: Callable[[], httpx.Response | None] | None = None,
+              nobody: Callable[[], httpx.Response] | None = None) -> bool:
     """Fail on a 5xx caused by another tenant's id; True when the answer was a crash to step over.
 
     ``own`` sends the same request with the attacker's own ids (or, for a neighbour of the victim's
-    id, an id no one has): when that crashes too, the crash is not about whose id it was (a title
-    that collides, a NUL byte, an unknown id): a warning, and the validation check's business,
-    never an isolation finding.
+    id, an id no one has), ``nobody`` with ids no one has: when one crashes too, the crash is not
+    about whose id it was (a title that collides, a NUL byte, an unknown id): a warning, and the
+    validation check's business, never an isolation finding.
     """
     if response.status_code < 500:
         return False
     twin = own() if own is not None else None
+    if (twin is None or twin.status_code < 500) and nobody is not None:
+        twin = nobody()  # an unknown id crashing too: the crash is about the id not existing, not whose it is
     if twin is not None and twin.status_code >= 500:
         ctx.warn(f"{route.key} answered {response.status_code} to tenant B, and {twin.status_code} to the same request "
                  f"without tenant A's id ({twin.request.method} {twin.request.url.path}, tenant B's own or no one's): a crash "
@@ -307,32 +316,15 @@ def _no_crash(ctx: RunContext, response: httpx.Response, what: str, route: Any,
          FIX_READ, response=response, redact=ctx.redact, docs=CHECK.docs, severity=MEDIUM)
 
 
-def _readable_by_anyone(ctx: RunContext, route: Any, owner: Tenant, overrides: dict[str, str], mark: str,
-                        seen: dict[str, str]) -> bool:
-    """Whether ``mark`` (the victim's data a write answered with) is what anyone may read anyway: a
-    public GET of the same object shows it to an anonymous client (liking a public article answers
-    with the article). ``seen`` caches the anonymous answers by path for this test."""
-    names = set(route.path_params)
-    for candidate in ctx.routes:
-        if candidate.method != "GET" or not candidate.public or not names & set(candidate.path_params):
-            continue
-        values = {p: overrides.get(p) or lookup(owner, p, collection_of(candidate.path, p)) for p in candidate.path_params}
-        if any(v is None for v in values.values()):
-            continue
-        path = candidate.format_path({k: str(v) for k, v in values.items()})
-        if path not in seen and len(seen) < MAX_VIEWS:
-            try:
-                seen[path] = ctx.client.get(path).text
-            except httpx.HTTPError:
-                seen[path] = ""
-        if mark in seen.get(path, ""):
-            return True
-    return False
-
-
 def _sender(ctx: RunContext, attacker: Tenant, probe: Any, route: Any) -> Callable[[], httpx.Response]:
     """Sends ``probe`` as ``attacker`` when called (the same variant of the attacker's own id)."""
     return lambda: _send(ctx, attacker.client, probe, route)
+
+
+def _once(send: Callable[[], httpx.Response]) -> Callable[[], httpx.Response]:
+    """``send``, sending at the first call only and answering that response after."""
+    sent: list[httpx.Response] = []
+    return lambda: sent[0] if sent else (sent.append(send()) or sent[0])
 
 
 def _own_request(ctx: RunContext, route: Any, mine: dict[Position, str], theirs: dict[Position, str],
@@ -361,17 +353,6 @@ def _leak_fail(ctx: RunContext, response: httpx.Response, what: str, leak: Leak,
     fix = {"read": FIX_READ, "write": FIX_WRITE, "list": FIX_LIST}[kind]
     fail(what, f"{why}: the response carries {leak.what}, which only that tenant's objects hold.", fix,
          response=response, redact=ctx.redact, mark=leak.mark, docs=CHECK.docs, severity=CRITICAL)
-
-
-def _bystanders(ctx: RunContext, exclude: set[str]) -> list[Victim]:
-    """Every other tenant this session made (throwaway ones included): their canaries must not show either.
-    Staff users are no tenant: what they wrote (a menu) may be everyone's to see."""
-    factory = ctx.request.getfixturevalue("tenant_role")
-    found: dict[str, Victim] = {}
-    for tenant in getattr(factory, "created", ()):
-        if tenant.canary not in exclude and tenant.canary not in found and not ctx.settings.is_global(tenant.role):
-            found[tenant.canary] = Victim(f"another tenant's ({tenant.name})", tenant.canary)
-    return list(found.values())
 
 
 def _alive_or_skip(ctx: RunContext, tenant: Tenant, label: str, statuses: list[int]) -> None:

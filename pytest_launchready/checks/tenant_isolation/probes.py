@@ -3,6 +3,9 @@ tenant A's own username, email or user id in the body fields that name the calle
 
 from __future__ import annotations
 
+import re
+import secrets
+import uuid
 from typing import Any
 
 from pytest_launchready.checks.context import RunContext
@@ -54,6 +57,21 @@ def attack_probes(route: Any, theirs: dict[Position, str], mine: dict[Position, 
                 twins[id(probe)] = build(route, {**assignment, position: mine.get(position, theirs[position])}, canary, twin,
                                          position)
     return probes + select(candidates, ctx.rng)
+
+
+def nobody_ids(theirs: dict[Position, str]) -> dict[Position, str]:
+    """``theirs`` with every id replaced by one of the same shape that no one has (a fresh UUID, a large
+    integer, a made-up slug): what a route answers for an object that does not exist."""
+    def nobody(value: str) -> str:
+        if _UUID.fullmatch(value):
+            return str(uuid.uuid4())
+        if value.isdigit():
+            return NOBODY_INTEGER
+        return f"lrnobody{secrets.token_hex(6)}"
+    return {position: nobody(value) for position, value in theirs.items()}
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _same_variant(variant: Variant, position: Position, mine: str | None, theirs: str, integer: bool) -> Variant | None:
