@@ -6,6 +6,10 @@ answers 429 with Retry-After; ``POST /chat`` allows 10 messages per user per min
 - ``no-login-limit``: logins are never throttled.
 - ``no-retry-after``: the login 429 carries no Retry-After header.
 - ``no-chat-limit``: chat messages are never throttled.
+- ``lockout`` (with ``no-login-limit``): after 5 wrong passwords for one email the account is locked,
+  and every later login for it answers 423 Locked, as Mealie's does; never 429.
+- ``admin-reset-route``: adds ``POST /admin/users/password-reset-token``, for admins only, of whom
+  the app has none: every user gets 403.
 
 ``RATELIMIT_LOGIN_DELAY`` (seconds) makes every login that slow, as a costly password hash does;
 ``RATELIMIT_LIMIT`` and ``RATELIMIT_WINDOW`` change the limit (10 per 60 s).
@@ -49,6 +53,7 @@ class ChatIn(BaseModel):
 def create_app() -> FastAPI:
     app = FastAPI()
     passwords: dict[str, str] = {}
+    failures: dict[str, int] = {}  # email -> wrong passwords so far (the lockout flaw)
     tokens: dict[str, str] = {}
     hits: dict[tuple[str, str], list[float]] = {}
     serial = itertools.count(1)
@@ -82,7 +87,10 @@ def create_app() -> FastAPI:
         time.sleep(LOGIN_DELAY)
         if "no-login-limit" not in FLAWS and limited(("login", address)):
             raise too_many()
+        if "lockout" in FLAWS and failures.get(body.email, 0) >= 5:
+            raise HTTPException(423, "User is locked out")
         if passwords.get(body.email) != body.password:
+            failures[body.email] = failures.get(body.email, 0) + 1
             raise HTTPException(401, "invalid email or password")
         token = f"tok{next(serial)}"
         tokens[token] = body.email
@@ -91,6 +99,12 @@ def create_app() -> FastAPI:
     @app.get("/me")
     def me(email: str = Depends(user)) -> dict[str, str]:
         return {"email": email}
+
+    if "admin-reset-route" in FLAWS:
+
+        @app.post("/admin/users/password-reset-token")
+        def reset_token(body: ChatIn, email: str = Depends(user)) -> dict[str, Any]:
+            raise HTTPException(403, "Forbidden")
 
     @app.post("/chat")
     def chat(body: ChatIn, email: str = Depends(user)) -> dict[str, Any]:

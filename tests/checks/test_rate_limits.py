@@ -65,6 +65,27 @@ def test_unthrottled_login_fails(pytester: pytest.Pytester, monkeypatch: pytest.
     assert "pw-long-enough" not in result.stdout.str()
 
 
+def test_an_account_lockout_stops_the_guessing_and_warns(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No 429, but after 5 wrong passwords every login answers 423 Locked: the guessing stops, so the
+    route passes, and the warning says what a lockout does not do."""
+    monkeypatch.setenv("RATELIMIT_FLAWS", "no-login-limit,lockout")
+    project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "-k", "login")
+    assert outcomes(result) == {"failed": [], "passed": [LOGIN], "skipped": []}
+    result.stdout.fnmatch_lines(["*POST /auth/login locked the account after 5 wrong attempts (423) instead of throttling*"])
+
+
+def test_an_admin_route_that_refuses_the_user_is_not_burst(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A password-reset-token route under /admin/ answers 403 to a plain user: a burst would count denials,
+    not guesses, so it is NOT RUN naming launchready_role_routes (on Mealie, 50 x 403 read as no throttle)."""
+    monkeypatch.setenv("RATELIMIT_FLAWS", "admin-reset-route")
+    project(pytester)
+    result = pytester.runpytest_inprocess(*RUN, "-k", "admin", "-rs")
+    admin = "launchready::test_rate_limits[POST /admin/users/password-reset-token]"
+    assert outcomes(result) == {"failed": [], "passed": [], "skipped": [admin]}
+    result.stdout.fnmatch_lines(["*denied * with 403: the burst would only test the denial*launchready_role_routes*"])
+
+
 @pytest.mark.parametrize(("flaws", "expected"), [("", "passed"), ("no-login-limit", "failed")])
 def test_a_slow_login_gets_the_time_its_whole_burst_needs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                           flaws: str, expected: str) -> None:
