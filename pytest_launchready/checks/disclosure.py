@@ -86,6 +86,8 @@ ALWAYS_SENSITIVE = frozenset({
     "passwordhash", "hashedpassword", "passworddigest", "encryptedpassword", "cryptedpassword", "passwordsalt",
     "pwdhash", "pwhash", "passhash", "resettoken", "passwordresettoken",
 })  # fmt: skip
+#: Session tokens: what a route that issues them (``GET /auth/refresh``) answers by design.
+ISSUED_TOKENS = frozenset({"accesstoken", "refreshtoken", "sessiontoken"})
 #: Field names that must not come back from a read; a create may show a new key or token once.
 READ_SENSITIVE = frozenset({
     "secret", "clientsecret", "apisecret", "appsecret", "secretkey", "apikey", "privatekey", "signingkey",
@@ -108,16 +110,19 @@ def secret_values(text: str, read: bool, sent: str = "") -> list[Disclosure]:
     return [Disclosure(kind, "body", evidence) for kind, evidence in _hits(patterns, text, sent)]
 
 
-def sensitive_fields(data: Any, read: bool) -> list[Disclosure]:
+def sensitive_fields(data: Any, read: bool, issues_tokens: bool = False) -> list[Disclosure]:
     """Fields of a parsed JSON body named like credentials, holding a real value.
 
     ``read`` widens the list from passwords, password hashes and reset tokens to secrets, API keys,
-    private keys and session tokens. An OpenAPI document (top-level ``openapi``/``swagger`` and
+    private keys and session tokens; ``issues_tokens`` (a read whose job is a new token, such as a
+    refresh) leaves the session tokens out again. An OpenAPI document (top-level ``openapi``/``swagger`` and
     ``paths``) describes fields rather than holding them, and is skipped.
     """
     if isinstance(data, dict) and ("openapi" in data or "swagger" in data) and "paths" in data:
         return []
     names = ALWAYS_SENSITIVE | (READ_SENSITIVE if read else frozenset())
+    if issues_tokens:
+        names -= ISSUED_TOKENS
     found = []
     for where, key, value in _walk(data, "$", 0):
         name = normalise(key)
@@ -127,9 +132,11 @@ def sensitive_fields(data: Any, read: bool) -> list[Disclosure]:
     return found
 
 
-def scan(content: bytes, status: int, content_type: str, read: bool, sent: str = "") -> list[Disclosure]:
+def scan(content: bytes, status: int, content_type: str, read: bool, sent: str = "",
+         issues_tokens: bool = False) -> list[Disclosure]:
     """Every disclosure in one response body: debug output at any status; sensitive fields in
-    successes; hash-shaped values at any status (private keys in successful reads)."""
+    successes (:func:`sensitive_fields`); hash-shaped values at any status (private keys in
+    successful reads)."""
     text = content[:500_000].decode("utf-8", errors="replace")
     found = debug_leaks(text, status, sent) + secret_values(text, read and status < 300, sent)
     if 200 <= status < 300 and "json" in content_type.lower():
@@ -137,7 +144,7 @@ def scan(content: bytes, status: int, content_type: str, read: bool, sent: str =
             data = json.loads(text)
         except ValueError:
             data = None
-        found += [d for d in sensitive_fields(data, read) if not (sent and d.evidence in sent)]
+        found += [d for d in sensitive_fields(data, read, issues_tokens) if not (sent and d.evidence in sent)]
     if any(d.kind == "Python traceback" for d in found):
         found = [d for d in found if d.kind != "Python stack frame"]
     seen: set[tuple[str, str]] = set()

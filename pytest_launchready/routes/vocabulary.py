@@ -81,6 +81,15 @@ def last_segment(path: str) -> str:
     return fixed[-1].lower() if fixed else ""
 
 
+def issues_tokens(route: Route) -> bool:
+    """A route whose answer is a session token by design: its last fixed segment names a token, a
+    refresh, a session or a login (``GET /api/auth/refresh``, ``GET /oauth/token``)."""
+    return bool(_ISSUES_TOKENS.fullmatch(last_segment(route.path)))
+
+
+_ISSUES_TOKENS = re.compile(r"(access[-_]?)?tokens?|refresh([-_]?tokens?)?|sessions?|log[-_]?in|sign[-_]?in")
+
+
 def is_login_like(route: Route) -> bool:
     """A POST where passwords, tokens or one-time codes are tried: login, token, password reset, OTP."""
     return route.method == "POST" and bool(_LOGIN_SEGMENT.match(last_segment(route.path)))

@@ -316,6 +316,23 @@ def test_keys_and_tokens_are_expected_once_from_a_write_not_from_a_read() -> Non
         "sensitive field 'api_key'", "sensitive field 'access_token'"}
 
 
+def test_a_route_that_issues_tokens_may_answer_one() -> None:
+    """Mealie's GET /api/auth/refresh answers a new access token: its job, not a disclosure (it failed
+    HIGH); any other read answering a session token still fails, and a token route's secrets still do."""
+    from pytest_launchready.routes import Route, vocabulary
+
+    token = b'{"access_token": "t-1234567890", "token_type": "bearer"}'
+    assert disclosure.scan(token, 200, "application/json", read=True, issues_tokens=True) == []
+    assert {d.kind for d in disclosure.scan(token, 200, "application/json", read=True)} == {"sensitive field 'access_token'"}
+    secret = b'{"access_token": "t-1234567890", "client_secret": "cs-1234567890"}'
+    assert {d.kind for d in disclosure.scan(secret, 200, "application/json", read=True, issues_tokens=True)} == {
+        "sensitive field 'client_secret'"}
+    issuing = ["/api/auth/refresh", "/oauth/token", "/auth/refresh-token", "/api/sessions", "/api/v1/login"]
+    assert [p for p in issuing if vocabulary.issues_tokens(Route("GET", p))] == issuing
+    others = ["/api/users/self", "/api/users/api-tokens/{token_id}/usage", "/api/tokenizer", "/me"]
+    assert [p for p in others if vocabulary.issues_tokens(Route("GET", p))] == []
+
+
 def test_xdist_gives_the_same_verdicts(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VALIDATION_FLAWS", "hash,crash")
     fastapi_project(pytester)

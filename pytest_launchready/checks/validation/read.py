@@ -16,6 +16,7 @@ from pytest_launchready.checks.validation.caller import Caller, address, who_cal
 from pytest_launchready.checks.validation.common import READ
 from pytest_launchready.checks.validation.faults import (FIX_CRASH, FIX_DISCLOSE, FIX_EXPOSE, Fault, disclosure_severity,
                                                      fail_with, is_secret)
+from pytest_launchready.routes import vocabulary
 from pytest_launchready.routes.schemas import accepted_types, flatten
 from pytest_launchready.target.responses import json_body
 
@@ -36,7 +37,8 @@ def run_read(ctx: RunContext, route: Route, docs: str) -> None:
     except httpx.TimeoutException:
         pytest.skip(f"GET {path} did not answer within {ctx.settings.timeout:g} s: nothing to scan")
     content_type = response.headers.get("content-type", "")
-    found = disclosure.scan(response.content, response.status_code, content_type, read=True)
+    found = disclosure.scan(response.content, response.status_code, content_type, read=True,
+                            issues_tokens=vocabulary.issues_tokens(route))
     if found:
         secret = any(is_secret(f) for f in found)
         ctx.redact.add(*(f.evidence for f in found if is_secret(f)))
