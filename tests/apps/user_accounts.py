@@ -88,19 +88,20 @@ def read_user(username: str) -> dict[str, str]:
     return {"username": username, "email": USERS[username]["email"]}
 
 
-@app.put("/users/{username}/email", status_code=204)
-def change_email(username: str, payload: EmailChange, user: dict[str, str] = Depends(caller)) -> Response:
-    target = USERS.get(username) if "email-any" in FLAWS else user
+def _changed(username: str, caller_user: dict[str, str], flaw: str, field: str, value: str) -> Response:
+    """Set ``field`` of the caller's account, or with ``flaw`` of the account the path names."""
+    target = USERS.get(username) if flaw in FLAWS else caller_user
     if target is None:
         raise HTTPException(404, "no such user")
-    target["email"] = payload.email
+    target[field] = value
     return Response(status_code=204)
+
+
+@app.put("/users/{username}/email", status_code=204)
+def change_email(username: str, payload: EmailChange, user: dict[str, str] = Depends(caller)) -> Response:
+    return _changed(username, user, "email-any", "email", payload.email)
 
 
 @app.put("/users/{username}/password", status_code=204)
 def change_password(username: str, payload: PasswordChange, user: dict[str, str] = Depends(caller)) -> Response:
-    target = USERS.get(username) if "password-any" in FLAWS else user
-    if target is None:
-        raise HTTPException(404, "no such user")
-    target["password"] = payload.password
-    return Response(status_code=204)
+    return _changed(username, user, "password-any", "password", payload.password)

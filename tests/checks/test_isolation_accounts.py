@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from support.logins import USER_ACCOUNTS_LOGIN
 from support.projects import make_project
 from support.runs import short_ids
 
@@ -60,26 +61,9 @@ def test_a_password_write_that_cannot_be_tried_says_so(
     """The login route is excluded, so the user's own launchready_login signs in: nothing can try the
     password tenant B set, and a GET shows no change. The test passes (nothing was proven) and says so."""
     monkeypatch.setenv("UA_FLAWS", "password-any")
-    login = '''
-import itertools
-import pytest
-from pytest_launchready import Credentials
-
-SERIAL = itertools.count(1)
-
-@pytest.fixture(scope="session")
-def launchready_login(launchready_client):
-    def login(tenant, role):
-        name = f"{tenant}-{next(SERIAL)}"
-        user = {"username": name, "email": name + "@example.com", "password": "pw-123456"}
-        launchready_client.post("/users/register", json=user).raise_for_status()
-        answer = launchready_client.post("/users/login", json={"username": name, "password": "pw-123456"})
-        return Credentials(headers={"Authorization": "Bearer " + answer.json()["auth_token"]}, identity={"username": name})
-    return login
-'''
     ini = (INI.replace("launchready_signup_route = POST /users/register\nlaunchready_login_route = POST /users/login\n", "")
            + "    POST /users/login\n")
-    make_project(pytester, "user_accounts", ini, login)
+    make_project(pytester, "user_accounts", ini, USER_ACCOUNTS_LOGIN)
     result, outcomes = run_launchready("--launchready", "--launchready-checks=tenant_isolation", "-k", "password", "-rA")
     assert short_ids(outcomes, "passed") == [PASSWORD], result.stdout.str()
     result.stdout.fnmatch_lines(["*PUT /users/{username}/password: tenant B's request set a password on tenant A's user and "

@@ -216,3 +216,22 @@ def launchready_login(launchready_client):
         return Credentials(headers={"Authorization": f"Bearer {answer.json()['data']['token']}"})
     return login
 '''
+
+#: A hand-written login for tests/apps/user_accounts.py that says the username (Credentials(identity=...)).
+USER_ACCOUNTS_LOGIN = '''
+import itertools
+import pytest
+from pytest_launchready import Credentials
+
+SERIAL = itertools.count(1)
+
+@pytest.fixture(scope="session")
+def launchready_login(launchready_client):
+    def login(tenant, role):
+        name = f"{tenant}-{next(SERIAL)}"
+        user = {"username": name, "email": name + "@example.com", "password": "pw-123456"}
+        launchready_client.post("/users/register", json=user).raise_for_status()
+        answer = launchready_client.post("/users/login", json={"username": name, "password": "pw-123456"})
+        return Credentials(headers={"Authorization": "Bearer " + answer.json()["auth_token"]}, identity={"username": name})
+    return login
+'''
