@@ -14,7 +14,8 @@ import httpx
 from pytest_launchready.checks.idfuzz import Position
 from pytest_launchready.checks.probing import positions
 from pytest_launchready.routes.vocabulary import is_me_route
-from pytest_launchready.tenants.seeding import USER, collection_of, explain_missing, identities, is_user_param, lookup, unwrap
+from pytest_launchready.tenants.seeding import (USER, collection_of, explain_missing, identities, is_user_param, listed_ids_at,
+                                                lookup, unwrap)
 from pytest_launchready.target.responses import json_body
 
 if TYPE_CHECKING:
@@ -40,8 +41,10 @@ def ids_of(tenant: Tenant, route: Any, overrides: dict[str, str] | None = None) 
     found: dict[Position, str] = {}
     missing: list[str] = []
     for position in positions(route):
-        collection = collection_of(route.path, position.name) if position.where == "path" else ""
-        value = overrides.get(position.name) or lookup(tenant, position.name, collection)
+        name, collection = position.name, collection_of(route.path, position.name) if position.where == "path" else ""
+        if position.where == "query" and (listed := listed_ids_at(route.path, position.name)) is not None:
+            name, collection = listed  # one of the tenant's ids stands for the list (?ids=<A's id>)
+        value = overrides.get(position.name) or lookup(tenant, name, collection)
         if value is not None:
             found[position] = value
         elif position.where == "path":

@@ -40,6 +40,7 @@ from pytest_launchready.tenants.seeding.names import (
     is_id_name,
     is_put_create,
     is_user_param,
+    listed_ids_at,
     singular,
 )
 from pytest_launchready.tenants.seeding.objects import CREATED, INCIDENTAL, ME, USER, SeededObject, lookup, resolve_ids
@@ -70,6 +71,7 @@ __all__ = [
     "is_create_route",
     "is_free_text",
     "is_id_name",
+    "listed_ids_at",
     "is_put_create",
     "is_user_param",
     "items_of",

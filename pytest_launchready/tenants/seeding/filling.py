@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from pytest_launchready.routes.vocabulary import is_privileged_field
 from pytest_launchready.tenants.bodies import example
-from pytest_launchready.tenants.seeding.names import is_id_name
+from pytest_launchready.tenants.seeding.names import id_list_item, is_id_name
 
 if TYPE_CHECKING:
     from pytest_launchready.routes import Route
@@ -23,8 +23,8 @@ _FREE_TEXT_GUESS = ("title", "name", "content", "text", "description", "body", "
 
 
 def id_fields(route: Route) -> tuple[list[str], list[str]]:
-    """The id-like query parameter names and top-level body property names of ``route``."""
-    query = [p.name for p in route.params_in("query") if is_id_name(p.name)]
+    """The id-like query parameter names (lists of ids too: ``ids``) and top-level body property names of ``route``."""
+    query = [p.name for p in route.params_in("query") if is_id_name(p.name) or id_list_item(p.name)]
     schema = _object_schema(route.body_schema or {})
     body = [name for name in (schema.get("properties") or {}) if is_id_name(name)]
     return query, body

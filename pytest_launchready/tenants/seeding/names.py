@@ -46,6 +46,26 @@ def collection_of(path: str, param: str) -> str:
     return blank(path[:index].rstrip("/")) if index > 0 else ""
 
 
+def id_list_item(name: str) -> str | None:
+    """The id name one entry of a list of ids holds: ``ids`` -> ``id``, ``note_ids`` -> ``note_id``,
+    ``noteIds`` -> ``noteId`` (a bulk route's ``DELETE /items?ids=...``); None for any other name."""
+    match = _ID_LIST_KEY.match(name)
+    return None if match is None else match.group(1) + match.group(2)[:-1]
+
+
+_ID_LIST_KEY = re.compile(r"^(|.+_|.+(?=I[dD]s$))(ids|uuids|Ids|IDs)$")
+
+
+def listed_ids_at(path: str, name: str) -> tuple[str, str] | None:
+    """For a list of ids ``name`` of the route at ``path``: the id name of one entry and the collection
+    it indexes (``ids`` of ``/households/shopping/items`` -> ``("id", "/households/shopping/items")``;
+    ``note_ids`` -> ``("note_id", "")``, found by its name); None for a name that is not a list of ids."""
+    item = id_list_item(name)
+    if item is None:
+        return None
+    return item, blank(path) if item.lower() in ("id", "uuid") else ""
+
+
 @functools.lru_cache(maxsize=4096)
 def is_id_name(name: str) -> bool:
     """True for names that hold an object id: ``id``, ``conversation_id``, ``conversationId``, ``uuid``."""

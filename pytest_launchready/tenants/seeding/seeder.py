@@ -32,6 +32,7 @@ from pytest_launchready.tenants.seeding.names import (
     is_id_name,
     is_put_create,
     is_user_param,
+    listed_ids_at,
     singular,
 )
 from pytest_launchready.tenants.seeding.objects import CREATED, ME, SeededObject, lookup, resolve_ids
@@ -90,7 +91,12 @@ class Seeder:
                     wanted.update(c for c, n in self._names.items() if fold(n) == fold(param))
             query, body = id_fields(route)
             for name in (*query, *body):
-                wanted.update(c for c, n in self._names.items() if fold(n) == fold(name))
+                listed = listed_ids_at(route.path, name)
+                if listed is not None and listed[1]:
+                    wanted.add(listed[1])  # DELETE /items?ids=...: what POST /items makes
+                    continue
+                item = listed[0] if listed is not None else name
+                wanted.update(c for c, n in self._names.items() if fold(n) == fold(item))
         closed: set[str] = set()
         for collection in wanted:
             parts = collection.split("/{}")
