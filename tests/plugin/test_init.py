@@ -138,7 +138,8 @@ def test_an_existing_config_and_conftest_are_never_touched(pytester: pytest.Pyte
     result = init(pytester, f"--launchready-app={DEMO}")
     assert config.read_bytes() == text.encode()
     assert conftest.read_bytes() == b"# the user's own conftest\n"
-    assert sorted(p.name for p in pytester.path.iterdir()) == sorted([name, "conftest.py"])
+    # No file written beside them (Python's own bytecode cache of the conftest aside, where it writes one).
+    assert sorted(p.name for p in pytester.path.iterdir() if p.name != "__pycache__") == sorted([name, "conftest.py"])
     result.stdout.fnmatch_lines([f"launchready-init: {name} exists and was left untouched: paste this block into it",
                                  "", "[pytest]", f"launchready_app = {DEMO}", "*launchready_signup_route = POST /auth/signup",
                                  "launchready-init: conftest.py exists and was left untouched; what it would hold:"])
