@@ -41,7 +41,7 @@ def ids_of(tenant: Tenant, route: Any, overrides: dict[str, str] | None = None) 
     found: dict[Position, str] = {}
     missing: list[str] = []
     for position in positions(route):
-        name, collection = position.name, collection_of(route.path, position.name) if position.where == "path" else ""
+        name, collection = position.name, (collection_of(route.path, position.name) if position.where == "path" else "")
         if position.where == "query" and (listed := listed_ids_at(route.path, position.name)) is not None:
             name, collection = listed  # one of the tenant's ids stands for the list (?ids=<A's id>)
         value = overrides.get(position.name) or lookup(tenant, name, collection)

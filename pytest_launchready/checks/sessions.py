@@ -27,15 +27,12 @@ import pytest
 from pytest_launchready.checks import Case, Check, Plan
 from pytest_launchready.checks.evidence import fail
 from pytest_launchready.checks.finding import HIGH, MEDIUM
-from pytest_launchready.checks.signin import logs_in
+from pytest_launchready.checks.signin import credentials_in, logs_in
 from pytest_launchready.errors import SetupError
 from pytest_launchready.routes import vocabulary
-from pytest_launchready.tenants import Credentials
 from pytest_launchready.tenants.invites import ENABLE, Accepted, InviteFlow
 
 if TYPE_CHECKING:
-    import httpx
-
     from pytest_launchready.checks.context import RunContext
     from pytest_launchready.tenants import Tenant
 
@@ -121,22 +118,6 @@ def _proof_of_effect(ctx: RunContext, accepted: Accepted) -> str | None:
         return f"its answer holds credentials that open {me.key}"
     if accepted.password and accepted.email and logs_in(ctx, accepted.password, email=accepted.email):
         return "the invitee then logged in with the password this second accept chose"
-    return None
-
-
-def credentials_in(response: httpx.Response, ctx: RunContext) -> Credentials | None:
-    """A session in an accept's answer: a token field (Bearer), else the cookies it set."""
-    try:
-        token = vocabulary.token_from(response.json())
-    except ValueError:
-        token = None
-    if token:
-        ctx.redact.add(token)
-        return Credentials(headers={"Authorization": f"Bearer {token}"})
-    cookies = dict(response.cookies.items())
-    if cookies:
-        ctx.redact.add(*cookies.values())
-        return Credentials(cookies=cookies)
     return None
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from pytest_launchready.routes import Route, vocabulary
-from pytest_launchready.tenants import bodies
+from pytest_launchready.tenants import Credentials, bodies
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
@@ -55,15 +55,23 @@ def logs_in(ctx: RunContext, password: str, *, email: str | None = None, usernam
 
 
 def opens_session(ctx: RunContext, response: httpx.Response) -> bool:
-    """A login answer that signs the user in: 2xx with a token in its body or a cookie set. A bare 2xx
-    is not one: some apps answer a wrong password with ``200 {"status": "fail"}``. What it holds is
-    registered with the redactor."""
-    if not response.is_success:
-        return False
+    """A login answer that signs the user in: 2xx with a session in it (:func:`credentials_in`). A bare
+    2xx is not one: some apps answer a wrong password with ``200 {"status": "fail"}``."""
+    return response.is_success and credentials_in(response, ctx) is not None
+
+
+def credentials_in(response: httpx.Response, ctx: RunContext) -> Credentials | None:
+    """The session an answer hands out: a token field (Bearer), else the cookies it set; registered
+    with the redactor before anything can print it."""
     try:
         token = vocabulary.token_from(response.json())
     except ValueError:
         token = None
-    cookies = [value for _, value in response.cookies.items()]
-    ctx.redact.add(*filter(None, [token, *cookies]))
-    return bool(token or cookies)
+    if token:
+        ctx.redact.add(token)
+        return Credentials(headers={"Authorization": f"Bearer {token}"})
+    cookies = dict(response.cookies.items())
+    if cookies:
+        ctx.redact.add(*cookies.values())
+        return Credentials(cookies=cookies)
+    return None

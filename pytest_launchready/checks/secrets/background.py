@@ -46,9 +46,8 @@ PACKAGE_PARENT = str(Path(__file__).resolve().parents[3])
 class BackgroundScan:
     """The child scanning ``sources``; :meth:`outcome` waits for it once and hands out each source's outcome."""
 
-    def __init__(self, process: subprocess.Popen[bytes], sources: tuple[str, ...]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
-        self.sources = sources
         self._outcomes: dict[str, Outcome] | None = None
         #: Why the child gave nothing, without anything it read (a traceback's exception type at most).
         self.failure = ""
@@ -73,7 +72,7 @@ class BackgroundScan:
             process.stdin = None  # written and closed: communicate() must not flush it
         except OSError:
             return None
-        return cls(process, sources)
+        return cls(process)
 
     def outcome(self, source: str) -> Outcome | None:
         """``source``'s outcome, waiting for the child at most :data:`WAIT_SECONDS`; None when the child

@@ -21,9 +21,9 @@ from pytest_launchready.checks.finding import CRITICAL, HIGH, MEDIUM, worst
 
 if TYPE_CHECKING:
     from pytest_launchready.checks.context import RunContext
-    from pytest_launchready.config.settings import Settings
     from pytest_launchready.checks.secrets.allowlist import Allowlist
     from pytest_launchready.checks.secrets.scanner import Finding
+    from pytest_launchready.config.settings import Settings
 
 NO_TARGET = "no target: set launchready_app or launchready_base_url"
 #: Findings listed in one failure at most (the rest are counted).

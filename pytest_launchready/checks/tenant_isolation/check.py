@@ -333,15 +333,8 @@ def _own_request(ctx: RunContext, route: Any, mine: dict[Position, str], theirs:
     position; None when the attacker has none for some position."""
     if not all(p in mine for p in theirs):
         return None
-    sent: list[httpx.Response] = []
-
-    def send() -> httpx.Response:
-        if not sent:
-            probe = with_identity(build(route, {p: mine[p] for p in theirs}, attacker.canary), route, attacker, ctx.settings)
-            sent.append(_send(ctx, attacker.client, probe, route))
-        return sent[0]
-
-    return send
+    probe = with_identity(build(route, {p: mine[p] for p in theirs}, attacker.canary), route, attacker, ctx.settings)
+    return _once(_sender(ctx, attacker, probe, route))
 
 
 def _leak_fail(ctx: RunContext, response: httpx.Response, what: str, leak: Leak, kind: str) -> NoReturn:
